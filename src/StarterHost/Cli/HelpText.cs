@@ -1,0 +1,41 @@
+namespace StarterHost.Cli;
+
+internal static class HelpText
+{
+    public const string Usage = """
+        Usage:
+          starterhost [options] -- server-prog server-arg1 server-arg2 ...
+          starterhost --restart --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
+          starterhost --stop --pid-file=FILE [--timeout=SECONDS]
+
+        A superdaemon for hot-deploying server programs, compatible with start_server.
+        Every option is also a configuration key in the "Starter" section
+        (appsettings.json, Starter__Key environment variables, --Starter:Key=value).
+
+        Options:
+          --port=(port|host:port|[v6]:port)[=fd]   Starter:Port      TCP port to listen on; "u" before the port for UDP (repeatable)
+          --path=path                              Starter:Path      unix socket to listen on (repeatable)
+          --dir=path                               Starter:Dir       working directory of the workers
+          --interval=seconds                       Starter:Interval  a new worker must live this long to count as started (default 1)
+          --signal-on-hup=SIGNAL                   Starter:SignalOnHup   sent to old workers after a restart (default TERM)
+          --signal-on-term=SIGNAL                  Starter:SignalOnTerm  sent to workers when stopping on SIGTERM (default TERM)
+          --pid-file=filename                      Starter:PidFile   write and lock the superdaemon's pid
+          --status-file=filename                   Starter:StatusFile  write "generation:pid" of live workers
+          --envdir=ENVDIR                          Starter:EnvDir    environment for the workers, re-read at each restart (or ENVDIR)
+          --log-file=file | --log-file="| cmd"     Starter:LogFile   send output to a file or a command
+          --daemonize                              Starter:Daemonize detach (requires --log-file)
+          --enable-auto-restart                    Starter:EnableAutoRestart  restart periodically (or ENABLE_AUTO_RESTART)
+          --auto-restart-interval=seconds          Starter:AutoRestartInterval  (default 360, or AUTO_RESTART_INTERVAL)
+          --kill-old-delay=seconds                 Starter:KillOldDelay  wait before signalling old workers
+                                                   (default 0, 5 with auto-restart, or KILL_OLD_DELAY)
+          --backlog=size                           Starter:Backlog   listen backlog (default SOMAXCONN)
+          --restart                                send SIGHUP and wait until the new generation alone runs
+          --stop                                   send SIGTERM and wait until the superdaemon has exited
+          --timeout=seconds                        Starter:Timeout   give up --restart/--stop after this long (default: wait)
+          --help                                   print this help
+          --version                                print the version
+
+        Signals: HUP starts a new generation; TERM sends --signal-on-term to every worker, waits, exits;
+        INT sends TERM to every worker, waits, exits.
+        """;
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using StarterHost.Configuration;
+
+namespace StarterHost.Cli;
+
+internal enum CliMode
+{
+    Serve,
+    Restart,
+    Stop,
+    Help,
+    Version,
+}
+
+/// <summary>
+/// start_server's command line, parsed as its Getopt::Long does: long options with one or two
+/// dashes, "=value" or a separate value, unique prefixes, any case, non-options collected as the
+/// worker command and "--" ending the options. Options whose name holds a ':' (--Starter:Port=80)
+/// are .NET configuration keys and are handed to the configuration system instead.
+/// </summary>
+internal sealed class StartServerCommandLine
+{
+    private static readonly string[] ValueOptions =
+    [
+        "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term",
+        "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
+    ];
+
+    private static readonly string[] FlagOptions = ["enable-auto-restart", "daemonize", "restart", "stop", "help", "version"];
+
+    private readonly List<(string Name, string? Value)> _given = [];
+
+    public CliMode Mode { get; private set; } = CliMode.Serve;
+
+    /// <summary>Arguments for the .NET command-line configuration provider.</summary>
+    public List<string> ConfigurationArguments { get; } = [];
+
+    /// <summary>The worker command: the non-option arguments, and everything after "--".</summary>
+    public List<string> Command { get; } = [];
+
+    /// <exception cref="UsageException">An unknown option, a missing or malformed value.</exception>
+    public static StartServerCommandLine Parse(IReadOnlyList<string> args)
+    {
+        var result = new StartServerCommandLine();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg == "--")
+            {
+                result.Command.AddRange(args.Skip(i + 1));
+                break;
+            }
+            if (arg.Length < 2 || arg[0] != '-')
+            {
+                // Server::Starter: Getopt::Long permutes, so options may follow the command's first word.
+                result.Command.Add(arg);
+                continue;
+            }
+            string body = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : arg[1..];
+            int equals = body.IndexOf('=', StringComparison.Ordinal);
+            string name = equals < 0 ? body : body[..equals];
+            string? inline = equals < 0 ? null : body[(equals + 1)..];
+
+            if (name.Contains(':', StringComparison.Ordinal))
+            {
+                result.ConfigurationArguments.Add(arg);
+                if (inline is null && i + 1 < args.Count)
+                    result.ConfigurationArguments.Add(args[++i]);
+                continue;
+            }
+
+            string option = Resolve(name);
+            if (FlagOptions.Contains(option))
+            {
+                if (inline is not null)
+                    throw new UsageException($"Option {option} does not take an argument");
+                result.Take(option, null);
+                continue;
+            }
+            string? value = inline ?? (i + 1 < args.Count ? args[++i] : null);
+            if (value is null)
+                throw new UsageException($"Option {option} requires an argument");
+            result.Take(option, value);
+        }
+        return result;
+    }
+
+    private void Take(string option, string? value)
+    {
+        switch (option)
+        {
+            case "help":
+                Mode = CliMode.Help;
+                return;
+            case "version" when Mode != CliMode.Help:
+                Mode = CliMode.Version;
+                return;
+            case "restart" when Mode is CliMode.Serve:
+                Mode = CliMode.Restart;
+                return;
+            case "stop" when Mode is CliMode.Serve:
+                Mode = CliMode.Stop;
+                return;
+            case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout":
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
+                    throw new UsageException($"Value \"{value}\" invalid for option {option} (number expected)");
+                break;
+        }
+        _given.Add((option, value));
+    }
+
+    /// <summary>Server::Starter: an exact name, or else a prefix of exactly one option (any case).</summary>
+    private static string Resolve(string name)
+    {
+        string lower = name.ToLowerInvariant();
+        var all = ValueOptions.Concat(FlagOptions).ToArray();
+        if (all.Contains(lower))
+            return lower;
+        var matches = all.Where(o => o.StartsWith(lower, StringComparison.Ordinal)).ToArray();
+        return matches.Length switch
+        {
+            1 => matches[0],
+            0 => throw new UsageException($"Unknown option: {name}"),
+            _ => throw new UsageException($"Option {name} is ambiguous ({string.Join(", ", matches)})"),
+        };
+    }
+
+    /// <summary>
+    /// Lays the command line over the options bound from configuration: it wins over every other
+    /// source, and a list given here (ports, paths, the command) replaces the configured one whole.
+    /// </summary>
+    public void ApplyTo(StarterOptions options)
+    {
+        var ports = _given.Where(g => g.Name == "port").Select(g => g.Value!).ToList();
+        var paths = _given.Where(g => g.Name == "path").Select(g => g.Value!).ToList();
+        if (ports.Count > 0)
+            options.Port = ports;
+        if (paths.Count > 0)
+            options.Path = paths;
+        if (Command.Count > 0)
+            options.Command = [.. Command];
+        foreach (var (name, value) in _given)
+        {
+            switch (name)
+            {
+                case "interval": options.Interval = Number(value); break;
+                case "log-file": options.LogFile = value; break;
+                case "pid-file": options.PidFile = value; break;
+                case "dir": options.Dir = value; break;
+                case "signal-on-hup": options.SignalOnHup = value!; break;
+                case "signal-on-term": options.SignalOnTerm = value!; break;
+                // Server::Starter: backlog ||= SOMAXCONN, so 0 means the default.
+                case "backlog": options.Backlog = Number(value) == 0 ? options.Backlog : (int)Math.Clamp(Number(value), int.MinValue, int.MaxValue); break;
+                case "envdir": options.EnvDir = value; break;
+                case "enable-auto-restart": options.EnableAutoRestart = true; break;
+                case "auto-restart-interval": options.AutoRestartInterval = Number(value); break;
+                case "kill-old-delay": options.KillOldDelay = Number(value); break;
+                case "status-file": options.StatusFile = value; break;
+                case "daemonize": options.Daemonize = true; break;
+                case "timeout": options.Timeout = Number(value); break;
+            }
+        }
+    }
+
+    private static double Number(string? value) => double.Parse(value!, NumberStyles.Float, CultureInfo.InvariantCulture);
+}
+
+/// <summary>A malformed command line; the message is what start_server's Getopt::Long would print.</summary>
+internal sealed class UsageException(string message) : Exception(message);

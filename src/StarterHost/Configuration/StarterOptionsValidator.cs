@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Options;
+using StarterHost.Cli;
+using StarterHost.Environment;
+using StarterHost.Listening;
+using StarterHost.Signals;
+using StarterHost.Workers;
+
+namespace StarterHost.Configuration;
+
+/// <summary>The range checks declared on <see cref="StarterOptions"/>, generated at compile time (no reflection, trims).</summary>
+[OptionsValidator]
+internal sealed partial class StarterOptionsAnnotationsValidator : IValidateOptions<StarterOptions>;
+
+/// <summary>
+/// Everything else that can be known wrong before a socket is bound or a worker spawned. Each
+/// failure is one line naming the setting (configuration key and option) and the bad value.
+/// </summary>
+internal sealed class StarterOptionsValidator(CliMode mode) : IValidateOptions<StarterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StarterOptions options)
+    {
+        var failures = new List<string>();
+        switch (mode)
+        {
+            case CliMode.Restart:
+                if (options.PidFile is null || options.StatusFile is null)
+                    failures.Add("--restart option requires --pid-file and --status-file to be set as well (Starter:PidFile, Starter:StatusFile)");
+                break;
+            case CliMode.Stop:
+                if (options.PidFile is null)
+                    failures.Add("--stop option requires --pid-file to be set as well (Starter:PidFile)");
+                break;
+            case CliMode.Serve:
+                ValidateServe(options, failures);
+                break;
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateServe(StarterOptions options, List<string> failures)
+    {
+        if (options.Daemonize && options.LogFile is null)
+            failures.Add("--daemonize requires --log-file (Starter:LogFile): a detached process has no terminal to write to");
+        CheckSignal(options.SignalOnHup, "SignalOnHup", "signal-on-hup", failures);
+        CheckSignal(options.SignalOnTerm, "SignalOnTerm", "signal-on-term", failures);
+        try
+        {
+            DescriptorPlan.Assign(ListenAddresses(options));
+        }
+        catch (Exception e) when (e is FormatException or StartupException)
+        {
+            failures.Add(e.Message);
+        }
+        if (options.Dir is { } dir && !Directory.Exists(dir))
+            failures.Add($"Starter:Dir={dir} (--dir): no such directory");
+        IReadOnlyDictionary<string, string>? envDir = null;
+        if (options.EnvDir is { } envDirPath)
+        {
+            try
+            {
+                envDir = EnvDirReader.Read(envDirPath);
+            }
+            catch (IOException e)
+            {
+                failures.Add($"Starter:EnvDir={envDirPath} (--envdir): {e.Message}");
+            }
+        }
+        if (options.Command.Count == 0)
+        {
+            failures.Add("server program not specified: give the worker command after \"--\" (or as Starter:Command)");
+            return;
+        }
+        try
+        {
+            string? path = envDir?.GetValueOrDefault("PATH") ?? System.Environment.GetEnvironmentVariable("PATH");
+            CommandResolver.Resolve(options.Command[0], path, options.Dir);
+        }
+        catch (CommandNotExecutableException e)
+        {
+            failures.Add(e.Message);
+        }
+    }
+
+    private static void CheckSignal(string value, string key, string option, List<string> failures)
+    {
+        if (!SignalNames.TryParse(value, out _))
+            failures.Add($"Starter:{key}={value} (--{option}): unknown signal name");
+    }
+
+    /// <summary>Ports in the order given, then paths: the order of SERVER_STARTER_PORT.</summary>
+    /// <exception cref="FormatException">A value does not parse; the message names it.</exception>
+    public static IReadOnlyList<ListenAddress> ListenAddresses(StarterOptions options) =>
+        [.. options.Port.Select(ListenAddressParser.ParsePort), .. options.Path.Select(ListenAddressParser.ParsePath)];
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using StarterHost.Interop;
+
+namespace StarterHost.Hosting;
+
+/// <summary>
+/// <c>--daemonize</c> without fork(2), which managed code must not call: the process re-executes
+/// itself in a new session (posix_spawn with POSIX_SPAWN_SETSID) and waits on a pipe until the
+/// detached copy has bound its sockets and spawned its first worker, so that a startup error still
+/// reaches the terminal and the exit status.
+/// </summary>
+internal static class Daemonizer
+{
+    /// <summary>Set in the detached copy: the fd of the pipe to report readiness on.</summary>
+    public const string NotifyFdVariable = "STARTERHOST_DAEMON_NOTIFY_FD";
+    private const int NotifyFd = 3;
+    private static readonly byte[] ReadyMessage = "ready\n"u8.ToArray();
+
+    public static bool IsDetachedCopy => System.Environment.GetEnvironmentVariable(NotifyFdVariable) is not null;
+
+    /// <summary>Starts the detached copy and returns the exit status for this, the launching, process.</summary>
+    public static int Detach(IReadOnlyList<string> args)
+    {
+        var (read, write) = Posix.OpenPipe();
+        int devNull = Libc.Open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC, 0);
+        int pid;
+        try
+        {
+            var environment = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .Select(e => $"{e.Key}={e.Value}")
+                .Append($"{NotifyFdVariable}={NotifyFd}")
+                .ToArray();
+            string[] argv = [.. SelfCommand(), .. args];
+            pid = Posix.Spawn(new SpawnRequest(argv[0], argv, environment, [(devNull, 0), (write, NotifyFd)], NewSession: true));
+        }
+        finally
+        {
+            Posix.Close(write);
+            Posix.Close(devNull);
+        }
+        byte[] said = Posix.ReadToEnd(read);
+        Posix.Close(read);
+        if (said.AsSpan().SequenceEqual(ReadyMessage))
+            return 0;
+        Console.Error.WriteLine($"starterhost: the daemonized process (pid {pid}) failed to start; see the log file");
+        return 1;
+    }
+
+    /// <summary>Called by the detached copy once it serves: releases the launching process.</summary>
+    public static void ReportReady()
+    {
+        if (System.Environment.GetEnvironmentVariable(NotifyFdVariable) is not { } text
+            || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int fd))
+            return;
+        System.Environment.SetEnvironmentVariable(NotifyFdVariable, null);
+        try
+        {
+            Posix.WriteAll(fd, ReadyMessage);
+        }
+        catch (PosixException)
+        {
+            // The launcher is gone; nobody is waiting.
+        }
+        Posix.Close(fd);
+    }
+
+    /// <summary>This program as it was started: the native binary, or "dotnet StarterHost.dll".</summary>
+    private static string[] SelfCommand()
+    {
+        string processPath = System.Environment.ProcessPath ?? throw new StartupException("cannot daemonize: the path of this executable is unknown");
+        if (Path.GetFileNameWithoutExtension(processPath) == "dotnet")
+            return [processPath, System.Environment.GetCommandLineArgs()[0]];
+        return [processPath];
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using StarterHost.Interop;
+using StarterHost.Logging;
+
+namespace StarterHost.Listening;
+
+/// <summary>
+/// Owns the listening sockets for the life of the superdaemon: binds them once, tells workers where
+/// to find them (SERVER_STARTER_PORT and the descriptor map), and removes the unix socket files at exit.
+/// </summary>
+internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger) : IDisposable
+{
+    private readonly List<(ListenAddress Address, Socket Socket, int ChildFd)> _bound = [];
+    private readonly Dictionary<string, ulong> _createdSocketFiles = [];
+
+    /// <summary>SERVER_STARTER_PORT: "key=fd" joined by ';', ports in order then paths; empty when nothing is bound.</summary>
+    public string EnvironmentValue => string.Join(';', _bound.Select(b => $"{b.Address.Key}={b.ChildFd}"));
+
+    /// <summary>Where each listener goes in a worker: parent fd → the fd named in SERVER_STARTER_PORT.</summary>
+    public IReadOnlyList<(int ParentFd, int ChildFd)> Descriptors =>
+        _bound.Select(b => ((int)b.Socket.SafeHandle.DangerousGetHandle(), b.ChildFd)).ToArray();
+
+    public IReadOnlyList<Socket> Sockets => _bound.Select(b => b.Socket).ToArray();
+
+    /// <summary>Binds every address or throws <see cref="StartupException"/> naming the first that failed.</summary>
+    public void BindAll(IReadOnlyList<ListenAddress> addresses, int backlog)
+    {
+        var childFds = DescriptorPlan.Assign(addresses);
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            var address = addresses[i];
+            var socket = address.Kind == ListenKind.Unix ? BindUnix(address, backlog) : BindInet(address, backlog);
+            _bound.Add((address, socket, childFds[i]));
+            Log.Listening(logger, Describe(address, socket), address.Key, childFds[i]);
+        }
+    }
+
+    private static Socket BindInet(ListenAddress address, int backlog)
+    {
+        var ip = Resolve(address);
+        bool udp = address.Kind == ListenKind.Udp;
+        var socket = new Socket(ip.AddressFamily, udp ? SocketType.Dgram : SocketType.Stream, udp ? ProtocolType.Udp : ProtocolType.Tcp);
+        try
+        {
+            // SO_REUSEADDR only. Socket.ReuseAddress would also set SO_REUSEPORT on Linux, letting a
+            // second superdaemon silently share the port and steal half the connections.
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            if (ip.AddressFamily == AddressFamily.InterNetworkV6)
+                socket.DualMode = false; // IPV6_V6ONLY, as the reference sets it
+            socket.Bind(new IPEndPoint(ip, address.Port));
+            if (!udp)
+                socket.Listen(backlog);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new StartupException($"failed to bind to {address.Display}: {e.Message}");
+        }
+    }
+
+    private static IPAddress Resolve(ListenAddress address)
+    {
+        if (address.Host is null)
+            return IPAddress.Any; // Server::Starter: a bare port means IPv4 0.0.0.0 only.
+        if (IPAddress.TryParse(address.Host, out var literal))
+            return literal;
+        try
+        {
+            // Server::Starter: host names resolve with gethostbyname, i.e. to an IPv4 address.
+            var found = Dns.GetHostAddresses(address.Host, AddressFamily.InterNetwork);
+            if (found.Length > 0)
+                return found[0];
+        }
+        catch (SocketException)
+        {
+        }
+        throw new StartupException($"failed to resolve host:{address.Host} (in --port {address.Key})");
+    }
+
+    private Socket BindUnix(ListenAddress address, int backlog)
+    {
+        string path = address.Path!;
+        RemoveStaleSocketFile(path);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            // Server::Starter: the socket is created under umask(0), i.e. mode 0777, so that a
+            // front-end running as another user can connect. Keep that: deployments rely on it.
+            File.SetUnixFileMode(path, (UnixFileMode)0x1FF);
+            if (Posix.TryGetFileIdentity(path) is { } created)
+                _createdSocketFiles[path] = created.Inode;
+            socket.Listen(backlog);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new StartupException($"failed to listen to file {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Server::Starter: an existing socket file is removed with a warning. Unlike the reference, a
+    /// socket someone still listens on is left alone: that is another live server, not debris.
+    /// </summary>
+    private void RemoveStaleSocketFile(string path)
+    {
+        if (!IsSocketFile(path))
+            return;
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(path));
+                throw new StartupException($"failed to listen to file {path}: another process is listening on it");
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        Log.RemovingStaleSocket(logger, path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"failed to remove existing socket file:{path}: {e.Message}");
+        }
+    }
+
+    private static bool IsSocketFile(string path) => Posix.TryGetFileIdentity(path) is { IsSocket: true };
+
+    private static string Describe(ListenAddress address, Socket socket) =>
+        socket.LocalEndPoint switch
+        {
+            IPEndPoint ip when address.Kind == ListenKind.Udp => $"udp {ip}",
+            IPEndPoint ip => ip.ToString(),
+            _ => address.Path!,
+        };
+
+    public void Dispose()
+    {
+        foreach (var (_, socket, _) in _bound)
+            socket.Dispose();
+        _bound.Clear();
+        // Only the files this process created: a successor may already have bound the same path.
+        foreach (var (path, inode) in _createdSocketFiles)
+        {
+            if (Posix.TryGetFileIdentity(path) is { IsSocket: true } now && now.Inode == inode)
+                File.Delete(path);
+        }
+        _createdSocketFiles.Clear();
+    }
+
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+using StarterHost.Workers;
+
+namespace StarterHost.Logging;
+
+/// <summary>
+/// Every log line StarterHost writes, with a stable event id. Wording follows start_server's, so
+/// that what operators grep for ("starting new worker", "died unexpectedly") still matches.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "starterhost (pid:{Pid}) starting now...")]
+    public static partial void StartingNow(ILogger logger, int pid);
+
+    [LoggerMessage(2, LogLevel.Information, "listening on {Endpoint} as {Key}={Fd}")]
+    public static partial void Listening(ILogger logger, string endpoint, string key, int fd);
+
+    [LoggerMessage(3, LogLevel.Warning, "removing existing socket file:{Path}")]
+    public static partial void RemovingStaleSocket(ILogger logger, string path);
+
+    [LoggerMessage(4, LogLevel.Information, "starting new worker {Pid} (generation {Generation})")]
+    public static partial void StartingNewWorker(ILogger logger, int pid, int generation);
+
+    [LoggerMessage(5, LogLevel.Error, "failed to start a worker for generation {Generation}: {Reason}")]
+    public static partial void SpawnFailed(ILogger logger, int generation, string reason);
+
+    [LoggerMessage(6, LogLevel.Information, "received HUP, spawning a new worker")]
+    public static partial void HangupSpawning(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Information, "received HUP while generation {Generation} is starting; another restart follows once it has started")]
+    public static partial void HangupQueued(ILogger logger, int generation);
+
+    [LoggerMessage(8, LogLevel.Warning, "worker {Pid} died unexpectedly with status:{Status}, restarting")]
+    public static partial void WorkerDiedUnexpectedly(ILogger logger, int pid, WaitStatus status);
+
+    [LoggerMessage(9, LogLevel.Information, "old worker {Pid} died, status:{Status}")]
+    public static partial void OldWorkerDied(ILogger logger, int pid, WaitStatus status);
+
+    [LoggerMessage(10, LogLevel.Error, "new worker {Pid} seems to have failed to start, exit status:{Status}")]
+    public static partial void NewWorkerFailed(ILogger logger, int pid, WaitStatus status);
+
+    [LoggerMessage(11, LogLevel.Information, "new worker is now running, sending {Signal} to old workers:{Pids}")]
+    public static partial void NewWorkerRunning(ILogger logger, string signal, string pids);
+
+    [LoggerMessage(12, LogLevel.Information, "sleeping {Seconds} secs before killing old workers")]
+    public static partial void SleepingBeforeKill(ILogger logger, double seconds);
+
+    [LoggerMessage(13, LogLevel.Information, "killing old workers")]
+    public static partial void KillingOldWorkers(ILogger logger);
+
+    [LoggerMessage(14, LogLevel.Information, "autorestart triggered (interval={Interval})")]
+    public static partial void AutoRestart(ILogger logger, double interval);
+
+    [LoggerMessage(15, LogLevel.Information, "autorestart triggered (forced, interval={Interval})")]
+    public static partial void AutoRestartForced(ILogger logger, double interval);
+
+    [LoggerMessage(16, LogLevel.Information, "received {Signal}, sending {Sent} to all workers:{Pids}")]
+    public static partial void Terminating(ILogger logger, string signal, string sent, string pids);
+
+    [LoggerMessage(17, LogLevel.Information, "worker {Pid} died, status:{Status}")]
+    public static partial void WorkerDied(ILogger logger, int pid, WaitStatus status);
+
+    [LoggerMessage(18, LogLevel.Information, "received {Signal} while stopping; still waiting for the workers to exit")]
+    public static partial void SignalIgnoredWhileStopping(ILogger logger, string signal);
+
+    [LoggerMessage(19, LogLevel.Information, "exiting")]
+    public static partial void Exiting(ILogger logger);
+
+    [LoggerMessage(20, LogLevel.Warning, "cannot read envdir {Dir} ({Reason}); spawning without it")]
+    public static partial void EnvDirUnreadable(ILogger logger, string dir, string reason);
+
+    [LoggerMessage(21, LogLevel.Error, "failed to send SIG{Signal} to worker {Pid}: {Reason}")]
+    public static partial void SignalFailed(ILogger logger, string signal, int pid, string reason);
+
+    [LoggerMessage(22, LogLevel.Error, "failed to write status file {Path}: {Reason}")]
+    public static partial void StatusWriteFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(23, LogLevel.Error, "failed to remove {Path}: {Reason}")]
+    public static partial void CleanupFailed(ILogger logger, string path, string reason);
+}

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using StarterHost.Interop;
+using StarterHost.Workers;
+
+namespace StarterHost.Logging;
+
+/// <summary>
+/// <c>--log-file</c>: points this process's stdout and stderr, which workers inherit, at a file
+/// (appending) or at the stdin of a "| command".
+/// </summary>
+internal static partial class LogFileRedirect
+{
+    [GeneratedRegex(@"^\s*\|\s*(.*)$", RegexOptions.Singleline)]
+    private static partial Regex PipePrefix();
+
+    /// <summary>The command of a "| command" log file, or null for a plain file.</summary>
+    public static string? PipeCommand(string logFile) =>
+        PipePrefix().Match(logFile) is { Success: true } match ? match.Groups[1].Value : null;
+
+    /// <exception cref="StartupException">The file cannot be opened or the command started.</exception>
+    public static void Apply(string logFile)
+    {
+        int fd;
+        if (PipeCommand(logFile) is { } command)
+        {
+            var (read, write) = Posix.OpenPipe();
+            try
+            {
+                int pid = Posix.Spawn(new SpawnRequest("/bin/sh", ["/bin/sh", "-c", command], EnvironmentList(), [(read, 0)]));
+                // The log command outlives every writer: reap it whenever it ends.
+                Reaper.Watch(pid, (_, _) => { });
+            }
+            catch (PosixException e)
+            {
+                Posix.Close(write);
+                throw new StartupException($"failed to open pipe:{logFile}: {e.Message}");
+            }
+            finally
+            {
+                Posix.Close(read);
+            }
+            fd = write;
+        }
+        else
+        {
+            try
+            {
+                fd = Posix.OpenForAppend(logFile);
+            }
+            catch (PosixException e)
+            {
+                throw new StartupException($"failed to open log file:{logFile}: {e.Message}");
+            }
+        }
+        Console.Out.Flush();
+        Console.Error.Flush();
+        Posix.Dup2(fd, 1);
+        Posix.Dup2(fd, 2);
+        Posix.Close(fd);
+    }
+
+    private static string[] EnvironmentList() =>
+        [.. System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => $"{e.Key}={e.Value}")];
+}

@@ -1,0 +1,17 @@
+using StarterHost.Signals;
+
+namespace StarterHost.Workers;
+
+/// <summary>A raw waitpid(2) status, printed as start_server prints it ($?) plus what it means.</summary>
+internal readonly record struct WaitStatus(int Raw)
+{
+    public bool Exited => (Raw & 0x7f) == 0;
+    public int ExitCode => (Raw >> 8) & 0xff;
+    public int TerminatingSignal => Raw & 0x7f;
+
+    public string Describe() => Exited
+        ? $"{Raw} (exit code {ExitCode})"
+        : $"{Raw} (killed by SIG{SignalNames.NameOf(TerminatingSignal)})";
+
+    public override string ToString() => Describe();
+}
