@@ -1,0 +1,32 @@
+#!/usr/bin/perl
+# The smallest useful worker: an HTTP server in core Perl that serves on the sockets StarterHost
+# (or start_server) hands it in SERVER_STARTER_PORT, and finishes its request before exiting on
+# SIGTERM. Every response says which generation answered.
+use strict;
+use warnings;
+use IO::Select;
+
+my $generation = $ENV{SERVER_STARTER_GENERATION} // 'none';
+my $select = IO::Select->new;
+for my $entry (split /;/, $ENV{SERVER_STARTER_PORT} // '') {
+    my (undef, $fd) = $entry =~ /^(.*)=(\d+)$/ or die "malformed SERVER_STARTER_PORT entry: $entry\n";
+    open my $listener, '+<&=', $fd or die "cannot use inherited fd $fd: $!\n";
+    $select->add($listener);
+}
+die "no listening socket: run me under starterhost or start_server\n" unless $select->count;
+
+my $stopping;
+$SIG{TERM} = $SIG{INT} = sub { $stopping = 1 };
+
+while (!$stopping) {
+    for my $listener ($select->can_read) {
+        accept(my $client, $listener) or next;
+        my $request = <$client> // '';
+        while (defined(my $header = <$client>)) { last if $header =~ /^\r?\n$/ }
+        my $body = "Hello from generation $generation (pid $$)\n";
+        print $client "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+            . length($body) . "\r\nConnection: close\r\n\r\n$body";
+        close $client;
+    }
+}
+exit 0;

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using StarterHost.Interop;
+
+namespace StarterHost.Tests.Support;
+
+/// <summary>
+/// A real StarterHost process (the built apphost), its output collected line by line so that tests
+/// wait on what it says. Dispose kills it and every worker it reported starting, by pid.
+/// </summary>
+internal sealed class StarterProcess : IDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "StarterHost");
+
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly object _gate = new();
+
+    private StarterProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+                return string.Join('\n', _lines);
+        }
+    }
+
+    public static StarterProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(ExecutablePath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        foreach (string arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+            info.Environment[key] = value;
+        var process = new Process { StartInfo = info };
+        var result = new StarterProcess(process);
+        process.OutputDataReceived += (_, e) => result.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => result.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    /// <summary>Runs StarterHost to completion (bad input, client modes): exit code and all output.</summary>
+    public static (int ExitCode, string Output) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        using var process = Start(args, environment, workingDirectory);
+        int code = process.WaitForExit();
+        return (code, process.Output);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_gate)
+        {
+            _lines.Add(line);
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> lines match; returns those matches.</summary>
+    public IReadOnlyList<Match> WaitForLines(string pattern, int count = 1, TimeSpan? timeout = null)
+    {
+        var regex = new Regex(pattern);
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        lock (_gate)
+        {
+            while (true)
+            {
+                var matches = _lines.Select(l => regex.Match(l)).Where(m => m.Success).ToList();
+                if (matches.Count >= count)
+                    return matches;
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                    throw new TimeoutException($"no {count} line(s) matching /{pattern}/ within the timeout; output so far:\n{string.Join('\n', _lines)}");
+                Monitor.Wait(_gate, left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+            }
+        }
+    }
+
+    public Match WaitForLine(string pattern, TimeSpan? timeout = null) => WaitForLines(pattern, 1, timeout)[0];
+
+    /// <summary>The n-th (1-based) "starting new worker" pid.</summary>
+    public int WorkerPid(int nth) => int.Parse(WaitForLines(@"starting new worker (\d+)", nth)[nth - 1].Groups[1].Value);
+
+    /// <summary>The actual port of a "127.0.0.1:0"-style listener, from the "listening on" line.</summary>
+    public int BoundPort(string key) =>
+        int.Parse(WaitForLine($@"listening on \S+:(\d+) as {Regex.Escape(key)}=").Groups[1].Value);
+
+    public void Signal(int signal) => Posix.SendSignal(Pid, signal);
+
+    public int WaitForExit(TimeSpan? timeout = null)
+    {
+        if (!_process.WaitForExit(timeout ?? DefaultTimeout))
+            throw new TimeoutException($"StarterHost did not exit; output so far:\n{Output}");
+        _process.WaitForExit(); // drain the output readers
+        return _process.ExitCode;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            foreach (Match m in new Regex(@"starting new worker (\d+)").Matches(Output))
+                Posix.SendSignal(int.Parse(m.Groups[1].Value), 9);
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,33 @@
+namespace StarterHost.Tests.Support;
+
+/// <summary>The test worker script and the files it is steered and observed through.</summary>
+internal sealed class TestWorker(TempDirectory directory)
+{
+    public static string Script => Path.Combine(AppContext.BaseDirectory, "Workers", "echo-worker.pl");
+
+    public string ControlDirectory { get; } = Directory.CreateDirectory(directory.File("control")).FullName;
+
+    public WorkerEvents Events { get; } = new(directory.File("events.log"));
+
+    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
+    {
+        ["WORKER_CONTROL"] = ControlDirectory,
+        ["WORKER_EVENTS"] = Events.Path,
+    };
+
+    public string[] Command => ["--", "perl", Script];
+
+    /// <summary>From now on, new workers exit at once (a generation that fails to start).</summary>
+    public void Fail(bool on = true) => Toggle("fail", on);
+
+    public void Slow(bool on = true) => Toggle("slow", on);
+
+    private void Toggle(string name, bool on)
+    {
+        string path = Path.Combine(ControlDirectory, name);
+        if (on)
+            File.WriteAllText(path, "");
+        else
+            File.Delete(path);
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/perl
+# A worker for the integration tests, core Perl only. It serves every listener in
+# SERVER_STARTER_PORT: each connection gets one line, "gen=N pid=P key=K", and is closed.
+# It appends what happens to it to $WORKER_EVENTS ("<event> gen=N pid=P ...") so that tests
+# can wait on events instead of sleeping. Behaviour is steered by files in $WORKER_CONTROL:
+#   fail     exit 3 at once (a generation that fails to start)
+#   slow     wait 1 s before exiting on a signal (draining)
+use strict;
+use warnings;
+use IO::Select;
+use Socket;
+
+my $gen = $ENV{SERVER_STARTER_GENERATION} // 'none';
+my $control = $ENV{WORKER_CONTROL} // '';
+my $events = $ENV{WORKER_EVENTS};
+
+sub event {
+    my ($what) = @_;
+    return unless $events;
+    open my $fh, '>>', $events or die "cannot append to $events: $!";
+    print $fh "$what gen=$gen pid=$$\n";
+    close $fh;
+}
+
+if ($control ne '' && -e "$control/fail") {
+    event('failing');
+    exit 3;
+}
+
+my %key_of;
+my $select = IO::Select->new;
+for my $entry (split /;/, $ENV{SERVER_STARTER_PORT} // '') {
+    my ($key, $fd) = $entry =~ /^(.*)=(\d+)$/ or die "bad SERVER_STARTER_PORT entry: $entry";
+    open my $sock, '+<&=', $fd or die "cannot open fd $fd: $!";
+    $key_of{fileno $sock} = $key;
+    $select->add($sock);
+}
+
+opendir my $fds, "/proc/self/fd" or die $!;
+my @open = sort { $a <=> $b } grep { /^\d+$/ && $_ != fileno($fds) } readdir $fds;
+closedir $fds;
+my $blocked = '';
+if (open my $st, '<', '/proc/self/status') {
+    while (<$st>) { $blocked = $1 if /^SigBlk:\s*(\S+)/ }
+}
+event("ready fds=" . join(',', @open) . " sigblk=$blocked envvar=" . ($ENV{WORKER_ENVVAR} // ''));
+
+my $stop;
+for my $name (qw(TERM HUP USR1 USR2 QUIT INT)) {
+    $SIG{$name} = sub { $stop = $name };
+}
+
+while (!$stop) {
+    my @ready = $select->can_read(0.5);
+    for my $sock (@ready) {
+        my $client;
+        accept($client, $sock) or next;
+        my $key = $key_of{fileno $sock};
+        syswrite $client, "gen=$gen pid=$$ key=$key\n";
+        close $client;
+    }
+}
+event("signal $stop");
+sleep 1 if $control ne '' && -e "$control/slow";
+event('exit');
+exit 0;
