@@ -33,7 +33,8 @@ internal static partial class ListenAddressParser
         }
 
         match = HostAndPort().Match(value);
-        if (!match.Success)
+        // The reference's pattern makes each bracket optional on its own; "[::1:80" is a typo, not an address.
+        if (!match.Success || value.Contains('[', StringComparison.Ordinal) != value.Contains(']', StringComparison.Ordinal))
             throw Invalid(value, "expected PORT, HOST:PORT or [IPV6]:PORT, optionally with a 'u' before the port for UDP and =FD after it");
 
         string host = match.Groups[1].Value;
