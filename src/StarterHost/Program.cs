@@ -7,7 +7,9 @@ using StarterHost.Cli;
 using StarterHost.Client;
 using StarterHost.Configuration;
 using StarterHost.Hosting;
+using StarterHost.Logging;
 
+StandardStreams.WriteThroughDescriptors();
 try
 {
     var commandLine = StartServerCommandLine.Parse(args);
