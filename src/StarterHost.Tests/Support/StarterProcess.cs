@@ -61,7 +61,7 @@ internal sealed class StarterProcess : IDisposable
     public static (int ExitCode, string Output) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         using var process = Start(args, environment, workingDirectory);
-        int code = process.WaitForExit();
+        int code = process.WaitForExit(DefaultTimeout);
         return (code, process.Output);
     }
 
@@ -111,18 +111,38 @@ internal sealed class StarterProcess : IDisposable
     {
         if (!_process.WaitForExit(timeout ?? DefaultTimeout))
             throw new TimeoutException($"StarterHost did not exit; output so far:\n{Output}");
-        _process.WaitForExit(); // drain the output readers
+        // Drain the output readers, but do not hang on a pipe that a leaked descriptor keeps open.
+        if (!_process.WaitForExit(timeout ?? DefaultTimeout))
+            throw new TimeoutException($"StarterHost exited but something still holds its output open:\n{Output}");
         return _process.ExitCode;
     }
 
     public bool HasExited => _process.HasExited;
 
+    private static IEnumerable<int> ChildrenOf(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task")
+                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(int.Parse)
+                .ToList();
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
         {
-            foreach (Match m in new Regex(@"starting new worker (\d+)").Matches(Output))
-                Posix.SendSignal(int.Parse(m.Groups[1].Value), 9);
+            // The workers it announced, and any child it has now (its log may have gone to a file).
+            var workers = new Regex(@"starting new worker (\d+)").Matches(Output).Select(m => int.Parse(m.Groups[1].Value))
+                .Concat(ChildrenOf(Pid)).Distinct();
+            foreach (int worker in workers)
+                Posix.SendSignal(worker, 9);
             _process.Kill();
             _process.WaitForExit();
         }

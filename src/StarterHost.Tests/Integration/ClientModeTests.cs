@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using StarterHost.Tests.Support;
+
+namespace StarterHost.Tests.Integration;
+
+/// <summary>--restart and --stop, ours and start_server's, against a running StarterHost.</summary>
+public sealed class ClientModeTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly TestWorker _worker;
+
+    public ClientModeTests() => _worker = new TestWorker(_dir);
+
+    public void Dispose() => _dir.Dispose();
+
+    private string PidFile => _dir.File("pid");
+    private string StatusFile => _dir.File("status");
+
+    private StarterProcess StartServer()
+    {
+        var starter = StarterProcess.Start(
+            ["--port=127.0.0.1:0", $"--pid-file={PidFile}", $"--status-file={StatusFile}", "--interval=0.3", .. _worker.Command],
+            _worker.Environment);
+        int first = starter.WorkerPid(1);
+        Eventually.True(() => File.Exists(StatusFile) && File.ReadAllText(StatusFile) == $"1:{first}\n", "generation 1 in the status file");
+        return starter;
+    }
+
+    [Fact]
+    public void RestartReturnsOnceTheNewGenerationAloneRuns()
+    {
+        using var starter = StartServer();
+        int port = starter.BoundPort("127.0.0.1:0");
+        var (code, output) = StarterProcess.Run(["--restart", $"--pid-file={PidFile}", $"--status-file={StatusFile}", "--timeout=30"]);
+        Assert.True(code == 0, output);
+        Assert.Contains("restart complete: generation 2 is running", output);
+        int second = starter.WorkerPid(2);
+        // Returned only after the old generation left: the status file already names generation 2 alone.
+        Assert.Equal($"2:{second}\n", File.ReadAllText(StatusFile));
+        Assert.StartsWith("gen=2 ", WorkerClient.Ask(port));
+    }
+
+    [Fact]
+    public void RestartFailsWithAReasonWhenTheNewGenerationNeverStarts()
+    {
+        using var starter = StartServer();
+        _worker.Fail();
+        var (code, output) = StarterProcess.Run(["--restart", $"--pid-file={PidFile}", $"--status-file={StatusFile}", "--timeout=2"]);
+        Assert.Equal(1, code);
+        Assert.Contains("restart did not complete within 2 s: waiting for generation 2 or later to be the only one (generations running: 1)", output);
+    }
+
+    [Fact]
+    public void StopReturnsOnceTheServerHasExited()
+    {
+        using var starter = StartServer();
+        var (code, output) = StarterProcess.Run(["--stop", $"--pid-file={PidFile}", "--timeout=30"]);
+        Assert.True(code == 0, output);
+        Assert.Contains($"stopping now (pid:{starter.Pid})", output);
+        Assert.True(starter.HasExited || starter.WaitForExit(TimeSpan.FromSeconds(5)) == 0);
+        Assert.False(File.Exists(PidFile));
+    }
+
+    [Fact]
+    public void StartServersOwnClientsDriveStarterHost()
+    {
+        if (!File.Exists("/usr/bin/start_server"))
+            Assert.Fail("start_server is not installed (apt-get install libserver-starter-perl); .ci/run installs it");
+        using var starter = StartServer();
+        Assert.Equal(0, RunReference("--restart", $"--pid-file={PidFile}", $"--status-file={StatusFile}"));
+        Assert.Equal($"2:{starter.WorkerPid(2)}\n", File.ReadAllText(StatusFile));
+        Assert.Equal(0, RunReference("--stop", $"--pid-file={PidFile}"));
+        Assert.Equal(0, starter.WaitForExit());
+    }
+
+    private static int RunReference(params string[] args)
+    {
+        var info = new ProcessStartInfo("/usr/bin/start_server") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(StarterProcess.DefaultTimeout))
+        {
+            process.Kill();
+            throw new TimeoutException($"start_server {string.Join(' ', args)} did not return");
+        }
+        return process.ExitCode;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using StarterHost.Tests.Support;
+
+namespace StarterHost.Tests.Integration;
+
+/// <summary>--log-file, --daemonize, and the sockets' options.</summary>
+public sealed class OutputTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly TestWorker _worker;
+
+    public OutputTests() => _worker = new TestWorker(_dir);
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void TheLogFileGetsStarterHostsAndTheWorkersOutput()
+    {
+        string log = _dir.File("log");
+        using var starter = StarterProcess.Start(
+            ["--port=127.0.0.1:0", $"--log-file={log}", "--", "/bin/sh", "-c", "echo worker says hello; exec sleep 60"]);
+        // The terminal still hears about setup problems; after setup everything goes to the file.
+        starter.WaitForLine("listening on");
+        Eventually.True(() => File.Exists(log) && File.ReadAllText(log).Contains("worker says hello") && File.ReadAllText(log).Contains("starting new worker"), "both outputs in the log file");
+    }
+
+    [Fact]
+    public void TheLogFileCanBeACommand()
+    {
+        string log = _dir.File("piped");
+        using var starter = StarterProcess.Start(
+            ["--port=127.0.0.1:0", $"--log-file=| sed -u -e 's/^/piped: /' >> {log}", "--", "/bin/sh", "-c", "echo from worker; exec sleep 60"]);
+        Eventually.True(() => File.Exists(log) && File.ReadAllText(log).Contains("piped: from worker") && File.ReadAllText(log).Contains("piped: ") && File.ReadAllText(log).Contains("starting new worker"), "output through the command");
+    }
+
+    [Fact]
+    public void DaemonizeDetachesAndReturnsOnceServing()
+    {
+        string pidFile = _dir.File("pid"), log = _dir.File("log");
+        var (code, output) = StarterProcess.Run(
+            ["--port=127.0.0.1:0", "--daemonize", $"--log-file={log}", $"--pid-file={pidFile}", "--interval=0.1", .. _worker.Command],
+            _worker.Environment);
+        int daemon = 0;
+        try
+        {
+            Assert.True(code == 0, output);
+            daemon = int.Parse(File.ReadAllText(pidFile).Trim());
+            Eventually.True(() => File.ReadAllText(log).Contains("starting new worker"), "the daemon's log in the log file");
+            int worker = int.Parse(_worker.Events.WaitFor(@"ready .*gen=1 pid=(?<pid>\d+)").Groups["pid"].Value);
+            // A session of its own: no terminal can hang it up.
+            string stat = File.ReadAllText($"/proc/{daemon}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            Assert.Equal(daemon.ToString(), fields[3]); // session id
+            // The launcher's pipe is the daemon's business, not the worker's.
+            Assert.DoesNotContain(File.ReadAllText($"/proc/{worker}/environ").Split('\0'), v => v.StartsWith("STARTERHOST_DAEMON", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (daemon > 0)
+                StarterProcess.Run(["--stop", $"--pid-file={pidFile}", "--timeout=30"]);
+        }
+        Assert.False(File.Exists(pidFile));
+        Assert.Contains("exiting", File.ReadAllText(log));
+    }
+
+    [Fact]
+    public void NoOtherProcessCanShareTheListeningPort()
+    {
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", .. _worker.Command], _worker.Environment);
+        int port = starter.BoundPort("127.0.0.1:0");
+        // .NET's ReuseAddress sets SO_REUSEPORT too: had StarterHost set it, this bind would succeed
+        // and the kernel would split connections between the two.
+        using var intruder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        intruder.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        var error = Assert.Throws<SocketException>(() => intruder.Bind(new IPEndPoint(IPAddress.Loopback, port)));
+        Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
+    }
+}
