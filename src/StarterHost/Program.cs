@@ -46,6 +46,8 @@ try
 catch (Exception e) when (e is UsageException or StartupException or ClientFailure or OptionsValidationException or InvalidOperationException)
 {
     string message = e is OptionsValidationException validation ? string.Join("; ", validation.Failures) : e.Message;
+    if (Daemonizer.IsDetachedCopy)
+        Daemonizer.ReportFailure(message);
     Console.Error.WriteLine($"starterhost: {message}");
     return e is UsageException ? 2 : 1;
 }

@@ -65,6 +65,23 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public void ADaemonThatCannotStartTellsTheLauncherWhy()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        int port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        string pidFile = _dir.File("pid");
+        var (code, output) = StarterProcess.Run(
+            [$"--port=127.0.0.1:{port}", "--daemonize", $"--log-file={_dir.File("log")}", $"--pid-file={pidFile}", .. _worker.Command],
+            _worker.Environment);
+        Assert.Equal(1, code);
+        Assert.Contains($"starterhost: failed to bind to 127.0.0.1:{port}: Address already in use", output);
+        Assert.False(File.Exists(pidFile), "the daemon that failed left its pid file behind");
+        Assert.Empty(_worker.Events.Lines);
+    }
+
+    [Fact]
     public void NoOtherProcessCanShareTheListeningPort()
     {
         using var starter = StarterProcess.Start(["--port=127.0.0.1:0", .. _worker.Command], _worker.Environment);

@@ -33,9 +33,13 @@ internal sealed class StarterProcess : IDisposable
         }
     }
 
-    public static StarterProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    public static StarterProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
+        StartProgram(ExecutablePath, args, environment, workingDirectory);
+
+    /// <summary>Any superdaemon with start_server's command line: StarterHost, or the reference itself.</summary>
+    public static StarterProcess StartProgram(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(ExecutablePath)
+        var info = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -111,9 +115,17 @@ internal sealed class StarterProcess : IDisposable
     {
         if (!_process.WaitForExit(timeout ?? DefaultTimeout))
             throw new TimeoutException($"StarterHost did not exit; output so far:\n{Output}");
-        // Drain the output readers, but do not hang on a pipe that a leaked descriptor keeps open.
-        if (!_process.WaitForExit(timeout ?? DefaultTimeout))
+        // Only the async wait (or the unbounded one) drains the output readers; bounded, so that a
+        // pipe a leaked descriptor keeps open fails the test instead of hanging it.
+        using var drained = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            _process.WaitForExitAsync(drained.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
             throw new TimeoutException($"StarterHost exited but something still holds its output open:\n{Output}");
+        }
         return _process.ExitCode;
     }
 

@@ -43,7 +43,7 @@ my $blocked = '';
 if (open my $st, '<', '/proc/self/status') {
     while (<$st>) { $blocked = $1 if /^SigBlk:\s*(\S+)/ }
 }
-event("ready fds=" . join(',', @open) . " sigblk=$blocked envvar=" . ($ENV{WORKER_ENVVAR} // ''));
+event("ready fds=" . join(",", @open) . " sigblk=$blocked ports=" . ($ENV{SERVER_STARTER_PORT} // "") . " envvar=" . ($ENV{WORKER_ENVVAR} // ''));
 
 my $stop;
 for my $name (qw(TERM HUP USR1 USR2 QUIT INT)) {

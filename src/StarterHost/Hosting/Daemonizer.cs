@@ -7,7 +7,9 @@ namespace StarterHost.Hosting;
 /// <c>--daemonize</c> without fork(2), which managed code must not call: the process re-executes
 /// itself in a new session (posix_spawn with POSIX_SPAWN_SETSID) and waits on a pipe until the
 /// detached copy has bound its sockets and spawned its first worker, so that a startup error still
-/// reaches the terminal and the exit status.
+/// reaches the terminal and the exit status. The copy never holds the launcher's stdout or stderr
+/// (the runtime keeps dups of them that --log-file cannot redirect, and a caller reading our output
+/// would wait for them forever): it reports over the pipe instead.
 /// </summary>
 internal static class Daemonizer
 {
@@ -15,6 +17,7 @@ internal static class Daemonizer
     public const string NotifyFdVariable = "STARTERHOST_DAEMON_NOTIFY_FD";
     private const int NotifyFd = 3;
     private static readonly byte[] ReadyMessage = "ready\n"u8.ToArray();
+    private const string ErrorPrefix = "error: ";
 
     public static bool IsDetachedCopy => System.Environment.GetEnvironmentVariable(NotifyFdVariable) is not null;
 
@@ -31,7 +34,7 @@ internal static class Daemonizer
                 .Append($"{NotifyFdVariable}={NotifyFd}")
                 .ToArray();
             string[] argv = [.. SelfCommand(), .. args];
-            pid = Posix.Spawn(new SpawnRequest(argv[0], argv, environment, [(devNull, 0), (write, NotifyFd)], NewSession: true));
+            pid = Posix.Spawn(new SpawnRequest(argv[0], argv, environment, [(devNull, 0), (devNull, 1), (devNull, 2), (write, NotifyFd)], NewSession: true));
         }
         finally
         {
@@ -42,12 +45,20 @@ internal static class Daemonizer
         Posix.Close(read);
         if (said.AsSpan().SequenceEqual(ReadyMessage))
             return 0;
-        Console.Error.WriteLine($"starterhost: the daemonized process (pid {pid}) failed to start; see the log file");
+        string text = System.Text.Encoding.UTF8.GetString(said).TrimEnd('\n');
+        Console.Error.WriteLine(text.StartsWith(ErrorPrefix, StringComparison.Ordinal)
+            ? $"starterhost: {text[ErrorPrefix.Length..]}"
+            : $"starterhost: the daemonized process (pid {pid}) failed to start; see the log file");
         return 1;
     }
 
+    /// <summary>Called by the detached copy when it cannot start: the launcher prints the reason.</summary>
+    public static void ReportFailure(string message) => Report(System.Text.Encoding.UTF8.GetBytes($"{ErrorPrefix}{message.ReplaceLineEndings(" ")}\n"));
+
     /// <summary>Called by the detached copy once it serves: releases the launching process.</summary>
-    public static void ReportReady()
+    public static void ReportReady() => Report(ReadyMessage);
+
+    private static void Report(byte[] message)
     {
         if (System.Environment.GetEnvironmentVariable(NotifyFdVariable) is not { } text
             || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int fd))
@@ -55,7 +66,7 @@ internal static class Daemonizer
         System.Environment.SetEnvironmentVariable(NotifyFdVariable, null);
         try
         {
-            Posix.WriteAll(fd, ReadyMessage);
+            Posix.WriteAll(fd, message);
         }
         catch (PosixException)
         {
