@@ -57,7 +57,8 @@ public sealed class OutputTests : IDisposable
         }
         finally
         {
-            if (daemon > 0)
+            // Whatever failed above, a daemon that wrote its pid file is stopped.
+            if (daemon > 0 || File.Exists(pidFile))
                 StarterProcess.Run(["--stop", $"--pid-file={pidFile}", "--timeout=30"]);
         }
         Assert.False(File.Exists(pidFile));
