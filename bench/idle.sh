@@ -9,6 +9,7 @@ echo "RSS $(ps -o rss= -p $pid) KiB, $(ls /proc/$pid/task | wc -l) threads"
 trace=$(mktemp)
 timeout -s INT 10 strace -f -c -p $pid -o "$trace" 2>/dev/null || true
 echo "system calls in 10 s while idle (strace's own attach and detach included):"
-grep -E 'total$' "$trace"
+# strace -c prints nothing at all when it saw no system call.
+grep -E 'total$' "$trace" || echo "  0 system calls"
 rm -f "$trace"
 kill -TERM $pid; wait $pid || true
