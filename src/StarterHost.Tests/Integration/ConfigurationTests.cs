@@ -51,6 +51,18 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void PlainValuesFillTheListSettings()
+    {
+        // What the issue and an operator write: --Starter:Port=8080, Starter__Path=/run/app.sock.
+        var environment = new Dictionary<string, string?>(_worker.Environment) { ["Starter__Path"] = _dir.File("s.sock") };
+        using var starter = StarterProcess.Start(
+            ["--Starter:Port=127.0.0.1:0, [::1]:0", "--Starter:Command:0=perl", $"--Starter:Command:1={TestWorker.Script}", "--Starter:Interval=0.1"],
+            environment, workingDirectory: _dir.Path);
+        var ready = _worker.Events.WaitFor(@"ready .* ports=(\S+) .*gen=1");
+        Assert.Equal($"127.0.0.1:0=3;[::1]:0=4;{_dir.File("s.sock")}=5", ready.Groups[1].Value);
+    }
+
+    [Fact]
     public void StartServerOptionsReplaceConfiguredListsWhole()
     {
         File.WriteAllText(_dir.File("appsettings.json"), """

@@ -65,10 +65,21 @@ internal sealed class StarterService(
     {
         Dispatch(new Started());
         // Not stoppingToken: a host stop becomes a TERM (see StopAsync) and the loop runs until the workers are gone.
+        var batch = new List<StarterEvent>();
         while (!_exited.Task.IsCompleted && await _events.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (!_exited.Task.IsCompleted && _events.Reader.TryRead(out var evt))
+            while (_events.Reader.TryRead(out var evt))
+                batch.Add(evt);
+            // A terminal's Ctrl-C (or `timeout`) signals the whole process group: when the worker's
+            // death and our own INT or TERM are both waiting, stop first rather than restart a
+            // worker only to kill it.
+            foreach (var evt in batch.OrderBy(e => e is TerminateReceived ? 0 : 1))
+            {
+                if (_exited.Task.IsCompleted)
+                    break;
                 Dispatch(evt);
+            }
+            batch.Clear();
         }
         ReleaseResources();
         lifetime.StopApplication();

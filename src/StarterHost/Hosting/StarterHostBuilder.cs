@@ -48,8 +48,10 @@ internal static class StarterHostBuilder
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, StarterConsoleFormatter>());
 
         var services = builder.Services;
+        var section = builder.Configuration.GetSection(StarterOptions.SectionName);
         services.AddOptions<StarterOptions>()
-            .Bind(builder.Configuration.GetSection(StarterOptions.SectionName))
+            .Bind(section)
+            .Configure(options => ScalarLists.Apply(section, options))
             .PostConfigure(commandLine.ApplyTo)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StarterOptions>, StarterOptionsAnnotationsValidator>();
