@@ -67,24 +67,25 @@ public sealed class ClientModeTests : IDisposable
         if (!File.Exists("/usr/bin/start_server"))
             Assert.Fail("start_server is not installed (apt-get install libserver-starter-perl); .ci/run installs it");
         using var starter = StartServer();
-        Assert.Equal(0, RunReference("--restart", $"--pid-file={PidFile}", $"--status-file={StatusFile}"));
+        Assert.Equal(0, RunReference(starter, "--restart", $"--pid-file={PidFile}", $"--status-file={StatusFile}"));
         Assert.Equal($"2:{starter.WorkerPid(2)}\n", File.ReadAllText(StatusFile));
-        Assert.Equal(0, RunReference("--stop", $"--pid-file={PidFile}"));
+        Assert.Equal(0, RunReference(starter, "--stop", $"--pid-file={PidFile}"));
         Assert.Equal(0, starter.WaitForExit());
     }
 
-    private static int RunReference(params string[] args)
+    private int RunReference(StarterProcess starter, params string[] args)
     {
         var info = new ProcessStartInfo("/usr/bin/start_server") { RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
         using var process = Process.Start(info)!;
-        process.StandardError.ReadToEnd();
+        var said = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(StarterProcess.DefaultTimeout))
         {
             process.Kill();
-            throw new TimeoutException($"start_server {string.Join(' ', args)} did not return");
+            throw new TimeoutException($"start_server {string.Join(' ', args)} did not return; StarterHost said:\n{starter.Output}\nworker events:\n{string.Join('\n', _worker.Events.Lines)}");
         }
+        said.Wait(StarterProcess.DefaultTimeout);
         return process.ExitCode;
     }
 }

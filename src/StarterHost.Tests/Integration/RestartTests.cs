@@ -102,14 +102,16 @@ public sealed class RestartTests : IDisposable
     public void RestartsLeakNoDescriptorsInTheSuperdaemon()
     {
         using var starter = StarterProcess.Start(Args("--interval=0.1"), _worker.Environment);
-        starter.WorkerPid(1);
-        _worker.Events.WaitFor("ready .*gen=1");
+        int first = starter.WorkerPid(1);
+        // Snapshots only when nothing is in flight: a status-file write holds a descriptor for a moment.
+        Eventually.True(() => ReadStatus() == $"1:{first}\n", "status file naming generation 1");
         var before = OpenDescriptors(starter.Pid);
         for (int generation = 2; generation <= 4; generation++)
         {
             starter.Signal(SignalNames.Hup);
             starter.WaitForLines("old worker .* died", generation - 1);
         }
+        Eventually.True(() => ReadStatus() == $"4:{starter.WorkerPid(4)}\n", "status file naming generation 4 alone");
         Assert.Equal(before, OpenDescriptors(starter.Pid));
     }
 

@@ -11,6 +11,7 @@ namespace StarterHost.Tests.Support;
 internal sealed class StarterProcess : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    private const int SigStop = 19;
     public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "StarterHost");
 
     private readonly Process _process;
@@ -150,13 +151,16 @@ internal sealed class StarterProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            // The workers it announced, and any child it has now (its log may have gone to a file).
-            var workers = new Regex(@"starting new worker (\d+)").Matches(Output).Select(m => int.Parse(m.Groups[1].Value))
-                .Concat(ChildrenOf(Pid)).Distinct();
-            foreach (int worker in workers)
+            // Frozen first so that it spawns nothing more; then its children as /proc lists them now.
+            // Never the pids it once announced: those may have exited and, with pid_max at 32768
+            // here, been reused by another test's worker.
+            Posix.SendSignal(Pid, SigStop);
+            foreach (int worker in ChildrenOf(Pid))
                 Posix.SendSignal(worker, 9);
             _process.Kill();
-            _process.WaitForExit();
+            // Bounded: the unbounded wait also waits for end of file on its output, which an
+            // orphaned worker would hold open for ever.
+            _process.WaitForExit(DefaultTimeout);
         }
         _process.Dispose();
     }
