@@ -77,7 +77,15 @@ internal sealed class StarterService(
             {
                 if (_exited.Task.IsCompleted)
                     break;
-                Dispatch(evt);
+                try
+                {
+                    Dispatch(evt);
+                }
+                catch (Exception e)
+                {
+                    // A bug must not take the supervisor down and orphan the workers: say it, go on.
+                    Log.EventFailed(logger, evt.ToString(), e);
+                }
             }
             batch.Clear();
         }

@@ -77,4 +77,7 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Error, "failed to remove {Path}: {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(40, LogLevel.Critical, "internal error while handling {Event}; carrying on")]
+    public static partial void EventFailed(ILogger logger, string @event, Exception exception);
 }
