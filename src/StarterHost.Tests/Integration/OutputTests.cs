@@ -24,6 +24,20 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public void OutputRedirectedToAPlainFileKeepsEveryonesLines()
+    {
+        string log = _dir.File("plain.log");
+        // `> file` has no O_APPEND: StarterHost and its worker share one file offset, and a writer
+        // that kept an offset of its own would overwrite the other's lines.
+        using var starter = StarterProcess.StartProgram("/bin/sh",
+            ["-c", $"exec \"$0\" \"$@\" > '{log}' 2>&1", StarterProcess.ExecutablePath,
+             "--port=127.0.0.1:0", "--interval=0.1", "--", "/bin/sh", "-c", $"echo worker says {new string('x', 200)}; exec sleep 60"]);
+        Eventually.True(() => File.Exists(log) && File.ReadAllText(log) is var text
+            && text.Contains("worker says xxx") && text.Contains("starting now...") && text.Contains("listening on") && text.Contains("starting new worker"),
+            "StarterHost's lines and the worker's in the file");
+    }
+
+    [Fact]
     public void TheLogFileCanBeACommand()
     {
         string log = _dir.File("piped");

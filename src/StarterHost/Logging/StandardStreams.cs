@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace StarterHost.Logging;
 
@@ -18,10 +17,7 @@ internal static class StandardStreams
         Console.SetError(WriterFor(2));
     }
 
+    // AutoFlush: every line goes straight to the descriptor, as with start_server's autoflush.
     private static StreamWriter WriterFor(int fd) =>
-        // bufferSize 0: every write goes straight to the descriptor, as start_server's autoflush does.
-        new(new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0), new UTF8Encoding(false))
-        {
-            AutoFlush = true,
-        };
+        new(new DescriptorStream(fd), new UTF8Encoding(false)) { AutoFlush = true };
 }
