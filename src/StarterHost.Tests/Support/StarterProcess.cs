@@ -134,13 +134,17 @@ internal sealed class StarterProcess : IDisposable
         }
     }
 
+    private static IEnumerable<int> DescendantsOf(int pid) =>
+        ChildrenOf(pid).SelectMany(child => DescendantsOf(child).Prepend(child));
+
     public void Dispose()
     {
         if (!_process.HasExited)
         {
-            // The workers it announced, and any child it has now (its log may have gone to a file).
+            // The workers it announced, and every descendant it has now (its log may have gone to a file;
+            // a preforking worker's children would otherwise keep our output pipes open forever).
             var workers = new Regex(@"starting new worker (\d+)").Matches(Output).Select(m => int.Parse(m.Groups[1].Value))
-                .Concat(ChildrenOf(Pid)).Distinct();
+                .Concat(DescendantsOf(Pid)).Distinct().ToList();
             foreach (int worker in workers)
                 Posix.SendSignal(worker, 9);
             _process.Kill();
