@@ -134,6 +134,8 @@ internal sealed class StarterProcess : IDisposable
         }
     }
 
+    private const int SigStop = 19;
+
     private static IEnumerable<int> DescendantsOf(int pid) =>
         ChildrenOf(pid).SelectMany(child => DescendantsOf(child).Prepend(child));
 
@@ -141,8 +143,11 @@ internal sealed class StarterProcess : IDisposable
     {
         if (!_process.HasExited)
         {
+            // Frozen first, so that it cannot spawn a worker between the look at its children and its death:
+            // an orphaned worker would keep our output pipes open and WaitForExit() would never return.
+            Posix.SendSignal(Pid, SigStop);
             // The workers it announced, and every descendant it has now (its log may have gone to a file;
-            // a preforking worker's children would otherwise keep our output pipes open forever).
+            // a preforking worker's children hold the pipes too).
             var workers = new Regex(@"starting new worker (\d+)").Matches(Output).Select(m => int.Parse(m.Groups[1].Value))
                 .Concat(DescendantsOf(Pid)).Distinct().ToList();
             foreach (int worker in workers)
