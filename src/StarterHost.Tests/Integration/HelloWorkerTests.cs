@@ -31,6 +31,8 @@ public sealed class HelloWorkerTests(ITestOutputHelper output) : IDisposable
 
         var report = RestartsUnderLoad.Run(starter, port, restarts: 3);
         output.WriteLine($"HelloWorker under StarterHost, 3 restarts: {report}");
+        foreach (string failure in report.Failures)
+            output.WriteLine(failure);
 
         Assert.Empty(report.Failures);
         Assert.Equal([1, 2, 3, 4], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
@@ -67,6 +69,22 @@ public sealed class HelloWorkerTests(ITestOutputHelper output) : IDisposable
         int first = starter.WorkerPid(1);
         Assert.Equal(new HelloAnswer(1, first), HttpProbe.Get(port));
         Assert.Equal(new HelloAnswer(1, first), HttpProbe.Get(new System.Net.Sockets.UnixDomainSocketEndPoint(_dir.File("s.sock"))));
+    }
+
+    [Theory]
+    [InlineData("8080", "SERVER_STARTER_PORT=\"8080\" is malformed: entry '8080' has no '=': expected key=fd")]
+    [InlineData("127.0.0.1:8080=900", "SERVER_STARTER_PORT entry 127.0.0.1:8080=900: inherited fd 900 is not an open socket")]
+    public async Task ABadServerStarterPortStopsTheSampleNamingTheValue(string value, string expected)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Dll);
+        info.Environment["SERVER_STARTER_PORT"] = value;
+        using var sample = Process.Start(info)!;
+        var stdout = sample.StandardOutput.ReadToEndAsync();
+        string stderr = sample.StandardError.ReadToEnd();
+        Assert.True(sample.WaitForExit(StarterProcess.DefaultTimeout), "the sample did not exit");
+        Assert.NotEqual(0, sample.ExitCode);
+        Assert.Contains(expected, stderr + await stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,8 @@ public sealed class ThirdPartyWorkerTests(ITestOutputHelper output)
 
         var report = RestartsUnderLoad.Run(starter, port, restarts: 3);
         output.WriteLine($"Starlet under StarterHost, 3 restarts: {report}");
+        foreach (string failure in report.Failures)
+            output.WriteLine(failure);
 
         Assert.Empty(report.Failures);
         Assert.Equal([1, 2, 3, 4], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
