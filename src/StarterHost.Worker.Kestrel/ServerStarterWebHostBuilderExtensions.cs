@@ -32,7 +32,12 @@ public static class ServerStarterWebHostBuilderExtensions
     public static IWebHostBuilder ListenServerStarter(this IWebHostBuilder builder, Action<ServerStarterOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var ports = ServerStarterPorts.FromEnvironment();
+        return builder.ListenServerStarter(ServerStarterPorts.FromEnvironment(), configure);
+    }
+
+    /// <summary>As the public overload, with the ports given rather than read from the environment (tests).</summary>
+    internal static IWebHostBuilder ListenServerStarter(this IWebHostBuilder builder, IReadOnlyList<ServerStarterPort> ports, Action<ServerStarterOptions>? configure)
+    {
         if (ports.Count == 0)
             return builder;
         var options = new ServerStarterOptions();
