@@ -17,6 +17,9 @@ internal sealed class StarterProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly object _gate = new();
+    // Set when stdout / stderr reach end of file, i.e. every line has been appended.
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private StarterProcess(Process process)
     {
@@ -54,8 +57,8 @@ internal sealed class StarterProcess : IDisposable
             info.Environment[key] = value;
         var process = new Process { StartInfo = info };
         var result = new StarterProcess(process);
-        process.OutputDataReceived += (_, e) => result.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => result.Append(e.Data);
+        process.OutputDataReceived += (_, e) => result.Append(e.Data, result._stdoutClosed);
+        process.ErrorDataReceived += (_, e) => result.Append(e.Data, result._stderrClosed);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -65,15 +68,23 @@ internal sealed class StarterProcess : IDisposable
     /// <summary>Runs StarterHost to completion (bad input, client modes): exit code and all output.</summary>
     public static (int ExitCode, string Output) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        using var process = Start(args, environment, workingDirectory);
-        int code = process.WaitForExit(DefaultTimeout);
+        string[] arguments = [.. args];
+        using var process = Start(arguments, environment, workingDirectory);
+        int code = process.WaitForExit(DefaultTimeout, drainOutput: false);
+        // A daemon left running by a --daemonize launch keeps the launcher's output open (the runtime's dup
+        // of fd 1 outlives its redirection to the log file): that output never ends, take what was said.
+        if (code != 0 || !arguments.Contains("--daemonize"))
+            process.DrainOutput(DefaultTimeout);
         return (code, process.Output);
     }
 
-    private void Append(string? line)
+    private void Append(string? line, TaskCompletionSource closed)
     {
         if (line is null)
+        {
+            closed.TrySetResult();
             return;
+        }
         lock (_gate)
         {
             _lines.Add(line);
@@ -112,22 +123,24 @@ internal sealed class StarterProcess : IDisposable
 
     public void Signal(int signal) => Posix.SendSignal(Pid, signal);
 
-    public int WaitForExit(TimeSpan? timeout = null)
+    public int WaitForExit(TimeSpan? timeout = null, bool drainOutput = true)
     {
         if (!_process.WaitForExit(timeout ?? DefaultTimeout))
             throw new TimeoutException($"StarterHost did not exit; output so far:\n{Output}");
-        // Only the async wait (or the unbounded one) drains the output readers; bounded, so that a
-        // pipe a leaked descriptor keeps open fails the test instead of hanging it.
-        using var drained = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        try
-        {
-            _process.WaitForExitAsync(drained.Token).GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"StarterHost exited but something still holds its output open:\n{Output}");
-        }
+        if (drainOutput)
+            DrainOutput(timeout ?? DefaultTimeout);
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Waits until every line StarterHost wrote has been read, but does not hang on a pipe that a leaked
+    /// descriptor keeps open. (Process.WaitForExit with a timeout does not wait for the readers: right
+    /// after it, the output can still be empty.)
+    /// </summary>
+    private void DrainOutput(TimeSpan timeout)
+    {
+        if (!Task.WaitAll([_stdoutClosed.Task, _stderrClosed.Task], timeout))
+            throw new TimeoutException($"StarterHost exited but something still holds its output open:\n{Output}");
     }
 
     public bool HasExited => _process.HasExited;
@@ -147,15 +160,19 @@ internal sealed class StarterProcess : IDisposable
         }
     }
 
+
+    private static IEnumerable<int> DescendantsOf(int pid) =>
+        ChildrenOf(pid).SelectMany(child => DescendantsOf(child).Prepend(child));
+
     public void Dispose()
     {
         if (!_process.HasExited)
         {
-            // Frozen first so that it spawns nothing more; then its children as /proc lists them now.
-            // Never the pids it once announced: those may have exited and, with pid_max at 32768
-            // here, been reused by another test's worker.
+            // Frozen first so that it spawns nothing more; then every descendant /proc lists now (a
+            // preforking worker's children hold the pipes too). Never the pids it once announced:
+            // those may have exited and, with pid_max at 32768 here, been reused by another test.
             Posix.SendSignal(Pid, SigStop);
-            foreach (int worker in ChildrenOf(Pid))
+            foreach (int worker in DescendantsOf(Pid).ToList())
                 Posix.SendSignal(worker, 9);
             _process.Kill();
             // Bounded: the unbounded wait also waits for end of file on its output, which an

@@ -1,0 +1,15 @@
+namespace StarterHost.Worker.Kestrel;
+
+/// <summary>How an ASP.NET Core worker behaves under a superdaemon.</summary>
+public sealed class ServerStarterOptions
+{
+    /// <summary>
+    /// How long a stopping worker, having stopped accepting, waits for the requests of connections it has
+    /// already accepted before Kestrel stops (and closes the connections that still sent nothing). Defaults
+    /// to 1 second; it lengthens the old generation's exit, not anyone's wait.
+    /// </summary>
+    public TimeSpan HandoverDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Configures each inherited endpoint (protocols, HTTPS, ...). Defaults to nothing.</summary>
+    public Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? ConfigureEndpoint { get; set; }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using StarterHost.Worker.Tests.Support;
+
+namespace StarterHost.Worker.Tests;
+
+/// <summary>
+/// Two Kestrel "generations" in one process on two descriptors of one real listening socket, as two
+/// workers inherit it: the old one stops, the new one goes on accepting.
+/// </summary>
+public sealed class KestrelHandoverTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static WebApplication Generation(string name, ServerStarterPort port)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ListenServerStarter([port], o => o.HandoverDelay = TimeSpan.FromMilliseconds(100));
+        var app = builder.Build();
+        app.MapGet("/", () => name);
+        return app;
+    }
+
+    [Fact]
+    public async Task AStoppedGenerationLeavesTheSharedSocketListeningForTheNextOne()
+    {
+        using var inherited = InheritedSocket.Tcp(IPAddress.Loopback);
+        int nextFd = Descriptors.DupHigh(inherited.Fd);
+        try
+        {
+            var ports = ServerStarterPorts.Parse($"127.0.0.1:{inherited.Port}={inherited.Fd}");
+            await using var old = Generation("old", ports[0]);
+            await old.StartAsync().WaitAsync(Timeout);
+            Assert.Equal("old", await Get(inherited.Port));
+
+            await using var next = Generation("next", ports[0] with { Fd = nextFd });
+            await next.StartAsync().WaitAsync(Timeout);
+            await old.StopAsync().WaitAsync(Timeout);
+
+            Assert.True(Descriptors.IsOpen(inherited.Fd), "stopping Kestrel closed the inherited fd");
+            for (int i = 0; i < 50; i++)
+                Assert.Equal("next", await Get(inherited.Port));
+            await next.StopAsync().WaitAsync(Timeout);
+            Assert.Equal(1, (int)inherited.Original.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.AcceptConnection)!);
+        }
+        finally
+        {
+            Descriptors.Close(nextFd);
+        }
+    }
+
+    /// <summary>A new connection per request: the one thing a draining generation must never fail.</summary>
+    private static async Task<string> Get(int port)
+    {
+        using var client = new HttpClient { Timeout = Timeout };
+        client.DefaultRequestHeaders.ConnectionClose = true;
+        return await client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/"));
+    }
+}
