@@ -16,6 +16,7 @@ internal sealed class StarterProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly object _gate = new();
+    private readonly CountdownEvent _streamsClosed = new(2);
 
     private StarterProcess(Process process)
     {
@@ -45,6 +46,9 @@ internal sealed class StarterProcess : IDisposable
         };
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
+        // Hermetic whatever runs the tests: a systemd unit's variables are given by a test or not at all.
+        foreach (string inherited in UnitVariables)
+            info.Environment.Remove(inherited);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
             info.Environment[key] = value;
         var process = new Process { StartInfo = info };
@@ -65,10 +69,17 @@ internal sealed class StarterProcess : IDisposable
         return (code, process.Output);
     }
 
+    private static readonly string[] UnitVariables =
+        ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "JOURNAL_STREAM", "INVOCATION_ID"];
+
     private void Append(string? line)
     {
         if (line is null)
+        {
+            // End of one stream; the Process class reports it as a null line.
+            _streamsClosed.Signal();
             return;
+        }
         lock (_gate)
         {
             _lines.Add(line);
@@ -111,8 +122,9 @@ internal sealed class StarterProcess : IDisposable
     {
         if (!_process.WaitForExit(timeout ?? DefaultTimeout))
             throw new TimeoutException($"StarterHost did not exit; output so far:\n{Output}");
-        // Drain the output readers, but do not hang on a pipe that a leaked descriptor keeps open.
-        if (!_process.WaitForExit(timeout ?? DefaultTimeout))
+        // Drain the output readers (a timed WaitForExit does not), but do not hang on a pipe that a
+        // leaked descriptor keeps open.
+        if (!_streamsClosed.Wait(timeout ?? DefaultTimeout))
             throw new TimeoutException($"StarterHost exited but something still holds its output open:\n{Output}");
         return _process.ExitCode;
     }
