@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ using StarterHost.Environment;
 using StarterHost.Generations;
 using StarterHost.Listening;
 using StarterHost.Logging;
+using StarterHost.Systemd;
 using StarterHost.Workers;
 
 namespace StarterHost.Hosting;
@@ -61,6 +63,11 @@ internal static class StarterHostBuilder
         services.AddSingleton<ListenerRegistry>();
         services.AddSingleton(sp => new WorkerEnvironment(sp.GetRequiredService<StarterOptions>(), processEnvironment));
         services.AddSingleton<WorkerSpawner>();
+        services.AddSingleton(new SystemdEnvironment(processEnvironment, Interop.Posix.CurrentPid));
+        services.AddSingleton(sp => new ServiceNotifier(
+            new SystemdNotifier(),
+            processEnvironment[SystemdEnvironment.NotifySocket] as string,
+            sp.GetRequiredService<ILogger<ServiceNotifier>>()));
         services.AddHostedService<StarterService>();
         return builder;
     }

@@ -159,6 +159,21 @@ internal static unsafe class Posix
 
     public static int CurrentPid => Libc.GetPid();
 
+    /// <summary>
+    /// CLOCK_MONOTONIC in microseconds, the clock sd_notify's MONOTONIC_USEC= is read against. Asked
+    /// of the kernel by name: Stopwatch does not promise which clock it uses.
+    /// </summary>
+    public static long MonotonicMicroseconds
+    {
+        get
+        {
+            long* timespec = stackalloc long[2];
+            if (Libc.ClockGetTime(Libc.CLOCK_MONOTONIC, timespec) < 0)
+                throw PosixException.FromLastError("clock_gettime(CLOCK_MONOTONIC)");
+            return timespec[0] * 1_000_000 + timespec[1] / 1_000;
+        }
+    }
+
     /// <summary>access(X_OK): null when executable, else the reason.</summary>
     public static string? WhyNotExecutable(string path) =>
         Libc.Access(path, Libc.X_OK) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());

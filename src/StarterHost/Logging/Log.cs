@@ -77,4 +77,10 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Error, "failed to remove {Path}: {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(24, LogLevel.Warning, "failed to notify the service manager at {Socket}: {Reason}; going on without it")]
+    public static partial void NotifyFailed(ILogger logger, string socket, string reason);
+
+    [LoggerMessage(25, LogLevel.Information, "notifying the service manager works again")]
+    public static partial void NotifyRecovered(ILogger logger);
 }
