@@ -31,6 +31,9 @@ try
         case CliMode.Restart:
             RestartClient.Run(options, Console.Error);
             return 0;
+        case CliMode.Reload:
+            RestartClient.Run(options, Console.Error, untilServing: true);
+            return 0;
         case CliMode.Stop:
             StopClient.Run(options, Console.Error);
             return 0;
