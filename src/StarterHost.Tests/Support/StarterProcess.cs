@@ -34,9 +34,10 @@ internal sealed class StarterProcess : IDisposable
         }
     }
 
-    public static StarterProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    /// <param name="launcher">A program that execs StarterHost (e.g. systemd-socket-activate and its options), or null.</param>
+    public static StarterProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, IReadOnlyList<string>? launcher = null)
     {
-        var info = new ProcessStartInfo(ExecutablePath)
+        var info = new ProcessStartInfo(launcher is null ? ExecutablePath : launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,6 +45,11 @@ internal sealed class StarterProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
+        if (launcher is not null)
+        {
+            foreach (string arg in launcher.Skip(1).Append(ExecutablePath))
+                info.ArgumentList.Add(arg);
+        }
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
         // Hermetic whatever runs the tests: a systemd unit's variables are given by a test or not at all.

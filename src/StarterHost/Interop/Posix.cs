@@ -68,6 +68,13 @@ internal static unsafe class Posix
 
     public static void Close(int fd) => Libc.Close(fd);
 
+    /// <summary>Sets FD_CLOEXEC, which every descriptor .NET opens has and an inherited one may lack.</summary>
+    public static void SetCloseOnExec(int fd)
+    {
+        if (Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
+            throw PosixException.FromLastError($"fcntl({fd}, F_SETFD, FD_CLOEXEC)");
+    }
+
     /// <summary>Opens a file for appending, close-on-exec, creating it 0644.</summary>
     public static int OpenForAppend(string path)
     {

@@ -83,4 +83,10 @@ internal static partial class Log
 
     [LoggerMessage(25, LogLevel.Information, "notifying the service manager works again")]
     public static partial void NotifyRecovered(ILogger logger);
+
+    [LoggerMessage(26, LogLevel.Information, "using socket {Socket} passed by the service manager as {Key}={Fd}")]
+    public static partial void AdoptingPassedSocket(ILogger logger, string socket, string key, int fd);
+
+    [LoggerMessage(27, LogLevel.Warning, "socket {Socket} passed by the service manager matches no --port or --path; not used")]
+    public static partial void PassedSocketUnused(ILogger logger, string socket);
 }

@@ -36,7 +36,24 @@ internal sealed class SystemdEnvironment
             // Half the interval, as sd_watchdog_enabled's callers are told to use.
             WatchdogPeriod = TimeSpan.FromMicroseconds(usec / 2.0);
         }
+
+        // sd_listen_fds: the sockets are ours only when LISTEN_PID is this process.
+        if (Parse(Get(ListenPid)) == (ulong)ownPid && Parse(Get(ListenFds)) is { } count and > 0 and < 4096)
+        {
+            PassedSocketCount = (int)count;
+            var names = Get(ListenFdNames)?.Split(':');
+            PassedSocketNames = names?.Length == (int)count ? names : null;
+        }
     }
+
+    /// <summary>The first socket passed by socket activation is always fd 3 (SD_LISTEN_FDS_START).</summary>
+    public const int FirstPassedFd = 3;
+
+    /// <summary>How many sockets socket activation passed to this process (LISTEN_FDS), 0 for none.</summary>
+    public int PassedSocketCount { get; }
+
+    /// <summary>Their FileDescriptorName= values, in fd order, when LISTEN_FDNAMES names each of them.</summary>
+    public IReadOnlyList<string>? PassedSocketNames { get; }
 
     /// <summary>How often to send WATCHDOG=1, or null when no watchdog applies to this process.</summary>
     public TimeSpan? WatchdogPeriod { get; }
