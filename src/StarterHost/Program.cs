@@ -49,6 +49,8 @@ try
 catch (Exception e) when (e is UsageException or StartupException or ClientFailure or OptionsValidationException or InvalidOperationException)
 {
     string message = e is OptionsValidationException validation ? string.Join("; ", validation.Failures) : e.Message;
-    Console.Error.WriteLine($"starterhost: {message}");
+    // Under systemd the journal takes "<3>" as the priority: an error, not the default info.
+    string priority = JournalConsoleFormatter.IsUnderSystemd(Environment.GetEnvironmentVariables()) ? "<3>" : "";
+    Console.Error.WriteLine($"{priority}starterhost: {message}");
     return e is UsageException ? 2 : 1;
 }

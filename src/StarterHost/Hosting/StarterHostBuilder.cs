@@ -43,11 +43,12 @@ internal static class StarterHostBuilder
             .AddConfiguration(builder.Configuration.GetSection("Logging"))
             .AddConsole(o =>
             {
-                o.FormatterName = StarterConsoleFormatter.Name;
+                o.FormatterName = JournalConsoleFormatter.IsUnderSystemd(processEnvironment) ? JournalConsoleFormatter.Name : StarterConsoleFormatter.Name;
                 o.LogToStandardErrorThreshold = LogLevel.Trace; // start_server writes to stderr
             });
         // Registered by hand: AddConsoleFormatter<,> binds its options by reflection, which does not trim.
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, StarterConsoleFormatter>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, JournalConsoleFormatter>());
 
         var services = builder.Services;
         services.AddOptions<StarterOptions>()
