@@ -11,6 +11,7 @@ namespace StarterHost.Tests.Support;
 internal sealed class StarterProcess : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(5);
     public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "StarterHost");
 
     private readonly Process _process;
@@ -128,10 +129,10 @@ internal sealed class StarterProcess : IDisposable
     {
         if (!_process.WaitForExit(timeout ?? DefaultTimeout))
             throw new TimeoutException($"StarterHost did not exit; output so far:\n{Output}");
-        // Drain the output readers (a timed WaitForExit does not), but do not hang on a pipe that a
-        // leaked descriptor keeps open.
-        if (!_streamsClosed.Wait(timeout ?? DefaultTimeout))
-            throw new TimeoutException($"StarterHost exited but something still holds its output open:\n{Output}");
+        // Let the output readers deliver what was written before the exit: a timed WaitForExit does
+        // not wait for them. Not until end of file without bound: a daemon run by the JIT runtime
+        // keeps the launcher's stdout and stderr open (CoreCLR's PAL dups fds 0-2 at startup).
+        _streamsClosed.Wait(OutputGrace);
         return _process.ExitCode;
     }
 
@@ -156,13 +157,17 @@ internal sealed class StarterProcess : IDisposable
     {
         if (!_process.HasExited)
         {
+            // Frozen first: a superdaemon that saw its worker killed would spawn the next one, which
+            // nobody would kill and which would hold our output pipes open.
+            Posix.SendSignal(Pid, 19); // SIGSTOP
             // The workers it announced, and any child it has now (its log may have gone to a file).
             var workers = new Regex(@"starting new worker (\d+)").Matches(Output).Select(m => int.Parse(m.Groups[1].Value))
                 .Concat(ChildrenOf(Pid)).Distinct();
             foreach (int worker in workers)
                 Posix.SendSignal(worker, 9);
             _process.Kill();
-            _process.WaitForExit();
+            // Bounded: a test must fail, not hang the suite, if something still holds the pipes.
+            _process.WaitForExit(DefaultTimeout);
         }
         _process.Dispose();
     }
