@@ -24,10 +24,14 @@ public sealed class GenerationMachineServiceReportTests
         Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1)).State;
 
     [Fact]
-    public void Started_BeforeAnyWorkerStarted_IsNotReady()
+    public void StartedAndSpawned_BeforeTheIntervalElapsed_IsNotReady()
     {
-        var (_, spawnedCommands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings));
-        Assert.DoesNotContain(spawnedCommands, c => c is ReportReady);
+        var state = GenerationState.Initial(Settings);
+        foreach (var evt in new StarterEvent[] { new Started(), new WorkerSpawned(1, 100, Settings) })
+        {
+            (state, var commands) = GenerationMachine.Apply(state, evt);
+            Assert.DoesNotContain(commands, c => c is ReportReady);
+        }
     }
 
     [Fact]
