@@ -136,6 +136,18 @@ public sealed class SystemdNotifyTests : IDisposable
     }
 
     [Fact]
+    public void ALogCommandDoesNotInheritTheUnitsNotifySocketEither()
+    {
+        string dump = _dir.File("log-env");
+        using var starter = StarterProcess.Start(
+            ["--interval=0.1", $"--log-file=| env > {dump}.tmp; mv {dump}.tmp {dump}; cat > /dev/null", "--", "/bin/sh", "-c", "exec sleep 60"],
+            Environment(("WATCHDOG_USEC", "60000000"), ("KEPT", "yes")));
+        var variables = Eventually.Get(() => File.Exists(dump) ? File.ReadAllLines(dump) : null, "the log command's environment");
+        Assert.Contains("KEPT=yes", variables);
+        Assert.DoesNotContain(variables, v => v.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal) || v.StartsWith("WATCHDOG_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheWatchdogIsFedAtHalfTheIntervalFromTheLoop()
     {
         using var starter = Start("0.1", Environment(("WATCHDOG_USEC", "400000")));
