@@ -40,7 +40,7 @@ public sealed class SocketActivationTests : IDisposable
     public void TheWorkerServesOnThePassedSocketsAndStarterHostBindsNothing()
     {
         using var starter = Activate([$"--port=127.0.0.1:{_port}", $"--path={SocketPath}"]);
-        Eventually.True(() => File.Exists(SocketPath), "the activator's socket file");
+        WaitUntilListening(starter);
         ulong inode = Posix.TryGetFileIdentity(SocketPath)!.Value.Inode;
 
         // This first connection is what makes the activator exec StarterHost; it waits in the queue meanwhile.
@@ -73,7 +73,7 @@ public sealed class SocketActivationTests : IDisposable
     public void WithNothingConfiguredEveryPassedSocketGoesToTheWorker()
     {
         using var starter = Activate([]);
-        Eventually.True(() => File.Exists(SocketPath), "the activator's socket file");
+        WaitUntilListening(starter);
         Assert.StartsWith("gen=1 ", WorkerClient.Ask(SocketPath));
         int worker = starter.WorkerPid(1);
         Assert.Contains($"SERVER_STARTER_PORT={SocketPath}=3;127.0.0.1:{_port}=4", File.ReadAllText($"/proc/{worker}/environ").Split('\0'));
@@ -85,7 +85,7 @@ public sealed class SocketActivationTests : IDisposable
     {
         int other = FreePort();
         using var starter = Activate([$"--port=127.0.0.1:{other}"]);
-        Eventually.True(() => File.Exists(SocketPath), "the activator's socket file");
+        WaitUntilListening(starter);
         using (var trigger = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
             trigger.Connect(new UnixDomainSocketEndPoint(SocketPath));
@@ -94,6 +94,9 @@ public sealed class SocketActivationTests : IDisposable
         Assert.Contains($"starterhost: 127.0.0.1:{other} is configured but the service manager did not pass a socket bound to it", starter.Output);
         Assert.DoesNotContain("starting new worker", starter.Output);
     }
+
+    /// <summary>The activator says so once both sockets listen (the file exists from bind(2) on, before listen(2)).</summary>
+    private static void WaitUntilListening(StarterProcess activator) => activator.WaitForLine(@"^Listening on .* as 4\.$");
 
     private static string Link(int pid, int fd) => new FileInfo($"/proc/{pid}/fd/{fd}").LinkTarget!;
 
