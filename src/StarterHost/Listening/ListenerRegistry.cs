@@ -31,7 +31,12 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
     {
         if (systemd.PassedSocketCount > 0)
         {
-            AdoptPassed(addresses);
+            var adopted = SocketActivation.Adopt(addresses, systemd, Resolve, unused => Log.PassedSocketUnused(logger, unused.Display));
+            foreach (var (address, socket, childFd, passed) in adopted)
+            {
+                _bound.Add((address, socket, childFd));
+                Log.AdoptingPassedSocket(logger, passed.Display, address.Key, childFd);
+            }
             return;
         }
         var childFds = DescriptorPlan.Assign(addresses);
@@ -41,80 +46,6 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
             var socket = address.Kind == ListenKind.Unix ? BindUnix(address, backlog) : BindInet(address, backlog);
             _bound.Add((address, socket, childFds[i]));
             Log.Listening(logger, Describe(address, socket), address.Key, childFds[i]);
-        }
-    }
-
-    /// <summary>
-    /// Socket activation: the service manager bound the sockets and keeps them while StarterHost itself
-    /// restarts. Each configured address takes the passed socket bound to it; with none configured,
-    /// every passed socket goes to the workers, keyed by what it is bound to.
-    /// </summary>
-    private void AdoptPassed(IReadOnlyList<ListenAddress> addresses)
-    {
-        var sockets = new Dictionary<int, Socket>();
-        var passed = new List<PassedSocket>();
-        try
-        {
-            for (int i = 0; i < systemd.PassedSocketCount; i++)
-            {
-                int fd = SystemdEnvironment.FirstPassedFd + i;
-                var socket = Inherit(fd);
-                sockets[fd] = socket;
-                passed.Add(new PassedSocket(fd, systemd.PassedSocketNames?[i], socket.SocketType, socket.LocalEndPoint));
-            }
-            // sd_listen_fds(unset_environment=true): nothing started later may take them for its own.
-            foreach (string name in new[] { SystemdEnvironment.ListenPid, SystemdEnvironment.ListenFds, SystemdEnvironment.ListenFdNames })
-                System.Environment.SetEnvironmentVariable(name, null);
-
-            if (addresses.Count == 0)
-            {
-                for (int i = 0; i < passed.Count; i++)
-                {
-                    var kind = passed[i].Bound is UnixDomainSocketEndPoint ? ListenKind.Unix : passed[i].Type == SocketType.Dgram ? ListenKind.Udp : ListenKind.Tcp;
-                    int childFd = SystemdEnvironment.FirstPassedFd + i;
-                    Adopt(new ListenAddress(kind, PassedSocketMatcher.KeyFor(passed[i]), null, 0, null, childFd), passed[i], sockets, childFd);
-                }
-            }
-            else
-            {
-                var matched = PassedSocketMatcher.Match(addresses, passed, Resolve);
-                var childFds = DescriptorPlan.Assign(addresses);
-                for (int i = 0; i < addresses.Count; i++)
-                    Adopt(addresses[i], matched[i], sockets, childFds[i]);
-            }
-        }
-        finally
-        {
-            // Passed but not configured: systemd keeps its copy, ours is not needed.
-            foreach (var (fd, socket) in sockets)
-            {
-                if (!_bound.Any(b => b.Socket == socket))
-                {
-                    Log.PassedSocketUnused(logger, passed.FirstOrDefault(p => p.Fd == fd)?.Display ?? $"fd {fd}");
-                    socket.Dispose();
-                }
-            }
-        }
-    }
-
-    private void Adopt(ListenAddress address, PassedSocket passed, Dictionary<int, Socket> sockets, int childFd)
-    {
-        _bound.Add((address, sockets[passed.Fd], childFd));
-        Log.AdoptingPassedSocket(logger, passed.Display, address.Key, childFd);
-    }
-
-    private static Socket Inherit(int fd)
-    {
-        try
-        {
-            // Inherited without FD_CLOEXEC; our spawns close every fd they do not map, but nothing else
-            // exec'd from here should get it either.
-            Posix.SetCloseOnExec(fd);
-            return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-        }
-        catch (Exception e) when (e is SocketException or PosixException)
-        {
-            throw new StartupException($"LISTEN_FDS: fd {fd} passed by the service manager is not a usable socket: {e.Message}");
         }
     }
 
