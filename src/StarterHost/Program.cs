@@ -31,6 +31,9 @@ try
         case CliMode.Restart:
             RestartClient.Run(options, Console.Error);
             return 0;
+        case CliMode.Reload:
+            RestartClient.Run(options, Console.Error, untilServing: true);
+            return 0;
         case CliMode.Stop:
             StopClient.Run(options, Console.Error);
             return 0;
@@ -48,6 +51,8 @@ catch (Exception e) when (e is UsageException or StartupException or ClientFailu
     string message = e is OptionsValidationException validation ? string.Join("; ", validation.Failures) : e.Message;
     if (Daemonizer.IsDetachedCopy)
         Daemonizer.ReportFailure(message);
-    Console.Error.WriteLine($"starterhost: {message}");
+    // Under systemd the journal takes "<3>" as the priority: an error, not the default info.
+    string priority = JournalConsoleFormatter.IsUnderSystemd(Environment.GetEnvironmentVariables()) ? "<3>" : "";
+    Console.Error.WriteLine($"{priority}starterhost: {message}");
     return e is UsageException ? 2 : 1;
 }

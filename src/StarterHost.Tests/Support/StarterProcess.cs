@@ -37,8 +37,11 @@ internal sealed class StarterProcess : IDisposable
         }
     }
 
-    public static StarterProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
-        StartProgram(ExecutablePath, args, environment, workingDirectory);
+    /// <param name="launcher">A program that execs StarterHost (e.g. systemd-socket-activate and its options), or null.</param>
+    public static StarterProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, IReadOnlyList<string>? launcher = null) =>
+        launcher is null
+            ? StartProgram(ExecutablePath, args, environment, workingDirectory)
+            : StartProgram(launcher[0], [.. launcher.Skip(1), ExecutablePath, .. args], environment, workingDirectory);
 
     /// <summary>Any superdaemon with start_server's command line: StarterHost, or the reference itself.</summary>
     public static StarterProcess StartProgram(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
@@ -53,6 +56,9 @@ internal sealed class StarterProcess : IDisposable
         };
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
+        // Hermetic whatever runs the tests: a systemd unit's variables are given by a test or not at all.
+        foreach (string inherited in UnitVariables)
+            info.Environment.Remove(inherited);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
             info.Environment[key] = value;
         var process = new Process { StartInfo = info };
@@ -70,13 +76,13 @@ internal sealed class StarterProcess : IDisposable
     {
         string[] arguments = [.. args];
         using var process = Start(arguments, environment, workingDirectory);
-        int code = process.WaitForExit(DefaultTimeout, drainOutput: false);
-        // A daemon left running by a --daemonize launch keeps the launcher's output open (the runtime's dup
-        // of fd 1 outlives its redirection to the log file): that output never ends, take what was said.
-        if (code != 0 || !arguments.Contains("--daemonize"))
-            process.DrainOutput(DefaultTimeout);
+        // Drained in every case: a --daemonize launch must not leave the daemon holding its caller's output.
+        int code = process.WaitForExit(DefaultTimeout);
         return (code, process.Output);
     }
+
+    private static readonly string[] UnitVariables =
+        ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "JOURNAL_STREAM", "INVOCATION_ID"];
 
     private void Append(string? line, TaskCompletionSource closed)
     {

@@ -6,6 +6,7 @@ internal static class HelpText
         Usage:
           starterhost [options] -- server-prog server-arg1 server-arg2 ...
           starterhost --restart --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
+          starterhost --reload --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
           starterhost --stop --pid-file=FILE [--timeout=SECONDS]
 
         A superdaemon for hot-deploying server programs, compatible with start_server.
@@ -30,8 +31,11 @@ internal static class HelpText
                                                    (default 0, 5 with auto-restart, or KILL_OLD_DELAY)
           --backlog=size                           Starter:Backlog   listen backlog (default SOMAXCONN)
           --restart                                send SIGHUP and wait until the new generation alone runs
+          --reload                                 send SIGHUP and wait until the new generation serves (for ExecReload=)
           --stop                                   send SIGTERM and wait until the superdaemon has exited
-          --timeout=seconds                        Starter:Timeout   give up --restart/--stop after this long (default: wait)
+          --timeout=seconds                        Starter:Timeout   give up --restart/--reload/--stop after this long (default: wait)
+          --drain-timeout=seconds                  Starter:DrainTimeout  under systemd, how long a stop may extend
+                                                   TimeoutStopSec= for draining workers (default 300)
           --help                                   print this help
           --version                                print the version
 

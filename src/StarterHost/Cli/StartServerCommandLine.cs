@@ -7,6 +7,7 @@ internal enum CliMode
 {
     Serve,
     Restart,
+    Reload,
     Stop,
     Help,
     Version,
@@ -24,9 +25,10 @@ internal sealed class StartServerCommandLine
     [
         "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term",
         "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
+        "drain-timeout",
     ];
 
-    private static readonly string[] FlagOptions = ["enable-auto-restart", "daemonize", "restart", "stop", "help", "version"];
+    private static readonly string[] FlagOptions = ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version"];
 
     private readonly List<(string Name, string? Value)> _given = [];
 
@@ -98,10 +100,13 @@ internal sealed class StartServerCommandLine
             case "restart" when Mode is CliMode.Serve:
                 Mode = CliMode.Restart;
                 return;
+            case "reload" when Mode is CliMode.Serve:
+                Mode = CliMode.Reload;
+                return;
             case "stop" when Mode is CliMode.Serve:
                 Mode = CliMode.Stop;
                 return;
-            case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout":
+            case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout" or "drain-timeout":
                 if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
                     throw new UsageException($"Value \"{value}\" invalid for option {option} (number expected)");
                 break;
@@ -158,6 +163,7 @@ internal sealed class StartServerCommandLine
                 case "status-file": options.StatusFile = value; break;
                 case "daemonize": options.Daemonize = true; break;
                 case "timeout": options.Timeout = Number(value); break;
+                case "drain-timeout": options.DrainTimeout = Number(value); break;
             }
         }
     }

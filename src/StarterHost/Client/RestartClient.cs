@@ -10,12 +10,14 @@ namespace StarterHost.Client;
 /// <c>--restart</c>: sends SIGHUP to the running superdaemon and waits until the status file names a
 /// single generation newer than every one it named before, i.e. the new generation serves and the
 /// old ones are gone. Fails instead of waiting forever when the server dies or --timeout passes.
+/// <c>--reload</c> (for systemd's ExecReload=) returns as soon as the new generation serves, while the
+/// old ones may still drain: the status file names a generation only once it has been accepted.
 /// </summary>
 internal static class RestartClient
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    public static void Run(StarterOptions options, TextWriter output)
+    public static void Run(StarterOptions options, TextWriter output, bool untilServing = false)
     {
         string pidFile = options.PidFile!;
         string statusFile = options.StatusFile!;
@@ -40,11 +42,18 @@ internal static class RestartClient
                 output.WriteLine($"restart complete: generation {only} is running");
                 return;
             }
+            if (untilServing && now is [.., var newest] && newest >= waitFor)
+            {
+                output.WriteLine($"reload complete: generation {newest} is serving");
+                return;
+            }
             if (!Posix.ProcessExists(pid))
                 throw new ClientFailure($"the server process {pid} exited before the restart completed");
             if (deadline != Timeout.InfiniteTimeSpan && clock.Elapsed >= deadline)
             {
                 string state = now is null ? "no status file" : $"generations running: {string.Join(',', now)}";
+                if (untilServing)
+                    throw new ClientFailure($"reload failed: generation {waitFor} or later did not start serving within {options.Timeout} s ({state})");
                 throw new ClientFailure($"restart did not complete within {options.Timeout} s: waiting for generation {waitFor} or later to be the only one ({state})");
             }
             Thread.Sleep(PollInterval);

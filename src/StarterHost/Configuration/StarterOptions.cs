@@ -60,6 +60,13 @@ public sealed class StarterOptions
     /// <summary>--daemonize: detach from the terminal (requires LogFile).</summary>
     public bool Daemonize { get; set; }
 
+    /// <summary>
+    /// Under a service manager: how long a stop may keep asking it (EXTEND_TIMEOUT_USEC=) to wait
+    /// beyond its own TimeoutStopSec= for workers that are still draining. 0 never asks. Defaults to 300.
+    /// </summary>
+    [OptionRange(0, 31536000, "drain-timeout")]
+    public double DrainTimeout { get; set; } = 300;
+
     /// <summary>--timeout: how long --restart and --stop wait before giving up, in seconds. 0 waits forever. Defaults to 0.</summary>
     [OptionRange(0, 31536000, "timeout")]
     public double Timeout { get; set; }

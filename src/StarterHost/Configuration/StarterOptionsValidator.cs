@@ -22,9 +22,9 @@ internal sealed class StarterOptionsValidator(CliMode mode) : IValidateOptions<S
         var failures = new List<string>();
         switch (mode)
         {
-            case CliMode.Restart:
+            case CliMode.Restart or CliMode.Reload:
                 if (options.PidFile is null || options.StatusFile is null)
-                    failures.Add("--restart option requires --pid-file and --status-file to be set as well (Starter:PidFile, Starter:StatusFile)");
+                    failures.Add($"--{mode.ToString().ToLowerInvariant()} option requires --pid-file and --status-file to be set as well (Starter:PidFile, Starter:StatusFile)");
                 break;
             case CliMode.Stop:
                 if (options.PidFile is null)

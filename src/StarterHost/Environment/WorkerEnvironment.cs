@@ -38,11 +38,12 @@ internal sealed class WorkerEnvironment
             _base["AUTO_RESTART_INTERVAL"] = Format(interval);
     }
 
-    /// <summary>Variables StarterHost uses between its own processes; a worker never sees them.</summary>
-    public static readonly IReadOnlySet<string> InternalVariables = new HashSet<string>(StringComparer.Ordinal)
-    {
-        Hosting.Daemonizer.NotifyFdVariable,
-    };
+    /// <summary>
+    /// Variables StarterHost uses between its own processes, and those the service manager addressed to
+    /// StarterHost alone (see <see cref="Systemd.SystemdEnvironment.UnitVariables"/>); a worker never sees them.
+    /// </summary>
+    public static readonly IReadOnlySet<string> InternalVariables = new HashSet<string>(
+        [Hosting.Daemonizer.NotifyFdVariable, .. Systemd.SystemdEnvironment.UnitVariables], StringComparer.Ordinal);
 
     public string? EnvDir => _base.GetValueOrDefault("ENVDIR");
 
@@ -76,7 +77,8 @@ internal sealed class WorkerEnvironment
             onTerm,
             TimeSpan.FromSeconds(Math.Max(0, killOldDelay)),
             autoRestart,
-            TimeSpan.FromSeconds(interval));
+            TimeSpan.FromSeconds(interval),
+            TimeSpan.FromSeconds(_options.DrainTimeout));
     }
 
     private static bool PerlTrue(string? value) => !string.IsNullOrEmpty(value) && value != "0";

@@ -23,9 +23,12 @@ internal static class GenerationMachine
             StartupIntervalElapsed i => OnIntervalElapsed(state, i.Generation, commands),
             KillOldDelayElapsed k => OnKillOldDelayElapsed(state, k.Pids, commands),
             AutoRestartDue a => OnAutoRestartDue(state, a, commands),
+            WatchdogDue w => OnWatchdogDue(state, w, commands),
+            StopProgressDue p => OnStopProgressDue(state, p, commands),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt, "unknown event"),
         };
         next = WithStatus(next, commands);
+        next = WithServiceStatus(next, commands);
         return (next, commands.ToImmutable());
     }
 
@@ -44,6 +47,7 @@ internal static class GenerationMachine
             return state with { RestartQueued = true };
         }
         commands.Add(new Say(new HangupSpawning()));
+        commands.Add(new ReportReloading());
         return Restart(state, commands);
     }
 
@@ -58,8 +62,13 @@ internal static class GenerationMachine
         int send = signal == SignalNames.Term ? state.Settings.SignalOnTerm : SignalNames.Term;
         var pids = state.LivePids;
         commands.Add(new Say(new Terminating(signal, send, pids)));
+        commands.Add(new ReportStopping());
         if (pids.Length > 0)
+        {
             commands.Add(new SignalWorkers(pids, send));
+            if (state.Settings.DrainTimeout > TimeSpan.Zero)
+                ExtendStop(new StopProgressDue(StopProgressStep, state.Settings.DrainTimeout), commands);
+        }
         var stopping = state with { Phase = Phase.Stopping, RestartQueued = false };
         return ExitIfDone(stopping, commands);
     }
@@ -89,7 +98,12 @@ internal static class GenerationMachine
         // Retry when the interval would have ended, but never in a tight loop.
         var delay = state.Settings.Interval < MinimumRetryDelay ? MinimumRetryDelay : state.Settings.Interval;
         commands.Add(new StartTimer(new StartupIntervalElapsed(failed.Generation), delay));
-        return ExitIfDone(state with { Pending = state.Pending with { Failed = true } }, commands);
+        var next = state with
+        {
+            Pending = state.Pending with { Failed = true },
+            LastFailure = $"generation {failed.Generation} could not be spawned: {failed.Reason}",
+        };
+        return ExitIfDone(next, commands);
     }
 
     private static GenerationState OnExited(GenerationState state, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
@@ -107,12 +121,17 @@ internal static class GenerationMachine
             // Server::Starter: a worker that exits within --interval failed to start, whatever its
             // exit status; the next attempt takes the next generation number.
             commands.Add(new Say(new NewWorkerFailed(pid, exited.Status)));
-            return state with { Pending = pending with { Failed = true } };
+            return state with
+            {
+                Pending = pending with { Failed = true },
+                LastFailure = $"generation {pending.Generation} failed to start: worker {pid} exited within the interval, status:{exited.Status}",
+            };
         }
         if (state.Current?.Pid == pid)
         {
             commands.Add(new Say(new WorkerDiedUnexpectedly(pid, exited.Status)));
-            return SpawnNext(state with { Current = null }, SpawnReason.Crash, commands);
+            var failure = $"generation {state.Current.Generation} worker {pid} died unexpectedly, status:{exited.Status}";
+            return SpawnNext(state with { Current = null, LastFailure = failure }, SpawnReason.Crash, commands);
         }
         if (state.Old.Any(o => o.Worker.Pid == pid))
         {
@@ -141,13 +160,16 @@ internal static class GenerationMachine
     private static GenerationState Accept(GenerationState state, PendingWorker pending, ImmutableArray<StarterCommand>.Builder commands)
     {
         int startedCount = state.StartedCount + 1;
+        var current = new Worker(pending.Generation, pending.Pid);
         var next = state with
         {
-            Current = new Worker(pending.Generation, pending.Pid),
+            Current = current,
             Pending = null,
             StartedCount = startedCount,
             AutoRestartOverdue = false,
         };
+        // Only now, with the sockets bound long ago and a worker that survived --interval, is the service ready.
+        commands.Add(new ReportReady(current));
         if (next.Settings.AutoRestart)
             commands.Add(new StartTimer(new AutoRestartDue(startedCount, Forced: false), next.Settings.AutoRestartInterval));
 
@@ -160,6 +182,7 @@ internal static class GenerationMachine
         if (next.RestartQueued)
         {
             commands.Add(new Say(new HangupSpawning()));
+            commands.Add(new ReportReloading());
             next = Restart(next with { RestartQueued = false }, commands);
         }
         return next;
@@ -214,6 +237,33 @@ internal static class GenerationMachine
         return Restart(state, commands);
     }
 
+    /// <summary>The loop is alive, whatever the phase: a hung loop is what the watchdog is for.</summary>
+    private static GenerationState OnWatchdogDue(GenerationState state, WatchdogDue due, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        commands.Add(new PetWatchdog());
+        commands.Add(new StartTimer(due, due.Period));
+        return state;
+    }
+
+    private static GenerationState OnStopProgressDue(GenerationState state, StopProgressDue due, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Phase == Phase.Stopping && state.LivePids.Length > 0 && due.Left > TimeSpan.Zero)
+            ExtendStop(due, commands);
+        return state;
+    }
+
+    /// <summary>
+    /// Asks for a few steps more than the next reminder needs, so a late timer does not let the service
+    /// manager's stop timeout strike; never past what is left of the drain timeout.
+    /// </summary>
+    private static void ExtendStop(StopProgressDue due, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        var by = due.Step * 3;
+        commands.Add(new ExtendStopTimeout(by < due.Left ? by : due.Left));
+        if (due.Left > due.Step)
+            commands.Add(new StartTimer(due with { Left = due.Left - due.Step }, due.Step));
+    }
+
     private static GenerationState Restart(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
         var next = state.Current is { } current
@@ -261,5 +311,16 @@ internal static class GenerationMachine
         return state with { WrittenStatus = entries };
     }
 
+    /// <summary>Appends a STATUS= report whenever what it would say has changed.</summary>
+    private static GenerationState WithServiceStatus(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        string text = ServiceStatusText.Describe(state);
+        if (text == state.ReportedStatus)
+            return state;
+        commands.Add(new ReportStatus(text));
+        return state with { ReportedStatus = text };
+    }
+
     private static readonly TimeSpan MinimumRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StopProgressStep = TimeSpan.FromSeconds(5);
 }

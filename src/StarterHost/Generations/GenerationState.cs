@@ -38,7 +38,8 @@ internal sealed record PendingWorker(int Generation, int Pid, SpawnReason Reason
 internal sealed record OldWorker(Worker Worker, Retirement Retirement);
 
 /// <summary>
-/// Everything the superdaemon knows. Invariant, as in tableflip: at most one generation is starting
+/// Everything the superdaemon knows. <see cref="LastFailure"/> is the last start or crash an operator
+/// should hear about; <see cref="ReportedStatus"/> the last STATUS= text given to the service manager. Invariant, as in tableflip: at most one generation is starting
 /// (<see cref="Pending"/>); <see cref="Current"/> is the last one that started and has not died.
 /// </summary>
 internal sealed record GenerationState(
@@ -51,7 +52,9 @@ internal sealed record GenerationState(
     bool RestartQueued,
     int StartedCount,
     bool AutoRestartOverdue,
-    ImmutableArray<Worker> WrittenStatus)
+    ImmutableArray<Worker> WrittenStatus,
+    string? LastFailure = null,
+    string? ReportedStatus = null)
 {
     public static GenerationState Initial(RuntimeSettings settings) =>
         new(settings, Phase.Running, 0, null, null, [], false, 0, false, []);

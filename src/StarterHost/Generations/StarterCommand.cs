@@ -18,3 +18,24 @@ internal sealed record WriteStatus(ImmutableArray<Worker> Workers) : StarterComm
 internal sealed record Say(Notice Notice) : StarterCommand;
 
 internal sealed record Exit(int Code) : StarterCommand;
+
+// What the service manager is told (sd_notify); Systemd/ServiceNotifier turns these into datagrams,
+// and they cost nothing when StarterHost does not run under a service manager.
+
+/// <summary>A generation was accepted: the service is ready (READY=1), for the first time or again after a reload.</summary>
+internal sealed record ReportReady(Worker Current) : StarterCommand;
+
+/// <summary>A requested restart began (RELOADING=1); a <see cref="ReportReady"/> ends it.</summary>
+internal sealed record ReportReloading : StarterCommand;
+
+/// <summary>Shutdown began (STOPPING=1).</summary>
+internal sealed record ReportStopping : StarterCommand;
+
+/// <summary>The one-line state an operator reads in <c>systemctl status</c> (STATUS=).</summary>
+internal sealed record ReportStatus(string Text) : StarterCommand;
+
+/// <summary>Workers are still draining: ask the service manager to wait this much longer (EXTEND_TIMEOUT_USEC=).</summary>
+internal sealed record ExtendStopTimeout(TimeSpan By) : StarterCommand;
+
+/// <summary>The loop is alive (WATCHDOG=1).</summary>
+internal sealed record PetWatchdog : StarterCommand;

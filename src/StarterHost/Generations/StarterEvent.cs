@@ -26,3 +26,9 @@ internal sealed record KillOldDelayElapsed(ImmutableArray<int> Pids) : StarterEv
 
 /// <summary>The auto-restart interval passed since the <paramref name="StartedCount"/>-th start.</summary>
 internal sealed record AutoRestartDue(int StartedCount, bool Forced) : StarterEvent;
+
+/// <summary>Time to tell the watchdog the loop is alive; it comes back every <paramref name="Period"/>.</summary>
+internal sealed record WatchdogDue(TimeSpan Period) : StarterEvent;
+
+/// <summary>While stopping, every <paramref name="Step"/>: workers still draining may need more time, up to <paramref name="Left"/>.</summary>
+internal sealed record StopProgressDue(TimeSpan Step, TimeSpan Left) : StarterEvent;

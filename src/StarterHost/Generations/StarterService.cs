@@ -8,6 +8,7 @@ using StarterHost.Listening;
 using StarterHost.Logging;
 using StarterHost.Signals;
 using StarterHost.Status;
+using StarterHost.Systemd;
 using StarterHost.Workers;
 
 namespace StarterHost.Generations;
@@ -22,6 +23,8 @@ internal sealed class StarterService(
     ListenerRegistry listeners,
     WorkerSpawner spawner,
     WorkerEnvironment environment,
+    ServiceNotifier notifier,
+    SystemdEnvironment systemd,
     IHostApplicationLifetime lifetime,
     ILogger<StarterService> logger) : BackgroundService
 {
@@ -64,6 +67,9 @@ internal sealed class StarterService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Dispatch(new Started());
+        // Sent from this loop, through the machine, so that a hung loop stops it and the watchdog strikes.
+        if (notifier.IsEnabled && systemd.WatchdogPeriod is { } period)
+            Dispatch(new WatchdogDue(period));
         // Not stoppingToken: a host stop becomes a TERM (see StopAsync) and the loop runs until the workers are gone.
         var batch = new List<StarterEvent>();
         while (!_exited.Task.IsCompleted && await _events.Reader.WaitToReadAsync(CancellationToken.None))
@@ -139,6 +145,24 @@ internal sealed class StarterService(
                 return null;
             case Say say:
                 NoticeLog.Write(logger, say.Notice);
+                return null;
+            case ReportReady:
+                notifier.Ready();
+                return null;
+            case ReportReloading:
+                notifier.Reloading();
+                return null;
+            case ReportStopping:
+                notifier.Stopping();
+                return null;
+            case ReportStatus status:
+                notifier.Status(status.Text);
+                return null;
+            case ExtendStopTimeout extend:
+                notifier.ExtendTimeout(extend.By);
+                return null;
+            case PetWatchdog:
+                notifier.Watchdog();
                 return null;
             case Exit exit:
                 System.Environment.ExitCode = exit.Code;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ using StarterHost.Environment;
 using StarterHost.Generations;
 using StarterHost.Listening;
 using StarterHost.Logging;
+using StarterHost.Systemd;
 using StarterHost.Workers;
 
 namespace StarterHost.Hosting;
@@ -41,11 +43,12 @@ internal static class StarterHostBuilder
             .AddConfiguration(builder.Configuration.GetSection("Logging"))
             .AddConsole(o =>
             {
-                o.FormatterName = StarterConsoleFormatter.Name;
+                o.FormatterName = JournalConsoleFormatter.IsUnderSystemd(processEnvironment) ? JournalConsoleFormatter.Name : StarterConsoleFormatter.Name;
                 o.LogToStandardErrorThreshold = LogLevel.Trace; // start_server writes to stderr
             });
         // Registered by hand: AddConsoleFormatter<,> binds its options by reflection, which does not trim.
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, StarterConsoleFormatter>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, JournalConsoleFormatter>());
 
         var services = builder.Services;
         var section = builder.Configuration.GetSection(StarterOptions.SectionName);
@@ -63,6 +66,11 @@ internal static class StarterHostBuilder
         services.AddSingleton<ListenerRegistry>();
         services.AddSingleton(sp => new WorkerEnvironment(sp.GetRequiredService<StarterOptions>(), processEnvironment));
         services.AddSingleton<WorkerSpawner>();
+        services.AddSingleton(new SystemdEnvironment(processEnvironment, Interop.Posix.CurrentPid));
+        services.AddSingleton(sp => new ServiceNotifier(
+            new SystemdNotifier(),
+            processEnvironment[SystemdEnvironment.NotifySocket] as string,
+            sp.GetRequiredService<ILogger<ServiceNotifier>>()));
         services.AddHostedService<StarterService>();
         return builder;
     }

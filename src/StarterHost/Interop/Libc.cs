@@ -59,6 +59,18 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Access(string path, int mode);
 
+    internal const int F_SETFD = 2;
+    internal const int FD_CLOEXEC = 1;
+
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int Fcntl(int fd, int command, int argument);
+
+    internal const int CLOCK_MONOTONIC = 1;
+
+    /// <summary>struct timespec on LP64: two longs.</summary>
+    [LibraryImport(Lib, EntryPoint = "clock_gettime", SetLastError = true)]
+    internal static partial int ClockGetTime(int clock, long* timespec);
+
     [LibraryImport(Lib, EntryPoint = "getpid")]
     internal static partial int GetPid();
 

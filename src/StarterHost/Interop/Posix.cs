@@ -68,6 +68,13 @@ internal static unsafe class Posix
 
     public static void Close(int fd) => Libc.Close(fd);
 
+    /// <summary>Sets FD_CLOEXEC, which every descriptor .NET opens has and an inherited one may lack.</summary>
+    public static void SetCloseOnExec(int fd)
+    {
+        if (Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
+            throw PosixException.FromLastError($"fcntl({fd}, F_SETFD, FD_CLOEXEC)");
+    }
+
     /// <summary>Opens a file for appending, close-on-exec, creating it 0644.</summary>
     public static int OpenForAppend(string path)
     {
@@ -158,6 +165,21 @@ internal static unsafe class Posix
     }
 
     public static int CurrentPid => Libc.GetPid();
+
+    /// <summary>
+    /// CLOCK_MONOTONIC in microseconds, the clock sd_notify's MONOTONIC_USEC= is read against. Asked
+    /// of the kernel by name: Stopwatch does not promise which clock it uses.
+    /// </summary>
+    public static long MonotonicMicroseconds
+    {
+        get
+        {
+            long* timespec = stackalloc long[2];
+            if (Libc.ClockGetTime(Libc.CLOCK_MONOTONIC, timespec) < 0)
+                throw PosixException.FromLastError("clock_gettime(CLOCK_MONOTONIC)");
+            return timespec[0] * 1_000_000 + timespec[1] / 1_000;
+        }
+    }
 
     /// <summary>access(X_OK): null when executable, else the reason.</summary>
     public static string? WhyNotExecutable(string path) =>

@@ -3,14 +3,16 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
 using StarterHost.Logging;
+using StarterHost.Systemd;
 
 namespace StarterHost.Listening;
 
 /// <summary>
-/// Owns the listening sockets for the life of the superdaemon: binds them once, tells workers where
-/// to find them (SERVER_STARTER_PORT and the descriptor map), and removes the unix socket files at exit.
+/// Owns the listening sockets for the life of the superdaemon: binds them once (or adopts those socket
+/// activation passed), tells workers where to find them (SERVER_STARTER_PORT and the descriptor map),
+/// and removes the unix socket files it created at exit.
 /// </summary>
-internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger) : IDisposable
+internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, SystemdEnvironment systemd) : IDisposable
 {
     private readonly List<(ListenAddress Address, Socket Socket, int ChildFd)> _bound = [];
     private readonly Dictionary<string, ulong> _createdSocketFiles = [];
@@ -27,6 +29,16 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger) : IDisp
     /// <summary>Binds every address or throws <see cref="StartupException"/> naming the first that failed.</summary>
     public void BindAll(IReadOnlyList<ListenAddress> addresses, int backlog)
     {
+        if (systemd.PassedSocketCount > 0)
+        {
+            var adopted = SocketActivation.Adopt(addresses, systemd, Resolve, unused => Log.PassedSocketUnused(logger, unused.Display));
+            foreach (var (address, socket, childFd, passed) in adopted)
+            {
+                _bound.Add((address, socket, childFd));
+                Log.AdoptingPassedSocket(logger, passed.Display, address.Key, childFd);
+            }
+            return;
+        }
         var childFds = DescriptorPlan.Assign(addresses);
         for (int i = 0; i < addresses.Count; i++)
         {

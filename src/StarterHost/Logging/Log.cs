@@ -78,6 +78,18 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Error, "failed to remove {Path}: {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string path, string reason);
 
+    [LoggerMessage(24, LogLevel.Warning, "failed to notify the service manager at {Socket}: {Reason}; going on without it")]
+    public static partial void NotifyFailed(ILogger logger, string socket, string reason);
+
+    [LoggerMessage(25, LogLevel.Information, "notifying the service manager works again")]
+    public static partial void NotifyRecovered(ILogger logger);
+
+    [LoggerMessage(26, LogLevel.Information, "using socket {Socket} passed by the service manager as {Key}={Fd}")]
+    public static partial void AdoptingPassedSocket(ILogger logger, string socket, string key, int fd);
+
+    [LoggerMessage(27, LogLevel.Warning, "socket {Socket} passed by the service manager matches no --port or --path; not used")]
+    public static partial void PassedSocketUnused(ILogger logger, string socket);
+
     [LoggerMessage(40, LogLevel.Critical, "internal error while handling {Event}; carrying on")]
     public static partial void EventFailed(ILogger logger, string @event, Exception exception);
 }

@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using StarterHost.Generations;
+using StarterHost.Signals;
+using StarterHost.Workers;
+
+namespace StarterHost.Tests.Generations;
+
+/// <summary>What the machine asks to tell the service manager, event by event, without a process in sight.</summary>
+public sealed class GenerationMachineServiceReportTests
+{
+    private static readonly RuntimeSettings Settings = new(
+        TimeSpan.FromSeconds(1), SignalNames.Term, SignalNames.Term, TimeSpan.Zero, false, TimeSpan.FromSeconds(360), TimeSpan.FromSeconds(12));
+
+    private static (GenerationState State, ImmutableArray<StarterCommand> Commands) Run(GenerationState state, params StarterEvent[] events)
+    {
+        var commands = ImmutableArray<StarterCommand>.Empty;
+        foreach (var evt in events)
+            (state, commands) = GenerationMachine.Apply(state, evt);
+        return (state, commands);
+    }
+
+    /// <summary>Generation 1 (pid 100) accepted and serving.</summary>
+    private static GenerationState Serving() =>
+        Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1)).State;
+
+    [Fact]
+    public void StartedAndSpawned_BeforeTheIntervalElapsed_IsNotReady()
+    {
+        var state = GenerationState.Initial(Settings);
+        foreach (var evt in new StarterEvent[] { new Started(), new WorkerSpawned(1, 100, Settings) })
+        {
+            (state, var commands) = GenerationMachine.Apply(state, evt);
+            Assert.DoesNotContain(commands, c => c is ReportReady);
+        }
+    }
+
+    [Fact]
+    public void IntervalElapsed_WhenGenerationOneRuns_ReportsReadyThenItsStatus()
+    {
+        var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1));
+        var reports = commands.Where(c => c is ReportReady or ReportStatus).ToArray();
+        Assert.Equal([new ReportReady(new Worker(1, 100)), new ReportStatus("generation 1 (pid 100) serving")], reports);
+    }
+
+    [Fact]
+    public void Hangup_WhenServing_ReportsReloadingBeforeSpawning()
+    {
+        var (_, commands) = Run(Serving(), new HangupReceived());
+        int reloading = commands.IndexOf(new ReportReloading());
+        Assert.True(reloading >= 0);
+        Assert.True(reloading < commands.IndexOf(new SpawnWorker(2)));
+    }
+
+    [Fact]
+    public void Hangup_WhileGenerationOneStarts_IsQueuedWithoutReloading()
+    {
+        var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new HangupReceived());
+        Assert.DoesNotContain(new ReportReloading(), commands);
+    }
+
+    [Fact]
+    public void NewWorkerExit_DuringReload_ReportsTheFailureAndWhoStillServes()
+    {
+        var state = Run(Serving(), new HangupReceived(), new WorkerSpawned(2, 200, Settings)).State;
+        var (_, commands) = Run(state, new WorkerExited(200, new WaitStatus(3 << 8)));
+        Assert.DoesNotContain(commands, c => c is ReportReady);
+        var status = Assert.Single(commands.OfType<ReportStatus>());
+        Assert.Equal("generation 1 (pid 100) serving; retrying with a new generation; last failure: generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3)", status.Text);
+    }
+
+    [Fact]
+    public void Terminate_WithWorkers_ReportsStoppingAndExtendsTheTimeout()
+    {
+        var (_, commands) = Run(Serving(), new TerminateReceived(SignalNames.Term));
+        Assert.Contains(new ReportStopping(), commands);
+        Assert.Contains(new ExtendStopTimeout(TimeSpan.FromSeconds(12)), commands);
+        Assert.Contains(new StartTimer(new StopProgressDue(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(7)), TimeSpan.FromSeconds(5)), commands);
+    }
+
+    [Theory]
+    [InlineData(7, true)]   // workers still draining, time left: extend by what is left
+    [InlineData(0, false)]  // the drain timeout is used up: the service manager's own timeout applies
+    public void StopProgressDue_WhileDraining_ExtendsOnlyWithinTheDrainTimeout(int leftSeconds, bool extends)
+    {
+        var stopping = Run(Serving(), new TerminateReceived(SignalNames.Term)).State;
+        var (_, commands) = Run(stopping, new StopProgressDue(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(leftSeconds)));
+        Assert.Equal(extends, commands.Contains(new ExtendStopTimeout(TimeSpan.FromSeconds(leftSeconds))));
+    }
+
+    [Fact]
+    public void StopProgressDue_OnceTheWorkersAreGone_SaysNothing()
+    {
+        var gone = Run(Serving(), new TerminateReceived(SignalNames.Term), new WorkerExited(100, new WaitStatus(0))).State;
+        var (_, commands) = Run(gone, new StopProgressDue(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60)));
+        Assert.Empty(commands);
+    }
+
+    [Fact]
+    public void WatchdogDue_InAnyPhase_PetsAndComesBack()
+    {
+        var due = new WatchdogDue(TimeSpan.FromSeconds(2));
+        foreach (var state in new[] { Serving(), Run(Serving(), new TerminateReceived(SignalNames.Term)).State })
+        {
+            var (_, commands) = Run(state, due);
+            Assert.Equal<StarterCommand>([new PetWatchdog(), new StartTimer(due, TimeSpan.FromSeconds(2))], commands.ToArray());
+        }
+    }
+}

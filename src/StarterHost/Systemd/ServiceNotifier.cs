@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+using StarterHost.Interop;
+using StarterHost.Logging;
+
+namespace StarterHost.Systemd;
+
+/// <summary>
+/// Tells the service manager about the service (man sd_notify) whenever NOTIFY_SOCKET is set, whoever
+/// the parent is: UseSystemd() would only do so under PID 1's systemd. A send that fails is logged and
+/// survived; the supervisor must never fall over because its manager is not listening.
+/// </summary>
+/// <param name="socketName">How to name the socket in a log line (the NOTIFY_SOCKET value).</param>
+internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketName, ILogger<ServiceNotifier> logger)
+{
+    private bool _failing;
+
+    public bool IsEnabled => notifier.IsEnabled;
+
+    public void Ready() => Send("READY=1");
+
+    /// <summary>RELOADING=1 with the CLOCK_MONOTONIC time in one datagram, as Type=notify-reload requires.</summary>
+    public void Reloading() =>
+        Send($"RELOADING=1\nMONOTONIC_USEC={Posix.MonotonicMicroseconds.ToString(CultureInfo.InvariantCulture)}");
+
+    public void Stopping() => Send("STOPPING=1");
+
+    public void Status(string text) => Send($"STATUS={text}");
+
+    public void ExtendTimeout(TimeSpan by) =>
+        Send($"EXTEND_TIMEOUT_USEC={((long)by.TotalMicroseconds).ToString(CultureInfo.InvariantCulture)}");
+
+    public void Watchdog() => Send("WATCHDOG=1");
+
+    private void Send(string message)
+    {
+        if (!notifier.IsEnabled)
+            return;
+        try
+        {
+            notifier.Notify(new ServiceState(message));
+            if (_failing)
+            {
+                _failing = false;
+                Log.NotifyRecovered(logger);
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            // One line when it starts failing, not one per watchdog tick.
+            if (!_failing)
+                Log.NotifyFailed(logger, socketName ?? SystemdEnvironment.NotifySocket, e.Message);
+            _failing = true;
+        }
+    }
+}
