@@ -3,7 +3,10 @@ using StarterHost.Tests.Support;
 
 namespace StarterHost.Tests.Integration;
 
-/// <summary>--restart and --stop, ours and start_server's, against a running StarterHost.</summary>
+/// <summary>
+/// --restart, --stop and --reload (the ExecReload= command: returns when the new generation serves, fails
+/// when it does not), ours and start_server's, against a running StarterHost.
+/// </summary>
 public sealed class ClientModeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -71,6 +74,43 @@ public sealed class ClientModeTests : IDisposable
         Assert.Equal($"2:{starter.WorkerPid(2)}\n", File.ReadAllText(StatusFile));
         Assert.Equal(0, RunReference(starter, "--stop", $"--pid-file={PidFile}"));
         Assert.Equal(0, starter.WaitForExit());
+    }
+
+    private (int Code, string Output) Reload(string timeout) =>
+        StarterProcess.Run(["--reload", $"--pid-file={PidFile}", $"--status-file={StatusFile}", $"--timeout={timeout}"]);
+
+    [Fact]
+    public void ReloadReturnsOnceTheNewGenerationServesWithoutWaitingForTheOldToDrain()
+    {
+        // Old workers take a second to exit once signalled: a restart that waited for them would still be waiting.
+        _worker.Slow();
+        using var starter = StartServer();
+        int port = starter.BoundPort("127.0.0.1:0");
+        var (code, output) = Reload("30");
+        Assert.True(code == 0, output);
+        Assert.Contains("reload complete: generation 2 is serving", output);
+        Assert.Contains($"2:{starter.WorkerPid(2)}", File.ReadAllText(StatusFile));
+        Assert.StartsWith("gen=2 ", WorkerClient.AskUntilGeneration(() => WorkerClient.Ask(port), 2));
+    }
+
+    [Fact]
+    public void ReloadFailsWithAReasonWhenTheNewGenerationNeverStarts()
+    {
+        using var starter = StartServer();
+        _worker.Fail();
+        var (code, output) = Reload("2");
+        Assert.Equal(1, code);
+        Assert.Contains("reload failed: generation 2 or later did not start serving within 2 s (generations running: 1)", output);
+        // The old generation serves on, untouched.
+        Assert.False(_worker.Events.Has("signal .*gen=1"), "the old generation was signalled although no new one started");
+    }
+
+    [Fact]
+    public void ReloadRequiresThePidAndStatusFiles()
+    {
+        var (code, output) = StarterProcess.Run(["--reload", $"--pid-file={PidFile}"]);
+        Assert.Equal(1, code);
+        Assert.Contains("--reload option requires --pid-file and --status-file", output);
     }
 
     private int RunReference(StarterProcess starter, params string[] args)

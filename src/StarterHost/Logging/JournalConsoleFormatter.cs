@@ -18,8 +18,7 @@ internal sealed class JournalConsoleFormatter() : ConsoleFormatter(Name)
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
-        string message = logEntry.Formatter(logEntry.State, logEntry.Exception);
-        if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
+        if (LogLine.Message(logEntry) is not { } message)
             return;
         textWriter.Write(logEntry.LogLevel switch
         {
@@ -29,13 +28,6 @@ internal sealed class JournalConsoleFormatter() : ConsoleFormatter(Name)
             LogLevel.Information => "<6>",
             _ => "<7>",
         });
-        textWriter.Write(message);
-        if (logEntry.Exception is { } exception)
-        {
-            // A newline would start a new journal entry without the priority: keep the event on one line.
-            textWriter.Write(' ');
-            textWriter.Write(exception.ToString().ReplaceLineEndings(" | "));
-        }
-        textWriter.Write('\n');
+        LogLine.WriteRest(textWriter, message, logEntry.Exception);
     }
 }

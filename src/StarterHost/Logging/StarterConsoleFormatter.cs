@@ -14,8 +14,7 @@ internal sealed class StarterConsoleFormatter() : ConsoleFormatter(Name)
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
-        string message = logEntry.Formatter(logEntry.State, logEntry.Exception);
-        if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
+        if (LogLine.Message(logEntry) is not { } message)
             return;
         textWriter.Write(DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss ", System.Globalization.CultureInfo.InvariantCulture));
         string? level = logEntry.LogLevel switch
@@ -28,12 +27,6 @@ internal sealed class StarterConsoleFormatter() : ConsoleFormatter(Name)
             _ => null,
         };
         textWriter.Write(level);
-        textWriter.Write(message);
-        if (logEntry.Exception is { } exception)
-        {
-            textWriter.Write(' ');
-            textWriter.Write(exception.ToString().ReplaceLineEndings(" | "));
-        }
-        textWriter.Write('\n');
+        LogLine.WriteRest(textWriter, message, logEntry.Exception);
     }
 }
