@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
 using StarterHost.Logging;
@@ -99,7 +100,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
+            Posix.BindUnix(socket.SafeHandle, path);
             // Server::Starter: the socket is created under umask(0), i.e. mode 0777, so that a
             // front-end running as another user can connect. Keep that: deployments rely on it.
             File.SetUnixFileMode(path, (UnixFileMode)0x1FF);
@@ -112,6 +113,11 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         {
             socket.Dispose();
             throw new StartupException($"failed to listen to file {path}: {e.Message}");
+        }
+        catch (PosixException e)
+        {
+            socket.Dispose();
+            throw new StartupException($"failed to listen to file {path}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
         }
     }
 
