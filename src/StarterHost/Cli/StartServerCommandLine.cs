@@ -25,7 +25,7 @@ internal sealed class StartServerCommandLine
     [
         "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term",
         "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
-        "drain-timeout",
+        "drain-timeout", "config",
     ];
 
     private static readonly string[] FlagOptions = ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version"];
@@ -39,6 +39,9 @@ internal sealed class StartServerCommandLine
 
     /// <summary>The worker command: the non-option arguments, and everything after "--".</summary>
     public List<string> Command { get; } = [];
+
+    /// <summary>--config: JSON files read after appsettings.json, in this order.</summary>
+    public List<string> ConfigFiles { get; } = [];
 
     /// <exception cref="UsageException">An unknown option, a missing or malformed value.</exception>
     public static StartServerCommandLine Parse(IReadOnlyList<string> args)
@@ -105,6 +108,9 @@ internal sealed class StartServerCommandLine
                 return;
             case "stop" when Mode is CliMode.Serve:
                 Mode = CliMode.Stop;
+                return;
+            case "config":
+                ConfigFiles.Add(value!);
                 return;
             case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout" or "drain-timeout":
                 if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
