@@ -19,6 +19,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData("{ \"Starter\": { \"Port\": [ \"8080\" ] } }x", "{file}:1:38: invalid JSON: 'x' is invalid after a single JSON value. Expected end of data.")]
     [InlineData("{\n  \"Starter\": {\n    \"Port\": [ \"8080\" ]\n    \"Command\": [ \"true\" ]\n  }\n}", "{file}:4:5: invalid JSON: '\"' is invalid after a value. Expected either ',', '}', or ']'.")]
     [InlineData("{ \"Starter\": { \"Pört\": 1 ", "{file}:1:26: invalid JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed.")]
+    [InlineData("{\n  \"Starter\": {\n    \"Pört\": 1 x } }", "{file}:3:15: invalid JSON: 'x' is invalid after a value. Expected either ',', '}', or ']'.")] // characters, not bytes
     [InlineData("[ 1 ]", "{file}: invalid configuration: Top-level JSON element must be an object. Instead, 'Array' was found.")]
     [InlineData("{ \"Starter\": { \"Prot\": [ \"8080\" ], \"Command\": [ \"true\" ] } }", "unknown setting Starter:Prot (in {file}); did you mean Starter:Port?")]
     [InlineData("{ \"Starter\": { \"signalonhub\": \"TERM\", \"Command\": [ \"true\" ] } }", "unknown setting Starter:signalonhub (in {file}); did you mean Starter:SignalOnHup?")]
