@@ -30,6 +30,9 @@ internal sealed class StartServerCommandLine
 
     private static readonly string[] FlagOptions = ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version"];
 
+    /// <summary>Every option's name, as --help must list them.</summary>
+    internal static IEnumerable<string> OptionNames => ValueOptions.Concat(FlagOptions);
+
     private readonly List<(string Name, string? Value)> _given = [];
 
     public CliMode Mode { get; private set; } = CliMode.Serve;
