@@ -8,11 +8,10 @@ namespace StarterHost.Cli;
 internal static class HelpText
 {
     public const string Usage = """
-        Usage:
-          starterhost [options] -- server-prog server-arg1 server-arg2 ...
-          starterhost --restart --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
-          starterhost --reload --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
-          starterhost --stop --pid-file=FILE [--timeout=SECONDS]
+        Usage: starterhost [options] -- server-prog server-arg1 server-arg2 ...
+          or:  starterhost --restart --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
+          or:  starterhost --reload --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
+          or:  starterhost --stop --pid-file=FILE [--timeout=SECONDS]
 
         A superdaemon for hot-deploying server programs, compatible with start_server: it binds the
         ports and unix sockets once, runs the server program with them inherited, and on SIGHUP
@@ -53,18 +52,24 @@ internal static class HelpText
           --help                             print this help
           --version                          print the version
 
-        Configuration: each option --some-name=VALUE (but --config, --restart, --reload, --stop,
-        --help and --version) is also the key Starter:SomeName, and the server program is
-        Starter:Command, a list. Sources, later wins: appsettings.json and
-        appsettings.{DOTNET_ENVIRONMENT}.json in the working directory, the --config files,
-        Starter__SomeName environment variables, --Starter:SomeName=VALUE arguments, the options.
+        Configuration:
+          Each option --some-name=VALUE (but --config, --restart, --reload, --stop, --help and
+          --version) is also the key Starter:SomeName, and the server program is Starter:Command,
+          a list. Sources, later wins: appsettings.json and appsettings.{DOTNET_ENVIRONMENT}.json in
+          the working directory, the --config files, Starter__SomeName environment variables,
+          --Starter:SomeName=VALUE arguments, the options.
 
-        Signals: HUP starts a new generation; TERM sends --signal-on-term to every worker, waits for
-        them and exits; INT does the same with TERM.
+        Signals:
+          HUP starts a new generation; TERM sends --signal-on-term to every worker, waits for them
+          and exits; INT does the same with TERM.
 
         Examples:
+          Serve app.psgi on port 8080, then start a new generation and stop:
+
           starterhost --port=8080 --pid-file=app.pid --status-file=app.status -- plackup app.psgi
+
           starterhost --restart --pid-file=app.pid --status-file=app.status --timeout=60
+
           starterhost --stop --pid-file=app.pid
         """;
 }
