@@ -47,6 +47,23 @@ public sealed class LogOrderTests : IDisposable
         Assert.True(Index($"worker {pids[19]} got TERM") < Index($" worker {pids[19]} died, status:0 (exit code 0)"), all);
     }
 
+    [Fact]
+    public void StartUpIsLoggedBeforeTheFirstWorkerSaysAWord()
+    {
+        string log = _dir.File("log");
+        // One output for both, as under systemd: no --log-file, whose redirect comes after start-up.
+        using var starter = StarterProcess.StartProgram("/bin/sh",
+            ["-c", $"exec \"$0\" \"$@\" > '{log}' 2>&1", StarterProcess.ExecutablePath,
+             "--port=127.0.0.1:0", "--", "/bin/sh", "-c", "echo worker $$ says hello; exec sleep 60"]);
+        string[] lines = Eventually.Get(() => File.Exists(log) && File.ReadAllLines(log) is var l && l.Any(x => x.Contains("says hello", StringComparison.Ordinal)) ? l : null, "the worker's line");
+        string all = string.Join('\n', lines);
+        Assert.True(lines.Length >= 4, all);
+        Assert.Contains("configuration files read: ", lines[0]);
+        Assert.Contains("starting now...", lines[1]);
+        Assert.Contains("listening on 127.0.0.1:", lines[2]);
+        Assert.True(Array.FindIndex(lines, l => l.Contains("says hello", StringComparison.Ordinal)) > 2, all);
+    }
+
     private static int WorkerPid(string log, int generation)
     {
         string line = Eventually.Get(() => File.Exists(log) ? File.ReadAllLines(log).FirstOrDefault(l => l.EndsWith($"(generation {generation})", StringComparison.Ordinal)) : null, $"generation {generation}");

@@ -42,12 +42,13 @@ public sealed class StarterLoggerProviderTests : IDisposable
     }
 
     [Fact]
-    public void StartUpLinesWaitForTheFirstLineAboutAWorker()
+    public void StartUpLinesAreHeldUntilStartUpIsOver()
     {
         Log.StartingNow(Ours, 7);
         Log.Listening(Ours, "127.0.0.1:8080", "8080", 3);
         _loggers.CreateLogger("Microsoft.Extensions.Hosting.Internal.Host").LogInformation("the host's own line");
         Assert.Equal("", Written);
+        _sink.EndStartup();
         Log.StartingNewWorker(Ours, 42, 1);
         Assert.Equal("<6>starterhost (pid:7) starting now...\n<6>listening on 127.0.0.1:8080 as 8080=3\n<6>the host's own line\n<6>starting new worker 42 (generation 1)\n", Written);
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using StarterHost.Cli;
 using StarterHost.Environment;
 using StarterHost.Listening;
+using StarterHost.Logging;
 using StarterHost.Signals;
 using StarterHost.Workers;
 
@@ -41,6 +42,8 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
     {
         if (options.Daemonize && options.LogFile is null)
             failures.Add("--daemonize requires --log-file (Starter:LogFile): a detached process has no terminal to write to");
+        if (options.LogFile is { } logFile && LogFileRedirect.PipeCommand(logFile) is null && LogFileRedirect.WhyNotWritable(logFile) is { } why)
+            failures.Add(why);
         CheckSignal(options.SignalOnHup, "SignalOnHup", "signal-on-hup", failures);
         CheckSignal(options.SignalOnTerm, "SignalOnTerm", "signal-on-term", failures);
         try

@@ -57,6 +57,7 @@ internal static class StarterHostBuilder
             .PostConfigure(commandLine.ApplyTo)
             .ValidateOnStart();
         services.AddSingleton(configurationRead);
+        services.AddSingleton(logSink);
         services.AddSingleton<IValidateOptions<StarterOptions>, StarterOptionsAnnotationsValidator>();
         services.AddSingleton<IValidateOptions<StarterOptions>>(new StarterOptionsValidator(commandLine.Mode, configurationRead));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StarterOptions>>().Value);

@@ -13,7 +13,7 @@ namespace StarterHost.Listening;
 /// activation passed), tells workers where to find them (SERVER_STARTER_PORT and the descriptor map),
 /// and removes the unix socket files it created at exit.
 /// </summary>
-internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, SystemdEnvironment systemd) : IDisposable
+internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, SystemdEnvironment systemd, LogSink logSink) : IDisposable
 {
     private readonly List<(ListenAddress Address, Socket Socket, int ChildFd)> _bound = [];
     private readonly Dictionary<string, ulong> _createdSocketFiles = [];
@@ -27,8 +27,17 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
 
     public IReadOnlyList<Socket> Sockets => _bound.Select(b => b.Socket).ToArray();
 
-    /// <summary>Binds every address or throws <see cref="StartupException"/> naming the first that failed.</summary>
+    /// <summary>
+    /// Binds every address or throws <see cref="StartupException"/> naming the first that failed. Bound,
+    /// start-up can no longer fail on the configuration: the log lines held until now are written.
+    /// </summary>
     public void BindAll(IReadOnlyList<ListenAddress> addresses, int backlog)
+    {
+        Bind(addresses, backlog);
+        logSink.EndStartup();
+    }
+
+    private void Bind(IReadOnlyList<ListenAddress> addresses, int backlog)
     {
         if (systemd.PassedSocketCount > 0)
         {

@@ -9,8 +9,9 @@ namespace StarterHost.Logging;
 /// would let a worker's answer to a signal come out before the line that announced the signal.
 /// </summary>
 /// <remarks>
-/// Start-up lines are held back until start-up is over (the first line about a worker, or
-/// <see cref="EndStartup"/>): a start-up that fails prints its single error line and nothing else.
+/// Lines are held back until <see cref="EndStartup"/>, which comes once the sockets are bound, the
+/// last step that can fail on the configuration, and before any worker exists: a start-up that fails
+/// prints its single error line and nothing else, and one that succeeds keeps its lines in order.
 /// </remarks>
 internal sealed class LogSink(int fd)
 {
@@ -19,19 +20,15 @@ internal sealed class LogSink(int fd)
     private readonly object _lock = new();
     private List<byte[]>? _held = [];
 
-    /// <param name="endsStartup">False for a line that belongs to start-up and is held back while it lasts.</param>
-    public void Write(string line, bool endsStartup)
+    public void Write(string line)
     {
         byte[] bytes = Utf8.GetBytes(line);
         lock (_lock)
         {
-            if (_held is not null && !endsStartup)
-            {
+            if (_held is not null)
                 _held.Add(bytes);
-                return;
-            }
-            ReleaseHeld();
-            _out.Write(bytes);
+            else
+                _out.Write(bytes);
         }
     }
 

@@ -13,17 +13,13 @@ namespace StarterHost.Logging;
 [ProviderAlias("Console")]
 internal sealed class StarterLoggerProvider(ConsoleFormatter formatter, LogSink sink) : ILoggerProvider
 {
-    // Event ids of Log that belong to start-up (held back by the sink until it is over): starting
-    // now, listening, removing a stale socket, adopting and not using passed sockets, configuration read.
-    private static readonly HashSet<int> StartupEvents = [1, 2, 3, 26, 27, 70];
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, categoryName.StartsWith("StarterHost.", StringComparison.Ordinal), formatter, sink);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, formatter, sink);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, bool ours, ConsoleFormatter formatter, LogSink sink) : ILogger
+    private sealed class Logger(string category, ConsoleFormatter formatter, LogSink sink) : ILogger
     {
         [ThreadStatic]
         private static StringWriter? t_line;
@@ -41,9 +37,7 @@ internal sealed class StarterLoggerProvider(ConsoleFormatter formatter, LogSink 
             formatter.Write(new LogEntry<TState>(logLevel, category, eventId, state, exception, format), null, line);
             if (line.GetStringBuilder().Length == 0)
                 return;
-            // Only StarterHost's own lines about workers end start-up; the host's own (a failure to
-            // start, say) stay held and are dropped with the rest when start-up fails.
-            sink.Write(line.ToString(), endsStartup: ours && !StartupEvents.Contains(eventId.Id));
+            sink.Write(line.ToString());
         }
     }
 }
