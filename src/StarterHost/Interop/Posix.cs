@@ -5,7 +5,7 @@ using Microsoft.Win32.SafeHandles;
 namespace StarterHost.Interop;
 
 /// <summary>Thin, exception-raising wrappers over <see cref="Libc"/>.</summary>
-internal static unsafe class Posix
+internal static unsafe partial class Posix
 {
     /// <summary>
     /// Sends a signal with kill(2): Process.Kill can only send SIGKILL.
@@ -217,6 +217,12 @@ internal static unsafe class Posix
                 short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
                 if (request.NewSession)
                     flags |= Libc.POSIX_SPAWN_SETSID;
+                if (request.NewProcessGroup)
+                {
+                    // Process group 0: the child leads a group of its own, numbered by its pid.
+                    Check(Libc.SpawnAttrSetPgroup(attributes, 0), "posix_spawnattr_setpgroup");
+                    flags |= Libc.POSIX_SPAWN_SETPGROUP;
+                }
                 Check(Libc.SpawnAttrSetFlags(attributes, flags), "posix_spawnattr_setflags");
 
                 byte** argv = NullTerminated(request.Arguments, strings);
