@@ -31,19 +31,6 @@ internal static unsafe partial class Posix
         return Marshal.GetLastPInvokeError() != Libc.ESRCH;
     }
 
-    /// <summary>Blocks until the child exits and reaps it; returns the raw wait status.</summary>
-    public static int WaitForExit(int pid)
-    {
-        while (true)
-        {
-            if (Libc.WaitPid(pid, out int status, 0) == pid)
-                return status;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != Libc.EINTR)
-                throw new PosixException($"waitpid({pid})", errno);
-        }
-    }
-
     /// <summary>flock(LOCK_EX), non-blocking when asked; false when another holder has the lock.</summary>
     public static bool TryLockExclusive(SafeHandle file, string name, bool wait)
     {
