@@ -113,13 +113,54 @@ public sealed class FailedStartTests
     }
 
     [Fact]
-    public void AnAcceptedGenerationResetsTheCount()
+    public void AGenerationThatServedASecondResetsTheCount()
     {
         var d = FailingRestart(Instant, 4);
         Assert.Equal(4, d.State.ConsecutiveFailures);
+        int generation = d.State.Pending!.Generation;
+        d.Serve(generation, 900);
+        Assert.Null(d.State.RestartFailure);
+        // With --interval=0 acceptance proves nothing yet: a second of service does.
+        Assert.Equal(new StartTimer(new GenerationStable(generation), TimeSpan.FromSeconds(1)), d.Last.OfType<StartTimer>().Single(t => t.Event is GenerationStable));
+        Assert.Equal(4, d.State.ConsecutiveFailures);
+        d.On(new GenerationStable(generation));
+        Assert.Equal(0, d.State.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void AnIntervalOfASecondOrMoreProvesEnoughAtAcceptance()
+    {
+        var d = FailingRestart(Instant with { Interval = TimeSpan.FromSeconds(1) }, 2);
         d.Serve(d.State.Pending!.Generation, 900);
         Assert.Equal(0, d.State.ConsecutiveFailures);
-        Assert.Null(d.State.RestartFailure);
+    }
+
+    [Fact]
+    public void AWorkerThatDiesRightAfterBeingAcceptedIsReplacedWithBackoffNotInATightLoop()
+    {
+        // --interval=0: accepted before its exit is seen, then "died unexpectedly", again and again.
+        var d = new MachineDriver(Instant).On(new Started());
+        var delays = new List<TimeSpan>();
+        for (int i = 0; i < 5; i++)
+        {
+            int generation = d.State.Pending!.Generation;
+            d.Serve(generation, generation * 100).On(new WorkerExited(generation * 100, ExitedThree));
+            var retry = d.Last.OfType<StartTimer>().SingleOrDefault(t => t.Event is RetryDue);
+            delays.Add(retry?.Delay ?? TimeSpan.Zero);
+            if (retry is not null)
+                d.On(retry.Event);
+        }
+        Assert.Equal(TimeSpan.Zero, delays[0]);
+        Assert.All(delays.Skip(1), delay => Assert.True(delay >= TimeSpan.FromSeconds(0.4), $"respawned after {delay}"));
+        Assert.True(delays[4] > delays[1]);
+    }
+
+    [Fact]
+    public void AWorkerThatServedASecondBeforeDyingIsReplacedAtOnceAsStartServerDoes()
+    {
+        var d = Running(Instant);
+        d.On(new GenerationStable(1)).On(new WorkerExited(100, Killed));
+        Assert.Equal(new SpawnWorker(2), d.Single<SpawnWorker>());
     }
 
     [Fact]

@@ -20,13 +20,7 @@ internal static partial class GenerationMachine
         if (state.Pending is { Failed: false } pending && pending.Pid == pid)
             return OnPendingExited(state, pending, exited, commands);
         if (state.Current?.Pid == pid)
-        {
-            commands.Add(new Say(new WorkerDiedUnexpectedly(pid, exited.Status)));
-            var failure = $"generation {generation} worker {pid} died unexpectedly, status:{exited.Status}";
-            var crashed = AddLeftover(Without(state, pid) with { LastFailure = failure }, pid, generation, exited.GroupRemains,
-                groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
-            return SpawnNext(crashed, SpawnReason.Crash, commands);
-        }
+            return OnCurrentCrashed(state, generation, exited, commands);
         var old = state.Old.First(o => o.Worker.Pid == pid);
         commands.Add(new Say(old.Served ? new OldWorkerDied(pid, exited.Status) : new WorkerDied(pid, exited.Status)));
         bool signalled = old.Retirement is Retirement.Signalled or Retirement.Killed;
@@ -57,6 +51,33 @@ internal static partial class GenerationMachine
             groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnTerm, commands);
         // Interval readiness retries once the interval is over, as start_server does; notify has no interval to wait for.
         return notify && next.Pending is not null ? ScheduleRetry(next, TimeSpan.Zero, commands) : next;
+    }
+
+    /// <summary>
+    /// Server::Starter: a current worker that dies is replaced at once. Unless it had not yet served a
+    /// second: then it counts as one more failed start, and the replacement waits out the backoff, or a
+    /// worker that exits at once with --interval=0 (accepted before its exit is seen) would be respawned
+    /// in a tight loop.
+    /// </summary>
+    private static GenerationState OnCurrentCrashed(GenerationState state, int generation, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        int pid = exited.Pid;
+        string kind = $"died unexpectedly, status:{exited.Status}";
+        int repeats = RepeatsOf(state, kind);
+        if (repeats <= LoudRepeats)
+            commands.Add(new Say(new WorkerDiedUnexpectedly(pid, exited.Status)));
+        var crashed = Without(state, pid) with
+        {
+            ConsecutiveFailures = state.ConsecutiveFailures + 1,
+            FailureRepeats = repeats,
+            LastFailureKind = kind,
+            LastFailure = $"generation {generation} worker {pid} died unexpectedly, status:{exited.Status}",
+            // The generation that died stands in for the one to come until the retry spawns it.
+            Pending = new PendingWorker(generation, 0, SpawnReason.Crash, Failed: true),
+        };
+        crashed = AddLeftover(crashed, pid, generation, exited.GroupRemains,
+            groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
+        return ScheduleRetry(crashed, TimeSpan.Zero, commands);
     }
 
     private static GenerationState RetireOrSchedule(GenerationState state, ImmutableArray<int> pids, ImmutableArray<StarterCommand>.Builder commands)

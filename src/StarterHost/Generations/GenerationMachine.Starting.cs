@@ -194,13 +194,16 @@ internal static partial class GenerationMachine
             Pending = null,
             StartedCount = startedCount,
             AutoRestartOverdue = false,
-            ConsecutiveFailures = 0,
-            FailureRepeats = 0,
-            LastFailureKind = null,
             NextAttemptIn = null,
             RestartFailure = null,
         };
         commands.Add(new Say(new GenerationServing(current.Generation, current.Pid)));
+        // Failures are forgotten once a generation has lived a second: at once when --interval proved as much.
+        var stable = StablePeriod - (next.Settings.Readiness == ReadinessMode.Interval ? next.Settings.Interval : TimeSpan.Zero);
+        if (stable > TimeSpan.Zero)
+            commands.Add(new StartTimer(new GenerationStable(current.Generation), stable));
+        else
+            next = Stable(next);
         // Only now, with the sockets bound long ago and a worker that started, is the service ready.
         next = Announce(next, new ReportReady(current), commands);
         if (next.Settings.AutoRestart)
@@ -219,6 +222,12 @@ internal static partial class GenerationMachine
         }
         return next;
     }
+
+    private static GenerationState OnGenerationStable(GenerationState state, int generation) =>
+        state.Current?.Generation == generation ? Stable(state) : state;
+
+    private static GenerationState Stable(GenerationState state) =>
+        state with { ConsecutiveFailures = 0, FailureRepeats = 0, LastFailureKind = null };
 
     private static GenerationState OnAutoRestartDue(GenerationState state, AutoRestartDue due, ImmutableArray<StarterCommand>.Builder commands)
     {
@@ -257,4 +266,7 @@ internal static partial class GenerationMachine
     private const int LoudRepeats = 3;
 
     private static readonly TimeSpan MinimumRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a generation must have served for its predecessors' failures to be forgotten.</summary>
+    private static readonly TimeSpan StablePeriod = TimeSpan.FromSeconds(1);
 }

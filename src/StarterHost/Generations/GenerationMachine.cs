@@ -25,6 +25,7 @@ internal static partial class GenerationMachine
             StartupIntervalElapsed i => OnIntervalElapsed(state, i.Generation, commands),
             StartTimeoutElapsed t => OnStartTimeout(state, t.Generation, commands),
             RetryDue r => OnRetryDue(state, r.Generation, commands),
+            GenerationStable g => OnGenerationStable(state, g.Generation),
             WorkerNotified n => OnNotified(state, n, commands),
             KillOldDelayElapsed k => OnKillOldDelayElapsed(state, k.Pids, commands),
             DrainDeadlineDue d => OnDrainDeadline(state, d.Pids, commands),

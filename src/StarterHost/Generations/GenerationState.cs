@@ -63,7 +63,10 @@ internal sealed record GenerationState
     public int StartedCount { get; init; }
     public bool AutoRestartOverdue { get; init; }
 
-    /// <summary>Failed starts since the last accepted generation (or the last abandoned restart).</summary>
+    /// <summary>
+    /// Failed starts, and deaths of a generation that had not served a second yet, since a generation last
+    /// did (or since the last abandoned restart): what the backoff grows with.
+    /// </summary>
     public int ConsecutiveFailures { get; init; }
 
     /// <summary>What went wrong in the last failed start, without a pid: a repeat of it is not logged in full again.</summary>

@@ -33,6 +33,9 @@ internal sealed record StartTimeoutElapsed(int Generation) : StarterEvent;
 /// <summary>The backoff after a failed start of <paramref name="Generation"/> is over: try again.</summary>
 internal sealed record RetryDue(int Generation) : StarterEvent;
 
+/// <summary>Generation <paramref name="Generation"/> has served long enough for earlier failed starts to be forgotten.</summary>
+internal sealed record GenerationStable(int Generation) : StarterEvent;
+
 /// <summary>A worker's sd_notify datagram: READY=1, and the text of STATUS= when it had one.</summary>
 internal sealed record WorkerNotified(int Pid, bool Ready, string? Status) : StarterEvent;
 
