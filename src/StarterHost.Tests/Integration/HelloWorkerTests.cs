@@ -43,6 +43,24 @@ public sealed class HelloWorkerTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void WithNotifyReadinessEachGenerationCountsAsStartedWhenKestrelSaysReady()
+    {
+        // No interval to guess: the sample's Kestrel integration sends READY=1 once it listens.
+        using var starter = Start("--readiness=notify", "--start-timeout=60");
+        int port = starter.BoundPort("127.0.0.1:0");
+        int first = starter.WorkerPid(1);
+        starter.WaitForLine($"generation 1 \\(pid {first}\\) is serving");
+
+        var report = RestartsUnderLoad.Run(starter, port, restarts: 2);
+        output.WriteLine($"HelloWorker under StarterHost --readiness=notify, 2 restarts: {report}");
+        foreach (string failure in report.Failures)
+            output.WriteLine(failure);
+        Assert.Empty(report.Failures);
+        Assert.Equal([1, 2, 3], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
+        Assert.DoesNotContain("sent no READY=1", starter.Output);
+    }
+
+    [Fact]
     public async Task ARequestInFlightIsFinishedByTheOldGenerationAfterItIsToldToStop()
     {
         using var starter = Start("--interval=1");
