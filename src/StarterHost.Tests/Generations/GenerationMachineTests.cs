@@ -41,6 +41,26 @@ public sealed class GenerationMachineTests
     }
 
     [Fact]
+    public void ThroughTheExecHelperTheIntervalStartsWhenTheWorkersProgramRunsNotAtTheSpawn()
+    {
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults, AwaitsExec: true));
+        Assert.False(d.Has<StartTimer>());
+        d.On(new WorkerExecuted(200));
+        Assert.Equal(new StartTimer(new StartupIntervalElapsed(2), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
+    }
+
+    [Fact]
+    public void AnExecThatFailedIsSaidAndTheExitThatFollowsIsTheFailedStart()
+    {
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults, AwaitsExec: true));
+        d.On(new WorkerExecuted(200, "exec /srv/app failed: Permission denied"));
+        Assert.Contains(new CouldNotSpawn(2, "exec /srv/app failed: Permission denied"), d.Said);
+        Assert.False(d.Has<StartTimer>());
+        d.On(new WorkerExited(200, new WaitStatus(127 << 8)));
+        Assert.Contains(new NewWorkerFailed(200, new WaitStatus(127 << 8)), d.Said);
+    }
+
+    [Fact]
     public void HangupSignalsTheOldGenerationOnlyOnceTheNewOneHasStarted()
     {
         var d = Running().On(new HangupReceived());

@@ -36,7 +36,7 @@ internal sealed class FakeWorkerOs(RuntimeSettings settings) : IWorkerOs
     /// <summary>Called when a child exits: the supervisor's SIGCHLD.</summary>
     public Action? OnChildExit { get; set; }
 
-    public (int Pid, RuntimeSettings Settings) Spawn(int generation)
+    public SpawnedWorker Spawn(int generation)
     {
         Spawned.Add(generation);
         if (SpawnThrows is { } e)
@@ -44,7 +44,7 @@ internal sealed class FakeWorkerOs(RuntimeSettings settings) : IWorkerOs
         int pid = _nextPid;
         _nextPid += 100;
         LiveGroups.Add(pid);
-        return (pid, settings);
+        return new SpawnedWorker(pid, settings, AwaitsExec: false);
     }
 
     public bool Signal(int pid, int signal)

@@ -41,11 +41,34 @@ internal static partial class GenerationMachine
             commands.Add(new SignalWorkers([spawned.Pid], Signals.SignalNames.Term, spawned.Settings.SignalGroup));
             return next;
         }
-        if (spawned.Settings.Readiness == ReadinessMode.Interval)
-            commands.Add(new StartTimer(new StartupIntervalElapsed(spawned.Generation), spawned.Settings.Interval));
-        else if (spawned.Settings.StartTimeout > TimeSpan.Zero)
-            commands.Add(new StartTimer(new StartTimeoutElapsed(spawned.Generation), spawned.Settings.StartTimeout));
+        if (!spawned.AwaitsExec)
+            StartClock(next.Settings, spawned.Generation, commands);
         return next;
+    }
+
+    /// <summary>
+    /// The helper is the worker's program now: its --interval (or --start-timeout) starts here, not at the
+    /// spawn, or a slow helper start (a JIT runtime on a loaded machine) would eat the interval and a worker
+    /// that fails at once could count as started.
+    /// </summary>
+    private static GenerationState OnExecuted(GenerationState state, WorkerExecuted executed, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Pending is not { Failed: false } pending || pending.Pid != executed.Pid || state.Phase == Phase.Stopping)
+            return state;
+        if (executed.Failure is { } failure)
+            commands.Add(new Say(new CouldNotSpawn(pending.Generation, failure)));
+        else
+            StartClock(state.Settings, pending.Generation, commands);
+        return state;
+    }
+
+    /// <summary>The time a new worker has: to survive (--interval), or to say READY=1 (--start-timeout).</summary>
+    private static void StartClock(RuntimeSettings settings, int generation, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (settings.Readiness == ReadinessMode.Interval)
+            commands.Add(new StartTimer(new StartupIntervalElapsed(generation), settings.Interval));
+        else if (settings.StartTimeout > TimeSpan.Zero)
+            commands.Add(new StartTimer(new StartTimeoutElapsed(generation), settings.StartTimeout));
     }
 
     private static GenerationState OnSpawnFailed(GenerationState state, SpawnFailed failed, ImmutableArray<StarterCommand>.Builder commands)

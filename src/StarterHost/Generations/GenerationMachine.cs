@@ -20,6 +20,7 @@ internal static partial class GenerationMachine
             HangupReceived => OnHangup(state, commands),
             TerminateReceived t => OnTerminate(state, t.Signal, commands),
             WorkerSpawned s => OnSpawned(state, s, commands),
+            WorkerExecuted x => OnExecuted(state, x, commands),
             SpawnFailed f => OnSpawnFailed(state, f, commands),
             WorkerExited e => OnExited(state, e, commands),
             StartupIntervalElapsed i => OnIntervalElapsed(state, i.Generation, commands),

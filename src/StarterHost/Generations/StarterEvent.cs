@@ -14,7 +14,14 @@ internal sealed record HangupReceived : StarterEvent;
 /// <summary>SIGTERM or SIGINT (<paramref name="Signal"/>) asks the superdaemon to stop.</summary>
 internal sealed record TerminateReceived(int Signal) : StarterEvent;
 
-internal sealed record WorkerSpawned(int Generation, int Pid, RuntimeSettings Settings) : StarterEvent;
+/// <summary>
+/// The worker of <paramref name="Generation"/> was spawned. With <paramref name="AwaitsExec"/> the exec helper
+/// is still starting: the worker's program runs, and its time to start counts, from <see cref="WorkerExecuted"/>.
+/// </summary>
+internal sealed record WorkerSpawned(int Generation, int Pid, RuntimeSettings Settings, bool AwaitsExec = false) : StarterEvent;
+
+/// <summary>The exec helper became the worker's program, or could not (<paramref name="Failure"/>; its exit follows).</summary>
+internal sealed record WorkerExecuted(int Pid, string? Failure = null) : StarterEvent;
 
 internal sealed record SpawnFailed(int Generation, string Reason) : StarterEvent;
 

@@ -18,28 +18,60 @@ internal sealed class OsWorkers(
     Action<StarterEvent> post) : IWorkerOs, IDisposable
 {
     private readonly Dictionary<int, NotifySocket> _notifySockets = [];
+    private readonly Dictionary<int, int> _execReports = [];
+    private readonly Dictionary<int, string> _execFailures = [];
 
     public TimeProvider Time => TimeProvider.System;
 
-    public (int Pid, RuntimeSettings Settings) Spawn(int generation)
+    public SpawnedWorker Spawn(int generation)
     {
         var socket = options.Readiness == ReadinessMode.Notify ? notifyDirectory.Open(generation) : null;
+        (int Read, int Write)? report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
         try
         {
-            var (request, settings) = spawner.Prepare(generation, socket?.Path);
+            var (request, settings) = spawner.Prepare(generation, socket?.Path, report?.Write);
             int pid = Posix.Spawn(request);
             if (socket is not null)
             {
                 _notifySockets[pid] = socket;
                 loop.Watch(socket.Fd, () => Deliver(pid, socket));
             }
-            return (pid, settings);
+            if (report is { Read: var read })
+            {
+                _execReports[pid] = read;
+                loop.Watch(read, () => ReadExecReport(pid, read));
+            }
+            return new SpawnedWorker(pid, settings, AwaitsExec: report is not null);
         }
         catch
         {
             socket?.Dispose();
+            if (report is { Read: var read })
+                Posix.Close(read);
             throw;
         }
+        finally
+        {
+            if (report is { Write: var write })
+                Posix.Close(write);
+        }
+    }
+
+    /// <summary>The exec helper's pipe: end of file once it exec'd the worker; a reason first if it could not.</summary>
+    private void ReadExecReport(int pid, int fd)
+    {
+        var buffer = new byte[1024];
+        int n = Posix.ReadSome(fd, buffer);
+        if (n > 0)
+        {
+            _execFailures[pid] = (_execFailures.GetValueOrDefault(pid) ?? "") + System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+            return;
+        }
+        loop.Unwatch(fd);
+        Posix.Close(fd);
+        _execReports.Remove(pid);
+        _execFailures.Remove(pid, out string? failure);
+        post(new WorkerExecuted(pid, failure));
     }
 
     private void Deliver(int pid, NotifySocket socket)
@@ -77,6 +109,9 @@ internal sealed class OsWorkers(
         foreach (var socket in _notifySockets.Values)
             socket.Dispose();
         _notifySockets.Clear();
+        foreach (int fd in _execReports.Values)
+            Posix.Close(fd);
+        _execReports.Clear();
         notifyDirectory.Dispose();
     }
 }

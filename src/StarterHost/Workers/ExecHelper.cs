@@ -19,22 +19,27 @@ internal static class ExecHelper
     private const string DeathSignalOption = "--death-signal=";
     private const string ParentOption = "--parent=";
     private const string PidVariablesOption = "--pid-variables=";
+    private const string ReportOption = "--report-fd=";
 
     /// <summary>The helper's command line, with the worker's path and argv after "--".</summary>
     public static string[] Arguments(IReadOnlyList<string> self, int deathSignal, int parentPid, IReadOnlyList<string> pidVariables,
-        string path, IReadOnlyList<string> argv) =>
+        int? reportFd, string path, IReadOnlyList<string> argv) =>
     [
         .. self,
         Flag,
         DeathSignalOption + deathSignal.ToString(CultureInfo.InvariantCulture),
         ParentOption + parentPid.ToString(CultureInfo.InvariantCulture),
         PidVariablesOption + string.Join(',', pidVariables),
+        .. reportFd is { } fd ? [ReportOption + fd.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
         "--",
         path,
         .. argv,
     ];
 
-    /// <summary>Runs in the spawned helper: sets up, then becomes the worker. Returns only a failure's exit status.</summary>
+    /// <summary>
+    /// Runs in the spawned helper: sets up, then becomes the worker. Returns only a failure's exit status.
+    /// The report fd, close-on-exec, tells StarterHost when the exec happened (it closes) or why it did not.
+    /// </summary>
     public static int Run(string[] args)
     {
         int deathSignal = 0, parent = 0, separator = Array.IndexOf(args, "--");
@@ -48,11 +53,15 @@ internal static class ExecHelper
                 parent = int.Parse(arg.AsSpan(ParentOption.Length), CultureInfo.InvariantCulture);
             else if (arg.StartsWith(PidVariablesOption, StringComparison.Ordinal))
                 pidVariables = arg[PidVariablesOption.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries);
+            else if (arg.StartsWith(ReportOption, StringComparison.Ordinal))
+                s_reportFd = int.Parse(arg.AsSpan(ReportOption.Length), CultureInfo.InvariantCulture);
         }
         if (separator < 0 || separator + 2 >= args.Length)
             return Fail("usage: starterhost --exec-worker [options] -- path argv0 [args...]");
         try
         {
+            if (s_reportFd >= 0)
+                Posix.SetCloseOnExec(s_reportFd);
             if (deathSignal > 0)
             {
                 Posix.SetParentDeathSignal(deathSignal);
@@ -73,11 +82,28 @@ internal static class ExecHelper
         }
     }
 
-    /// <summary>Straight to fd 2 and out with 127 (the shell's "could not execute"): the worker then fails to start, visibly.</summary>
+    private static int s_reportFd = -1;
+
+    /// <summary>To StarterHost and fd 2, and out with 127 (the shell's "could not execute"): the worker fails to start, visibly.</summary>
     private static int Fail(string message)
     {
-        Posix.WriteAll(2, System.Text.Encoding.UTF8.GetBytes($"starterhost: {message}\n"));
+        byte[] line = System.Text.Encoding.UTF8.GetBytes($"starterhost: {message}\n");
+        TryWrite(s_reportFd, System.Text.Encoding.UTF8.GetBytes(message));
+        TryWrite(2, line);
         Posix.ExitImmediately(127);
         return 127;
+    }
+
+    private static void TryWrite(int fd, byte[] data)
+    {
+        try
+        {
+            if (fd >= 0)
+                Posix.WriteAll(fd, data);
+        }
+        catch (PosixException)
+        {
+            // Nobody to tell: the exit status still says it.
+        }
     }
 }

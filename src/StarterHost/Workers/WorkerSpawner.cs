@@ -21,12 +21,16 @@ internal sealed class WorkerSpawner(
     private readonly string[] _self = options.DeathSignal ? SelfCommand.Get() : [];
     private readonly int _ownPid = Posix.CurrentPid;
 
+    /// <summary>Whether spawns go through the exec helper (and so report their exec on a pipe).</summary>
+    public bool UsesExecHelper => options.DeathSignal;
+
     /// <summary>
     /// Re-reads the envdir and composes the spawn of <paramref name="generation"/>'s worker, leading a
-    /// process group of its own; through the exec helper when workers get a death signal.
+    /// process group of its own; through the exec helper when workers get a death signal, which reports
+    /// its exec by closing <paramref name="execReport"/> (the write end of a pipe).
     /// Throws <see cref="CommandNotExecutableException"/> when the command cannot be found.
     /// </summary>
-    public (SpawnRequest Request, RuntimeSettings Settings) Prepare(int generation, string? notifySocket)
+    public (SpawnRequest Request, RuntimeSettings Settings) Prepare(int generation, string? notifySocket, int? execReport)
     {
         var variables = environment.Compose(ReadEnvDir());
         variables[WorkerEnvironment.PortVariable] = listeners.EnvironmentValue;
@@ -37,18 +41,25 @@ internal sealed class WorkerSpawner(
 
         string path = CommandResolver.Resolve(options.Command[0], variables.GetValueOrDefault("PATH"), options.Dir);
         IReadOnlyList<string> argv = options.Command;
+        var descriptors = listeners.Descriptors;
         if (options.DeathSignal)
         {
             SignalNames.TryParse(options.SignalOnTerm, out int deathSignal);
+            // Newer Microsoft.Extensions.Hosting.Systemd takes SYSTEMD_EXEC_PID equal to its own pid as "I am
+            // the service" and then sends READY=1 itself: wanted with notify readiness, and only then.
             string[] pidVariables = notifySocket is null ? [] : [Systemd.SystemdEnvironment.ExecPid];
-            argv = ExecHelper.Arguments(_self, deathSignal, _ownPid, pidVariables, path, options.Command);
+            // Above every listener, where the worker would not look; the helper closes it as it execs.
+            int reportFd = descriptors.Select(d => d.ChildFd).DefaultIfEmpty(2).Max() + 1;
+            if (execReport is { } report)
+                descriptors = [.. descriptors, (report, reportFd)];
+            argv = ExecHelper.Arguments(_self, deathSignal, _ownPid, pidVariables, execReport is null ? null : reportFd, path, options.Command);
             path = _self[0];
         }
         var request = new SpawnRequest(
             path,
             argv,
             [.. variables.Select(v => $"{v.Key}={v.Value}")],
-            listeners.Descriptors,
+            descriptors,
             options.Dir,
             NewProcessGroup: true);
         return (request, settings);
