@@ -6,8 +6,8 @@ namespace StarterHost.Tests.Integration;
 
 /// <summary>
 /// A worker that exits at once: start_server respawns it after every --interval (121 times a second with
-/// --interval=0). Here with --interval=1, so that every attempt fails the same way (it exits long before it
-/// could be accepted); the crash path of --interval=0 is the machine tests'.
+/// --interval=0). Here with notify readiness, so that every attempt fails the same way however loaded the
+/// machine (it exits before READY=1, which it never sends); the crash path of --interval=0 is the machine tests'.
 /// </summary>
 public sealed class SpawnBackoffTests : IDisposable
 {
@@ -22,13 +22,13 @@ public sealed class SpawnBackoffTests : IDisposable
     public void FailedStartsBackOffAndTheirLogStaysShort()
     {
         _worker.Fail();
-        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--interval=1", .. _worker.Command], _worker.Environment);
-        // The first retry comes as the interval ends; then the interval and 0.5 s more, doubling, each ±20 %.
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--readiness=notify", .. _worker.Command], _worker.Environment);
+        // The first retry comes at once; then after 0.5 s, doubling, each ±20 %.
         Assert.InRange(Delay(starter.WaitForLine(@"next attempt in ([\d.]+) s \(2 failed starts in a row\)")), 0.4, 0.6);
         Assert.InRange(Delay(starter.WaitForLine(@"next attempt in ([\d.]+) s \(3 failed starts in a row\)")), 0.8, 1.2);
-        var summary = starter.WaitForLine(@"4 failed starts in a row, the last: generation 4 failed to start: worker \d+ exited within the interval, status:768 \(exit code 3\); next attempt in ([\d.]+) s");
+        var summary = starter.WaitForLine(@"4 failed starts in a row, the last: generation 4 failed to start: worker \d+ exited before sending READY=1, status:768 \(exit code 3\); next attempt in ([\d.]+) s");
         Assert.InRange(Delay(summary), 1.6, 2.4);
-        // Counted as the fifth attempt is still more than 1.6 s away: four spawns.
+        // Counted as the fifth attempt is still 1.6 s away: four spawns, not hundreds.
         Assert.InRange(_worker.Events.Lines.Count(l => l.StartsWith("failing ", StringComparison.Ordinal)), 4, 5);
 
         starter.Signal(SignalNames.Term);
