@@ -34,8 +34,17 @@ internal static class HelpText
           --reload                                 send SIGHUP and wait until the new generation serves (for ExecReload=)
           --stop                                   send SIGTERM and wait until the superdaemon has exited
           --timeout=seconds                        Starter:Timeout   give up --restart/--reload/--stop after this long (default: wait)
-          --drain-timeout=seconds                  Starter:DrainTimeout  under systemd, how long a stop may extend
-                                                   TimeoutStopSec= for draining workers (default 300)
+          --readiness=interval|notify              Starter:Readiness  a new generation has started once it lived --interval
+                                                   (default) or once it sent READY=1 to its NOTIFY_SOCKET
+          --start-timeout=seconds                  Starter:StartTimeout  notify: no READY=1 this long after the spawn is a
+                                                   failed start (default 60)
+          --drain-timeout=seconds                  Starter:DrainTimeout  a signalled worker still alive this long later gets
+                                                   SIGKILL, group and all (default 60; 0: wait for ever)
+          --backoff-max=seconds                    Starter:BackoffMax  longest wait between attempts after failed starts (default 30)
+          --max-start-failures=N                   Starter:MaxStartFailures  give a restart up after N failed starts in a row
+                                                   while the old generation serves (default 0: never)
+          --signal-group                           Starter:SignalGroup  send HUP/TERM signals to the worker's whole process group
+          --no-death-signal                        Starter:DeathSignal=false  workers outlive a killed StarterHost (start_server's way)
           --help                                   print this help
           --version                                print the version
 

@@ -3,6 +3,12 @@ using StarterHost.Workers;
 
 namespace StarterHost.Supervision;
 
+/// <summary>
+/// A worker just spawned. <paramref name="AwaitsExec"/>: it was spawned through the exec helper, whose exec of
+/// the worker's program is reported later (<see cref="WorkerExecuted"/>); until then it is not the worker yet.
+/// </summary>
+internal readonly record struct SpawnedWorker(int Pid, RuntimeSettings Settings, bool AwaitsExec);
+
 /// <summary>A reaped child: its pid and wait status, and whether its process group still has members.</summary>
 internal readonly record struct ChildExit(int Pid, WaitStatus Status, bool GroupRemains);
 
@@ -20,7 +26,7 @@ internal interface IWorkerOs
     /// readiness its sd_notify datagrams come back as <see cref="WorkerNotified"/> events.
     /// Throws when no process could be started.
     /// </summary>
-    (int Pid, RuntimeSettings Settings) Spawn(int generation);
+    SpawnedWorker Spawn(int generation);
 
     /// <summary>kill(2); false when the process is gone. The supervisor signals only children it has not reaped.</summary>
     bool Signal(int pid, int signal);

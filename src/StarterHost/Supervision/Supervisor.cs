@@ -138,8 +138,8 @@ internal sealed class Supervisor
         switch (command)
         {
             case SpawnWorker spawn:
-                var (pid, settings) = _os.Spawn(spawn.Generation);
-                return [new WorkerSpawned(spawn.Generation, pid, settings)];
+                var spawned = _os.Spawn(spawn.Generation);
+                return [new WorkerSpawned(spawn.Generation, spawned.Pid, spawned.Settings, spawned.AwaitsExec)];
             case StartTimer timer:
                 Schedule(timer.Event, timer.Delay);
                 break;
