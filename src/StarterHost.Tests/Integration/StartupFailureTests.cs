@@ -15,7 +15,7 @@ public sealed class StartupFailureTests : IDisposable
     /// nothing outlives the test whatever happens.
     /// </summary>
     [Fact]
-    public void APidFileOnAFullDiskIsOneLineAndExitOneAndLeavesNoEmptyPidFile()
+    public async Task APidFileOnAFullDiskIsOneLineAndExitOneAndLeavesNoEmptyPidFile()
     {
         string mount = Directory.CreateDirectory(_dir.File("full")).FullName;
         string script = """
@@ -40,8 +40,6 @@ public sealed class StartupFailureTests : IDisposable
         Assert.DoesNotContain(stderr, l => l.Contains("Exception", StringComparison.Ordinal) || l.StartsWith("   at ", StringComparison.Ordinal));
         // What `ls -A` saw afterwards: the filler alone, no empty pid file.
         Assert.Equal("fill", stderr[^1]);
-        Assert.Equal("", await_(stdout));
+        Assert.Equal("", await stdout);
     }
-
-    private static string await_(Task<string> task) => task.GetAwaiter().GetResult();
 }
