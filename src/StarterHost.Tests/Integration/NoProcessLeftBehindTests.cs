@@ -54,6 +54,18 @@ public sealed class NoProcessLeftBehindTests : IDisposable
     }
 
     [Fact]
+    public void AnIgnoredSigchldInheritedFromTheParentHidesNoExit()
+    {
+        // With SIGCHLD ignored the kernel (or the runtime) would reap the workers and their statuses would be lost.
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--interval=0.2", .. _worker.Command], _worker.Environment,
+            launcher: ["perl", "-e", "$SIG{CHLD} = 'IGNORE'; exec @ARGV or die $!"]);
+        int first = starter.WorkerPid(1);
+        starter.WaitForLine($"generation 1 \\(pid {first}\\) is serving");
+        starter.Signal(SignalNames.Hup);
+        starter.WaitForLine($"old worker {first} died, status:0 \\(exit code 0\\)");
+    }
+
+    [Fact]
     public void EachWorkerLeadsItsOwnProcessGroup()
     {
         using var starter = StarterProcess.Start(["--port=127.0.0.1:0", .. _worker.Command], _worker.Environment);
