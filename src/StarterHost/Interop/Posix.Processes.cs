@@ -124,10 +124,10 @@ internal static unsafe partial class Posix
     }
 
     /// <summary>
-    /// poll(2) for input on <paramref name="fds"/>, without a timeout; returns which are readable (or hung up).
-    /// EINTR returns no fd: the caller looks at its queues anyway.
+    /// poll(2) for input on <paramref name="fds"/>, for at most <paramref name="timeoutMs"/> (-1: no limit);
+    /// returns which are readable (or hung up). EINTR returns no fd: the caller looks at its queues anyway.
     /// </summary>
-    public static bool[] WaitReadable(IReadOnlyList<int> fds)
+    public static bool[] WaitReadable(IReadOnlyList<int> fds, int timeoutMs)
     {
         var polled = new Libc.PollFd[fds.Count];
         for (int i = 0; i < fds.Count; i++)
@@ -135,7 +135,7 @@ internal static unsafe partial class Posix
         var readable = new bool[fds.Count];
         fixed (Libc.PollFd* p = polled)
         {
-            if (Libc.Poll(p, (nuint)polled.Length, -1) < 0)
+            if (Libc.Poll(p, (nuint)polled.Length, timeoutMs) < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == Libc.EINTR)

@@ -3,15 +3,17 @@ using StarterHost.Interop;
 namespace StarterHost.Supervision;
 
 /// <summary>
-/// The supervisor's thread. It sleeps in poll(2) on an eventfd that <see cref="Wake"/> bumps (signals,
-/// timers) and on the notify sockets of starting workers, and wakes for nothing else: no polling
-/// interval, no periodic wake-up. It is also the thread that spawns the workers, which matters: a
+/// The supervisor's thread. It sleeps in poll(2) on an eventfd that <see cref="Wake"/> bumps (signals) and on
+/// the notify sockets and exec reports of starting workers, until the next of its <see cref="Timers"/> is due,
+/// and wakes for nothing else: no polling interval, no periodic wake-up. It is also the thread that spawns the workers, which matters: a
 /// parent-death signal fires when the spawning thread exits, and this one lives as long as they do.
 /// </summary>
 internal sealed class EventLoop : IDisposable
 {
     private readonly int _wakeFd = Posix.CreateEventFd();
     private readonly Dictionary<int, Action> _watched = [];
+
+    public LoopTimeProvider Timers { get; } = new();
 
     public void Wake() => Posix.SignalEventFd(_wakeFd);
 
@@ -26,7 +28,8 @@ internal sealed class EventLoop : IDisposable
         while (!step())
         {
             int[] fds = [_wakeFd, .. _watched.Keys];
-            bool[] readable = Posix.WaitReadable(fds);
+            bool[] readable = Posix.WaitReadable(fds, Timers.MillisecondsUntilNextDue());
+            Timers.FireDue();
             if (readable[0])
                 Posix.DrainEventFd(_wakeFd);
             for (int i = 1; i < fds.Length; i++)

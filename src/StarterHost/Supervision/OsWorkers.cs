@@ -21,7 +21,7 @@ internal sealed class OsWorkers(
     private readonly Dictionary<int, int> _execReports = [];
     private readonly Dictionary<int, string> _execFailures = [];
 
-    public TimeProvider Time => TimeProvider.System;
+    public TimeProvider Time => loop.Timers;
 
     public SpawnedWorker Spawn(int generation)
     {
