@@ -30,9 +30,7 @@ public sealed class HelloWorkerTests(ITestOutputHelper output) : IDisposable
         int port = starter.BoundPort("127.0.0.1:0");
 
         var report = RestartsUnderLoad.Run(starter, port, restarts: 3);
-        output.WriteLine($"HelloWorker under StarterHost, 3 restarts: {report}");
-        foreach (string failure in report.Failures)
-            output.WriteLine(failure);
+        report.WriteTo(output, "HelloWorker under StarterHost, 3 restarts");
 
         Assert.Empty(report.Failures);
         Assert.Equal([1, 2, 3, 4], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
@@ -52,9 +50,7 @@ public sealed class HelloWorkerTests(ITestOutputHelper output) : IDisposable
         starter.WaitForLine($"generation 1 \\(pid {first}\\) is serving");
 
         var report = RestartsUnderLoad.Run(starter, port, restarts: 2);
-        output.WriteLine($"HelloWorker under StarterHost --readiness=notify, 2 restarts: {report}");
-        foreach (string failure in report.Failures)
-            output.WriteLine(failure);
+        report.WriteTo(output, "HelloWorker under StarterHost --readiness=notify, 2 restarts");
         Assert.Empty(report.Failures);
         Assert.Equal([1, 2, 3], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
         Assert.DoesNotContain("sent no READY=1", starter.Output);

@@ -23,9 +23,7 @@ public sealed class ThirdPartyWorkerTests(ITestOutputHelper output)
         Eventually.True(() => TryGet(port), "Starlet to answer");
 
         var report = RestartsUnderLoad.Run(starter, port, restarts: 3);
-        output.WriteLine($"Starlet under StarterHost, 3 restarts: {report}");
-        foreach (string failure in report.Failures)
-            output.WriteLine(failure);
+        report.WriteTo(output, "Starlet under StarterHost, 3 restarts");
 
         Assert.Empty(report.Failures);
         Assert.Equal([1, 2, 3, 4], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
@@ -52,9 +50,7 @@ public sealed class ThirdPartyWorkerTests(ITestOutputHelper output)
         starter.WaitForLine($"generation 1 \\(pid {first}\\) is serving");
 
         var report = RestartsUnderLoad.Run(starter, port, restarts: 2);
-        output.WriteLine($"gunicorn under StarterHost --readiness=notify, 2 restarts: {report}");
-        foreach (string failure in report.Failures)
-            output.WriteLine(failure);
+        report.WriteTo(output, "gunicorn under StarterHost --readiness=notify, 2 restarts");
         Assert.Empty(report.Failures);
         Assert.Equal([1, 2, 3], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
 
