@@ -10,6 +10,12 @@ public sealed class ServerStarterOptions
     /// </summary>
     public TimeSpan HandoverDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Where READY=1 goes once Kestrel listens on the inherited sockets. Defaults to <c>NOTIFY_SOCKET</c>, which
+    /// StarterHost sets with <c>--readiness=notify</c>; null sends nothing.
+    /// </summary>
+    public string? NotifySocket { get; set; } = Environment.GetEnvironmentVariable(ServiceNotify.SocketVariable);
+
     /// <summary>Configures each inherited endpoint (protocols, HTTPS, ...). Defaults to nothing.</summary>
     public Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? ConfigureEndpoint { get; set; }
 }

@@ -15,11 +15,15 @@ public sealed class KestrelHandoverTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private static WebApplication Generation(string name, ServerStarterPort port)
+    private static WebApplication Generation(string name, ServerStarterPort port, string? notifySocket = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.WebHost.ListenServerStarter([port], o => o.HandoverDelay = TimeSpan.FromMilliseconds(100));
+        builder.WebHost.ListenServerStarter([port], o =>
+        {
+            o.HandoverDelay = TimeSpan.FromMilliseconds(100);
+            o.NotifySocket = notifySocket;
+        });
         var app = builder.Build();
         app.MapGet("/", () => name);
         return app;
@@ -50,6 +54,33 @@ public sealed class KestrelHandoverTests
         finally
         {
             Descriptors.Close(nextFd);
+        }
+    }
+
+    [Fact]
+    public async Task ReadyIsSentOnceKestrelAcceptsOnTheInheritedSocket()
+    {
+        using var inherited = InheritedSocket.Tcp(IPAddress.Loopback);
+        string directory = Directory.CreateTempSubdirectory("ready-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "notify.sock");
+            using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            notify.Bind(new UnixDomainSocketEndPoint(path));
+            var ports = ServerStarterPorts.Parse($"127.0.0.1:{inherited.Port}={inherited.Fd}");
+            await using var app = Generation("ready", ports[0], path);
+            await app.StartAsync().WaitAsync(Timeout);
+
+            var buffer = new byte[64];
+            int received = await notify.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Timeout);
+            Assert.Equal("READY=1", System.Text.Encoding.UTF8.GetString(buffer, 0, received));
+            // Ready meant it: the very next connection is served.
+            Assert.Equal("ready", await Get(inherited.Port));
+            await app.StopAsync().WaitAsync(Timeout);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
         }
     }
 

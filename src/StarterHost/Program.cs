@@ -9,6 +9,11 @@ using StarterHost.Client;
 using StarterHost.Configuration;
 using StarterHost.Hosting;
 using StarterHost.Logging;
+using StarterHost.Workers;
+
+// The exec helper (see Workers/ExecHelper.cs) becomes a worker; nothing else of this program may run first.
+if (args is [ExecHelper.Flag, ..])
+    return ExecHelper.Run(args);
 
 StandardStreams.WriteThroughDescriptors();
 var logSink = new LogSink(2);

@@ -43,7 +43,8 @@ public sealed class HelpTextTests
         var settings = typeof(StarterOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (string option in StartServerCommandLine.OptionNames.Except(WithoutKey))
         {
-            string key = string.Concat(option.Split('-').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
+            string name = option.StartsWith("no-", StringComparison.Ordinal) ? option[3..] : option;
+            string key = string.Concat(name.Split('-').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
             Assert.True(settings.Contains(key), $"--{option}: --help promises Starter:{key}, which is not a setting");
         }
     }

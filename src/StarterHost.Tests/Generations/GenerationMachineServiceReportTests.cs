@@ -11,12 +11,13 @@ public sealed class GenerationMachineServiceReportTests
     private static readonly RuntimeSettings Settings = new(
         TimeSpan.FromSeconds(1), SignalNames.Term, SignalNames.Term, TimeSpan.Zero, false, TimeSpan.FromSeconds(360), TimeSpan.FromSeconds(12));
 
+    /// <summary>Applies the events as the supervisor would (status writes succeed); the commands of the last one.</summary>
     private static (GenerationState State, ImmutableArray<StarterCommand> Commands) Run(GenerationState state, params StarterEvent[] events)
     {
-        var commands = ImmutableArray<StarterCommand>.Empty;
+        var driver = new MachineDriver(Settings, state);
         foreach (var evt in events)
-            (state, commands) = GenerationMachine.Apply(state, evt);
-        return (state, commands);
+            driver.On(evt);
+        return (driver.State, driver.Last);
     }
 
     /// <summary>Generation 1 (pid 100) accepted and serving.</summary>
@@ -26,20 +27,19 @@ public sealed class GenerationMachineServiceReportTests
     [Fact]
     public void StartedAndSpawned_BeforeTheIntervalElapsed_IsNotReady()
     {
-        var state = GenerationState.Initial(Settings);
+        var driver = new MachineDriver(Settings);
         foreach (var evt in new StarterEvent[] { new Started(), new WorkerSpawned(1, 100, Settings) })
-        {
-            (state, var commands) = GenerationMachine.Apply(state, evt);
-            Assert.DoesNotContain(commands, c => c is ReportReady);
-        }
+            Assert.DoesNotContain(driver.On(evt).Last, c => c is ReportReady);
     }
 
     [Fact]
-    public void IntervalElapsed_WhenGenerationOneRuns_ReportsReadyThenItsStatus()
+    public void IntervalElapsed_WhenGenerationOneRuns_WritesTheStatusFileThenReportsReady()
     {
         var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1));
-        var reports = commands.Where(c => c is ReportReady or ReportStatus).ToArray();
-        Assert.Equal([new ReportReady(new Worker(1, 100)), new ReportStatus("generation 1 (pid 100) serving")], reports);
+        var order = commands.Where(c => c is ReportReady or ReportStatus or WriteStatus).Select(c => c.GetType().Name).ToArray();
+        Assert.Equal([nameof(WriteStatus), nameof(ReportStatus), nameof(ReportReady)], order);
+        Assert.Contains(new ReportReady(new Worker(1, 100)), commands);
+        Assert.Contains(new ReportStatus("generation 1 (pid 100) serving"), commands);
     }
 
     [Fact]

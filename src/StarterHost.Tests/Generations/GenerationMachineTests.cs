@@ -11,56 +11,25 @@ namespace StarterHost.Tests.Generations;
 /// </summary>
 public sealed class GenerationMachineTests
 {
-    private static readonly RuntimeSettings Defaults = new(
-        Interval: TimeSpan.FromSeconds(1), SignalOnHup: SignalNames.Term, SignalOnTerm: SignalNames.Term,
-        KillOldDelay: TimeSpan.Zero, AutoRestart: false, AutoRestartInterval: TimeSpan.FromSeconds(360));
+    private static readonly RuntimeSettings Defaults = MachineDriver.Defaults;
+    private static readonly WaitStatus ExitedZero = MachineDriver.ExitedZero;
+    private static readonly WaitStatus Killed = MachineDriver.Killed;
 
-    private static readonly WaitStatus ExitedZero = new(0);
-    private static readonly WaitStatus Killed = new(SignalNames.Kill);
+    private static MachineDriver Running(RuntimeSettings? settings = null) => MachineDriver.Running(settings);
 
-    /// <summary>Feeds events one at a time and keeps the commands of the last one.</summary>
-    private sealed class Driver(RuntimeSettings settings)
-    {
-        public GenerationState State { get; private set; } = GenerationState.Initial(settings);
-        public ImmutableArray<StarterCommand> Last { get; private set; } = [];
-        public RuntimeSettings Settings { get; } = settings;
-
-        public Driver On(StarterEvent evt)
-        {
-            (State, Last) = GenerationMachine.Apply(State, evt);
-            return this;
-        }
-
-        public T Single<T>() where T : StarterCommand => Assert.Single(Last.OfType<T>());
-        public bool Has<T>() where T : StarterCommand => Last.OfType<T>().Any();
-        public IEnumerable<Notice> Said => Last.OfType<Say>().Select(s => s.Notice);
-
-        /// <summary>Spawns and accepts a generation with the given pid.</summary>
-        public Driver Serve(int generation, int pid) =>
-            On(new WorkerSpawned(generation, pid, Settings)).On(new StartupIntervalElapsed(generation));
-    }
-
-    private static Driver Running(RuntimeSettings? settings = null)
-    {
-        var d = new Driver(settings ?? Defaults).On(new Started());
-        Assert.Equal(new SpawnWorker(1), d.Single<SpawnWorker>());
-        return d.Serve(1, 100);
-    }
-
-    /// <summary>ImmutableArray compares by reference, so records holding one are compared field by field.</summary>
-    private static void AssertSignalled(Driver d, int[] pids, int signal)
+    private static void AssertSignalled(MachineDriver d, int[] pids, int signal)
     {
         var sent = d.Single<SignalWorkers>();
         Assert.Equal(pids, sent.Pids);
         Assert.Equal(signal, sent.Signal);
     }
 
-    private static string Status(WriteStatus write) => string.Concat(write.Workers.Select(w => $"{w.Generation}:{w.Pid}\n"));
+    private static string Status(WriteStatus write) => MachineDriver.StatusText(write);
 
     [Fact]
     public void TheFirstWorkerCountsAsStartedOnlyAfterTheInterval()
     {
-        var d = new Driver(Defaults).On(new Started());
+        var d = new MachineDriver(Defaults).On(new Started());
         Assert.Equal(new SpawnWorker(1), d.Single<SpawnWorker>());
         d.On(new WorkerSpawned(1, 100, Defaults));
         Assert.Equal(new StartTimer(new StartupIntervalElapsed(1), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
@@ -69,6 +38,26 @@ public sealed class GenerationMachineTests
         Assert.Equal("1:100\n", Status(d.Single<WriteStatus>()));
         Assert.Equal(new Worker(1, 100), d.State.Current);
         Assert.False(d.Has<SignalWorkers>());
+    }
+
+    [Fact]
+    public void ThroughTheExecHelperTheIntervalStartsWhenTheWorkersProgramRunsNotAtTheSpawn()
+    {
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults, AwaitsExec: true));
+        Assert.False(d.Has<StartTimer>());
+        d.On(new WorkerExecuted(200));
+        Assert.Equal(new StartTimer(new StartupIntervalElapsed(2), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
+    }
+
+    [Fact]
+    public void AnExecThatFailedIsSaidAndTheExitThatFollowsIsTheFailedStart()
+    {
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults, AwaitsExec: true));
+        d.On(new WorkerExecuted(200, "exec /srv/app failed: Permission denied"));
+        Assert.Contains(new CouldNotSpawn(2, "exec /srv/app failed: Permission denied"), d.Said);
+        Assert.False(d.Has<StartTimer>());
+        d.On(new WorkerExited(200, new WaitStatus(127 << 8)));
+        Assert.Contains(new NewWorkerFailed(200, new WaitStatus(127 << 8)), d.Said);
     }
 
     [Fact]
@@ -111,8 +100,8 @@ public sealed class GenerationMachineTests
     {
         var fast = Defaults with { Interval = TimeSpan.FromMilliseconds(10) };
         var d = Running(fast).On(new HangupReceived()).On(new SpawnFailed(2, "exec: ENOENT"));
-        Assert.Equal(new StartTimer(new StartupIntervalElapsed(2), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
-        d.On(new StartupIntervalElapsed(2));
+        Assert.Equal(new StartTimer(new RetryDue(2), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
+        d.On(new RetryDue(2));
         Assert.Equal(new SpawnWorker(3), d.Single<SpawnWorker>());
     }
 

@@ -22,7 +22,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData(new[] { "--port=[::1:8080", "--", "true" }, "invalid ``port'' value:[::1:8080: expected PORT, HOST:PORT or [IPV6]:PORT, optionally with a 'u' before the port for UDP and =FD after it")]
     [InlineData(new[] { "--port=127.0.0.1:0=3", "--port=127.0.0.1:0=3", "--", "true" }, "file descriptor 3 is requested by more than one --port")]
     [InlineData(new[] { "--bogus", "--", "true" }, "Unknown option: bogus")]
-    [InlineData(new[] { "--s", "--", "true" }, "Option s is ambiguous (signal-on-hup, signal-on-term, status-file, stop)")]
+    [InlineData(new[] { "--signal-on", "--", "true" }, "Option signal-on is ambiguous (signal-on-hup, signal-on-term)")]
     [InlineData(new[] { "--port" }, "Option port requires an argument")]
     [InlineData(new[] { "--stop=now" }, "Option stop does not take an argument")]
     [InlineData(new[] { "--signal-on-hup=FOO", "--", "true" }, "Starter:SignalOnHup=FOO (--signal-on-hup): unknown signal name")]

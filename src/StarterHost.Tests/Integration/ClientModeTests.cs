@@ -19,10 +19,10 @@ public sealed class ClientModeTests : IDisposable
     private string PidFile => _dir.File("pid");
     private string StatusFile => _dir.File("status");
 
-    private StarterProcess StartServer()
+    private StarterProcess StartServer(string interval = "0.3")
     {
         var starter = StarterProcess.Start(
-            ["--port=127.0.0.1:0", $"--pid-file={PidFile}", $"--status-file={StatusFile}", "--interval=0.3", .. _worker.Command],
+            ["--port=127.0.0.1:0", $"--pid-file={PidFile}", $"--status-file={StatusFile}", $"--interval={interval}", .. _worker.Command],
             _worker.Environment);
         int first = starter.WorkerPid(1);
         Eventually.True(() => File.Exists(StatusFile) && File.ReadAllText(StatusFile) == $"1:{first}\n", "generation 1 in the status file");
@@ -44,13 +44,26 @@ public sealed class ClientModeTests : IDisposable
     }
 
     [Fact]
-    public void RestartFailsWithAReasonWhenTheNewGenerationNeverStarts()
+    public void RestartFailsAtOnceWithTheReasonWhenTheNewGenerationFailsToStart()
     {
-        using var starter = StartServer();
+        // A worker that exits at once must do so within the interval to count as failed: a wide margin.
+        using var starter = StartServer(interval: "2");
         _worker.Fail();
-        var (code, output) = StarterProcess.Run(["--restart", $"--pid-file={PidFile}", $"--status-file={StatusFile}", "--timeout=2"]);
+        // The timeout is far away: only StarterHost's report of the failed start can end the client.
+        var (code, output) = StarterProcess.Run(["--restart", $"--pid-file={PidFile}", $"--status-file={StatusFile}", "--timeout=600"]);
         Assert.Equal(1, code);
-        Assert.Contains("restart did not complete within 2 s: waiting for generation 2 or later to be the only one (generations running: 1)", output);
+        int failed = int.Parse(starter.WaitForLine(@"new worker (\d+) seems to have failed to start").Groups[1].Value);
+        Assert.Contains($"restart failed: generation 2 failed to start: worker {failed} exited within the interval, status:768 (exit code 3); generation 1 keeps serving, and StarterHost tries again", output);
+    }
+
+    [Fact]
+    public void RestartGivesUpAtItsTimeoutWhileTheNewGenerationIsStillStarting()
+    {
+        // Generation 2 counts as started 3 s after the HUP at the earliest; the client gives up after 0.5 s.
+        using var starter = StartServer(interval: "3");
+        var (code, output) = StarterProcess.Run(["--restart", $"--pid-file={PidFile}", $"--status-file={StatusFile}", "--timeout=0.5"]);
+        Assert.Equal(1, code);
+        Assert.Contains("restart did not complete within 0.5 s: waiting for generation 2 or later to be the only one (generations running: 1)", output);
     }
 
     [Fact]
@@ -94,13 +107,13 @@ public sealed class ClientModeTests : IDisposable
     }
 
     [Fact]
-    public void ReloadFailsWithAReasonWhenTheNewGenerationNeverStarts()
+    public void ReloadFailsAtOnceWithTheReasonWhenTheNewGenerationFailsToStart()
     {
-        using var starter = StartServer();
+        using var starter = StartServer(interval: "2");
         _worker.Fail();
-        var (code, output) = Reload("2");
+        var (code, output) = Reload("600");
         Assert.Equal(1, code);
-        Assert.Contains("reload failed: generation 2 or later did not start serving within 2 s (generations running: 1)", output);
+        Assert.Contains("reload failed: generation 2 failed to start: worker ", output);
         // The old generation serves on, untouched.
         Assert.False(_worker.Events.Has("signal .*gen=1"), "the old generation was signalled although no new one started");
     }

@@ -27,6 +27,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData("{ \"Starter\": { \"Interval\": \"soon\", \"Command\": [ \"true\" ] } }", "Starter:Interval=soon (in {file}): expected a number")]
     [InlineData("{ \"Starter\": { \"Backlog\": 1.5, \"Command\": [ \"true\" ] } }", "Starter:Backlog=1.5 (in {file}): expected a whole number")]
     [InlineData("{ \"Starter\": { \"Daemonize\": \"yes\", \"Command\": [ \"true\" ] } }", "Starter:Daemonize=yes (in {file}): expected true or false")]
+    [InlineData("{ \"Starter\": { \"Readiness\": \"ready\", \"Command\": [ \"true\" ] } }", "Starter:Readiness=ready (in {file}): expected interval or notify")]
     [InlineData("{ \"Starter\": { \"Interval\": [ 1 ], \"Command\": [ \"true\" ] } }", "Starter:Interval (in {file}) is a list or an object: expected a number")]
     [InlineData("{ \"Starter\": { \"Port\": { \"web\": \"8080\" }, \"Command\": [ \"true\" ] } }", "Starter:Port:web (in {file}): expected a list of strings")]
     [InlineData("{ \"Starter\": { \"Command\": \"python3 app.py\" } }", "command not found: python3 app.py (searched PATH=/usr/bin:/bin); a command is a list, the program then its arguments: [\"python3\", \"app.py\"]")]

@@ -30,9 +30,7 @@ public sealed class HelloWorkerTests(ITestOutputHelper output) : IDisposable
         int port = starter.BoundPort("127.0.0.1:0");
 
         var report = RestartsUnderLoad.Run(starter, port, restarts: 3);
-        output.WriteLine($"HelloWorker under StarterHost, 3 restarts: {report}");
-        foreach (string failure in report.Failures)
-            output.WriteLine(failure);
+        report.WriteTo(output, "HelloWorker under StarterHost, 3 restarts");
 
         Assert.Empty(report.Failures);
         Assert.Equal([1, 2, 3, 4], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
@@ -40,6 +38,22 @@ public sealed class HelloWorkerTests(ITestOutputHelper output) : IDisposable
         Assert.All(report.Answers, a => Assert.Equal(report.WorkerPids[a.Generation!.Value], a.Pid));
         // The old generations are gone and the last one still serves.
         Assert.Equal(new HelloAnswer(4, report.WorkerPids[4]), HttpProbe.Get(port));
+    }
+
+    [Fact]
+    public void WithNotifyReadinessEachGenerationCountsAsStartedWhenKestrelSaysReady()
+    {
+        // No interval to guess: the sample's Kestrel integration sends READY=1 once it listens.
+        using var starter = Start("--readiness=notify", "--start-timeout=60");
+        int port = starter.BoundPort("127.0.0.1:0");
+        int first = starter.WorkerPid(1);
+        starter.WaitForLine($"generation 1 \\(pid {first}\\) is serving");
+
+        var report = RestartsUnderLoad.Run(starter, port, restarts: 2);
+        report.WriteTo(output, "HelloWorker under StarterHost --readiness=notify, 2 restarts");
+        Assert.Empty(report.Failures);
+        Assert.Equal([1, 2, 3], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
+        Assert.DoesNotContain("sent no READY=1", starter.Output);
     }
 
     [Fact]

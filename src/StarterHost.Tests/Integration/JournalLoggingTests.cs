@@ -20,7 +20,8 @@ public sealed class JournalLoggingTests : IDisposable
     {
         var environment = new Dictionary<string, string?>(_worker.Environment) { [variable] = value };
         _worker.Fail();
-        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--interval=0.2", .. _worker.Command], environment);
+        // Wide enough for the failing worker to exit within it, even on a loaded machine.
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--interval=2", .. _worker.Command], environment);
         starter.WaitForLine($@"^<6>starterhost \(pid:{starter.Pid}\) starting now\.\.\.$");
         int first = starter.WorkerPid(1);
         starter.WaitForLine($@"^<6>starting new worker {first} \(generation 1\)$");

@@ -44,7 +44,8 @@ public sealed class SystemdNotifyTests : IDisposable
         // Generation 1 fails to start: the host runs and its sockets are bound, but it is not ready.
         // (Causal, not timed: no READY=1 can be legitimate before a generation has been accepted.)
         _worker.Fail();
-        using var starter = Start("0.3", Environment());
+        // Wide enough for a failing worker to exit within it, even on a loaded machine.
+        using var starter = Start("2", Environment());
         _notify.WaitFor(m => m.Contains("last failure: generation 1 failed to start"), "with the failure of generation 1");
         Assert.DoesNotContain("READY=1", _notify.Messages);
         _worker.Fail(false);
@@ -83,7 +84,8 @@ public sealed class SystemdNotifyTests : IDisposable
     [Fact]
     public void AReloadThatNeverComesUpIsReportedInTheStatusAndNotAsReady()
     {
-        using var starter = Start("0.3", Environment());
+        // Wide enough for a failing worker to exit within it, even on a loaded machine.
+        using var starter = Start("2", Environment());
         int first = starter.WorkerPid(1);
         _notify.WaitFor("READY=1");
         _worker.Fail();

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace StarterHost.Tests.Integration;
 
 /// <summary>
-/// Servers nobody here wrote that already speak SERVER_STARTER_PORT, hot-deployed by StarterHost.
+/// Servers nobody here wrote, hot-deployed by StarterHost: they speak SERVER_STARTER_PORT, or sd_notify.
 /// They come from Debian packages that .ci/run installs; the tests install nothing.
 /// </summary>
 public sealed class ThirdPartyWorkerTests(ITestOutputHelper output)
@@ -23,15 +23,37 @@ public sealed class ThirdPartyWorkerTests(ITestOutputHelper output)
         Eventually.True(() => TryGet(port), "Starlet to answer");
 
         var report = RestartsUnderLoad.Run(starter, port, restarts: 3);
-        output.WriteLine($"Starlet under StarterHost, 3 restarts: {report}");
-        foreach (string failure in report.Failures)
-            output.WriteLine(failure);
+        report.WriteTo(output, "Starlet under StarterHost, 3 restarts");
 
         Assert.Empty(report.Failures);
         Assert.Equal([1, 2, 3, 4], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
         Assert.Equal(4, HttpProbe.Get(port).Generation);
 
         // Starlet forks; a TERM to StarterHost must bring the whole tree down in order.
+        starter.Signal(SignalNames.Term);
+        Assert.Equal(0, starter.WaitForExit());
+    }
+
+    /// <summary>
+    /// gunicorn (Debian package gunicorn) knows nothing of StarterHost: it serves the fd it is told to and
+    /// sends READY=1 to NOTIFY_SOCKET by itself, so --readiness=notify needs no code in it.
+    /// </summary>
+    [Fact]
+    public void GunicornIsRestartedWithNotifyReadinessUnderLoadWithoutAFailedRequest()
+    {
+        string gunicorn = Which("gunicorn") ?? throw new InvalidOperationException("gunicorn not found: install Debian's gunicorn package (.ci/run does)");
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--readiness=notify", "--start-timeout=60", "--",
+            gunicorn, "--bind", "fd://3", "--workers", "2", "--chdir", Path.Combine(AppContext.BaseDirectory, "Workers"), "hello_wsgi:app"]);
+        int port = starter.BoundPort("127.0.0.1:0");
+        int first = starter.WorkerPid(1);
+        starter.WaitForLine($"worker {first} \\(generation 1\\) status: Gunicorn arbiter booted");
+        starter.WaitForLine($"generation 1 \\(pid {first}\\) is serving");
+
+        var report = RestartsUnderLoad.Run(starter, port, restarts: 2);
+        report.WriteTo(output, "gunicorn under StarterHost --readiness=notify, 2 restarts");
+        Assert.Empty(report.Failures);
+        Assert.Equal([1, 2, 3], report.Answers.Select(a => a.Generation).Distinct().Order().ToArray());
+
         starter.Signal(SignalNames.Term);
         Assert.Equal(0, starter.WaitForExit());
     }

@@ -5,6 +5,14 @@ namespace StarterHost.Tests.Support;
 /// <summary>What the clients saw while StarterHost restarted its worker under them.</summary>
 internal sealed record LoadReport(IReadOnlyList<HelloAnswer> Answers, IReadOnlyList<string> Failures, IReadOnlyDictionary<int, int> WorkerPids)
 {
+    /// <summary>The figures and every failure, for the test's output.</summary>
+    public void WriteTo(Xunit.Abstractions.ITestOutputHelper output, string title)
+    {
+        output.WriteLine($"{title}: {this}");
+        foreach (string failure in Failures)
+            output.WriteLine(failure);
+    }
+
     public override string ToString() =>
         $"{Answers.Count} requests, {Failures.Count} failed; by generation: " +
         string.Join(", ", Answers.GroupBy(a => a.Generation).OrderBy(g => g.Key).Select(g => $"{g.Key}={g.Count()}"));

@@ -22,6 +22,16 @@ internal sealed class TestWorker(TempDirectory directory)
 
     public void Slow(bool on = true) => Toggle("slow", on);
 
+    /// <summary>From now on, new workers ignore TERM.</summary>
+    public void Stubborn(bool on = true) => Toggle("stubborn", on);
+
+    /// <summary>From now on, new workers (with NOTIFY_SOCKET) never send READY=1.</summary>
+    public void NeverReady(bool on = true) => Toggle("never-ready", on);
+
+    /// <summary>From now on, new workers (with NOTIFY_SOCKET) warm up this long before READY=1.</summary>
+    public void ReadyAfter(TimeSpan delay) =>
+        File.WriteAllText(Path.Combine(ControlDirectory, "ready-delay"), ((int)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     private void Toggle(string name, bool on)
     {
         string path = Path.Combine(ControlDirectory, name);

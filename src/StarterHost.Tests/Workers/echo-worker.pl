@@ -3,8 +3,11 @@
 # SERVER_STARTER_PORT: each connection gets one line, "gen=N pid=P key=K", and is closed.
 # It appends what happens to it to $WORKER_EVENTS ("<event> gen=N pid=P ...") so that tests
 # can wait on events instead of sleeping. Behaviour is steered by files in $WORKER_CONTROL:
-#   fail     exit 3 at once (a generation that fails to start)
-#   slow     wait 1 s before exiting on a signal (draining)
+#   fail         exit 3 at once (a generation that fails to start)
+#   slow         wait 1 s before exiting on a signal (draining)
+#   stubborn     ignore TERM (a worker that a drain deadline must kill)
+#   ready-delay  with NOTIFY_SOCKET: warm up this many ms (the file's content) before READY=1
+#   never-ready  with NOTIFY_SOCKET: never send READY=1
 use strict;
 use warnings;
 use IO::Select;
@@ -48,6 +51,23 @@ event("ready fds=" . join(",", @open) . " sigblk=$blocked ports=" . ($ENV{SERVER
 my $stop;
 for my $name (qw(TERM HUP USR1 USR2 QUIT INT)) {
     $SIG{$name} = sub { $stop = $name };
+}
+if ($control ne '' && -e "$control/stubborn") {
+    $SIG{TERM} = sub { event('signal TERM ignored') };
+}
+
+# sd_notify(3) by hand, as a server in any language would: one datagram to $NOTIFY_SOCKET.
+if (my $notify = $ENV{NOTIFY_SOCKET}) {
+    if (open my $delay, '<', "$control/ready-delay") {
+        my $ms = <$delay>;
+        select(undef, undef, undef, $ms / 1000);
+    }
+    unless ($control ne '' && -e "$control/never-ready") {
+        $notify =~ s/^@/\0/;
+        socket(my $sd, PF_UNIX, SOCK_DGRAM, 0) or die "socket: $!";
+        event('notified-ready');
+        send($sd, "READY=1\nSTATUS=serving gen $gen", 0, pack_sockaddr_un($notify)) or die "send to $notify: $!";
+    }
 }
 
 while (!$stop) {

@@ -39,8 +39,18 @@ internal static class HelpText
           --kill-old-delay=SECONDS           wait before signalling old workers (default 0, 5 with
                                              auto-restart, or KILL_OLD_DELAY)
           --backlog=N                        listen backlog (default SOMAXCONN, 4096)
-          --drain-timeout=SECONDS            under systemd, how long a stop may extend TimeoutStopSec=
-                                             for draining workers (default 300)
+          --readiness=interval|notify        a new generation has started once it lived --interval
+                                             (default), or once it sent READY=1 to its NOTIFY_SOCKET
+          --start-timeout=SECONDS            notify: no READY=1 this long after the spawn is a failed
+                                             start (default 60)
+          --drain-timeout=SECONDS            a signalled worker still alive this long later gets SIGKILL,
+                                             group and all (default 60; 0: wait for ever)
+          --backoff-max=SECONDS              longest wait between attempts after failed starts
+                                             (default 30)
+          --max-start-failures=N             give a restart up after N failed starts in a row while the
+                                             old generation serves (default 0: never)
+          --signal-group                     send HUP/TERM signals to the worker's whole process group
+          --no-death-signal                  workers outlive a killed StarterHost (start_server's way)
           --config=FILE                      also read this JSON file, after appsettings.json
                                              (repeatable)
           --restart                          send SIGHUP and wait until the new generation alone runs
@@ -54,10 +64,10 @@ internal static class HelpText
 
         Configuration:
           Each option --some-name=VALUE (but --config, --restart, --reload, --stop, --help and
-          --version) is also the key Starter:SomeName, and the server program is Starter:Command,
-          a list. Sources, later wins: appsettings.json and appsettings.{DOTNET_ENVIRONMENT}.json in
-          the working directory, the --config files, Starter__SomeName environment variables,
-          --Starter:SomeName=VALUE arguments, the options.
+          --version) is also the key Starter:SomeName, --no-some-name is Starter:SomeName=false, and
+          the server program is Starter:Command, a list. Sources, later wins: appsettings.json and
+          appsettings.{DOTNET_ENVIRONMENT}.json in the working directory, the --config files,
+          Starter__SomeName environment variables, --Starter:SomeName=VALUE arguments, the options.
 
         Signals:
           HUP starts a new generation; TERM sends --signal-on-term to every worker, waits for them

@@ -1,5 +1,6 @@
 using System.Globalization;
 using StarterHost.Configuration;
+using StarterHost.Generations;
 
 namespace StarterHost.Cli;
 
@@ -25,10 +26,11 @@ internal sealed class StartServerCommandLine
     [
         "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term",
         "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
-        "drain-timeout", "config",
+        "drain-timeout", "readiness", "start-timeout", "backoff-max", "max-start-failures", "config",
     ];
 
-    private static readonly string[] FlagOptions = ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version"];
+    private static readonly string[] FlagOptions =
+        ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version", "signal-group", "no-death-signal"];
 
     /// <summary>Every option's name, as --help must list them.</summary>
     internal static IEnumerable<string> OptionNames => ValueOptions.Concat(FlagOptions);
@@ -115,9 +117,13 @@ internal sealed class StartServerCommandLine
             case "config":
                 ConfigFiles.Add(value!);
                 return;
-            case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout" or "drain-timeout":
+            case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout" or "drain-timeout"
+                or "start-timeout" or "backoff-max" or "max-start-failures":
                 if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
                     throw new UsageException($"Value \"{value}\" invalid for option {option} (number expected)");
+                break;
+            case "readiness":
+                ReadinessNamed(value!);
                 break;
         }
         _given.Add((option, value));
@@ -173,9 +179,22 @@ internal sealed class StartServerCommandLine
                 case "daemonize": options.Daemonize = true; break;
                 case "timeout": options.Timeout = Number(value); break;
                 case "drain-timeout": options.DrainTimeout = Number(value); break;
+                case "readiness": options.Readiness = ReadinessNamed(value!); break;
+                case "start-timeout": options.StartTimeout = Number(value); break;
+                case "backoff-max": options.BackoffMax = Number(value); break;
+                case "max-start-failures": options.MaxStartFailures = (int)Math.Clamp(Number(value), int.MinValue, int.MaxValue); break;
+                case "signal-group": options.SignalGroup = true; break;
+                case "no-death-signal": options.DeathSignal = false; break;
             }
         }
     }
+
+    private static ReadinessMode ReadinessNamed(string value) => value.ToLowerInvariant() switch
+    {
+        "interval" => ReadinessMode.Interval,
+        "notify" => ReadinessMode.Notify,
+        _ => throw new UsageException($"Value \"{value}\" invalid for option readiness (interval or notify expected)"),
+    };
 
     private static double Number(string? value) => double.Parse(value!, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

@@ -9,18 +9,23 @@ namespace StarterHost.Client;
 /// <summary>
 /// <c>--restart</c>: sends SIGHUP to the running superdaemon and waits until the status file names a
 /// single generation newer than every one it named before, i.e. the new generation serves and the
-/// old ones are gone. Fails instead of waiting forever when the server dies or --timeout passes.
-/// <c>--reload</c> (for systemd's ExecReload=) returns as soon as the new generation serves, while the
-/// old ones may still drain: the status file names a generation only once it has been accepted.
+/// old ones are gone. <c>--reload</c> (for systemd's ExecReload=) returns as soon as the new generation
+/// serves, while the old ones may still drain: the status file names a generation only once it has
+/// been accepted. Both fail, with the reason, as soon as StarterHost reports the new generation failed
+/// to start, when the server dies, when the status file is stale, or when --timeout passes.
 /// </summary>
 internal static class RestartClient
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>StarterHost rewrites the file as soon as it reaps a worker; a dead pid listed longer than this means it cannot.</summary>
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(2);
+
     public static void Run(StarterOptions options, TextWriter output, bool untilServing = false)
     {
         string pidFile = options.PidFile!;
         string statusFile = options.StatusFile!;
+        string what = untilServing ? "reload" : "restart";
         int pid = PidFile.ReadPid(pidFile) ?? throw new ClientFailure($"failed to read a pid from {pidFile}");
         var before = StatusFileReader.Generations(statusFile) ?? throw new ClientFailure($"failed to open file:{statusFile}: no such file");
         if (before.Count == 0)
@@ -32,31 +37,55 @@ internal static class RestartClient
 
         var clock = Stopwatch.StartNew();
         var deadline = options.Timeout > 0 ? TimeSpan.FromSeconds(options.Timeout) : Timeout.InfiniteTimeSpan;
+        var deadSince = new Dictionary<int, TimeSpan>();
         while (true)
         {
-            var now = StatusFileReader.Generations(statusFile);
-            // ">=" where the reference has "==": a generation that failed to start is retried under
-            // the next number, and that one completing the restart is a success.
-            if (now is [var only] && only >= waitFor)
+            var now = StatusFileReader.Entries(statusFile);
+            var generations = now?.Select(e => e.Generation).Distinct().Order().ToList();
+            // ">=" where the reference has "==": a later generation completes the restart as well (one that
+            // a queued HUP started, say).
+            if (generations is [var only] && only >= waitFor)
             {
                 output.WriteLine($"restart complete: generation {only} is running");
                 return;
             }
-            if (untilServing && now is [.., var newest] && newest >= waitFor)
+            if (untilServing && generations is [.., var newest] && newest >= waitFor)
             {
                 output.WriteLine($"reload complete: generation {newest} is serving");
                 return;
             }
+            if (StatusFileReader.Failure(StatusFileWriter.FailureFileOf(statusFile)) is { } failure && failure.Generation >= waitFor)
+                throw new ClientFailure($"{what} failed: {failure.Reason}");
             if (!Posix.ProcessExists(pid))
-                throw new ClientFailure($"the server process {pid} exited before the restart completed");
+                throw new ClientFailure($"the server process {pid} exited before the {what} completed");
+            if (StaleEntry(now, deadSince, clock.Elapsed) is { } stale)
+                throw new ClientFailure($"{what} failed: the status file {statusFile} is stale: it lists pid {stale}, which has exited; StarterHost cannot rewrite it (see its log)");
             if (deadline != Timeout.InfiniteTimeSpan && clock.Elapsed >= deadline)
             {
-                string state = now is null ? "no status file" : $"generations running: {string.Join(',', now)}";
+                string state = generations is null ? "no status file" : $"generations running: {string.Join(',', generations)}";
                 if (untilServing)
                     throw new ClientFailure($"reload failed: generation {waitFor} or later did not start serving within {options.Timeout} s ({state})");
                 throw new ClientFailure($"restart did not complete within {options.Timeout} s: waiting for generation {waitFor} or later to be the only one ({state})");
             }
             Thread.Sleep(PollInterval);
         }
+    }
+
+    /// <summary>A listed pid that has been gone for longer than <see cref="StaleAfter"/>, or null.</summary>
+    private static int? StaleEntry(IReadOnlyList<(int Generation, int Pid)>? entries, Dictionary<int, TimeSpan> deadSince, TimeSpan now)
+    {
+        foreach (var (_, pid) in entries ?? [])
+        {
+            if (Posix.ProcessExists(pid))
+            {
+                deadSince.Remove(pid);
+                continue;
+            }
+            if (!deadSince.TryGetValue(pid, out var since))
+                deadSince[pid] = now;
+            else if (now - since >= StaleAfter)
+                return pid;
+        }
+        return null;
     }
 }

@@ -3,14 +3,17 @@ using System.Text.RegularExpressions;
 
 namespace StarterHost.Client;
 
-/// <summary>Reads the generations named in a status file, as restart_server does.</summary>
+/// <summary>Reads a status file as restart_server does, and the failure file StarterHost writes beside it.</summary>
 internal static partial class StatusFileReader
 {
-    [GeneratedRegex(@"^(\d+):")]
-    private static partial Regex GenerationPrefix();
+    [GeneratedRegex(@"^(\d+):(\d+)")]
+    private static partial Regex Entry();
 
-    /// <summary>The distinct generations, ascending; null when the file does not exist.</summary>
-    public static IReadOnlyList<int>? Generations(string path)
+    [GeneratedRegex(@"^(\d+) (.*)$")]
+    private static partial Regex FailureLine();
+
+    /// <summary>The (generation, pid) lines, as written; null when the file does not exist.</summary>
+    public static IReadOnlyList<(int Generation, int Pid)>? Entries(string path)
     {
         string[] lines;
         try
@@ -22,10 +25,31 @@ internal static partial class StatusFileReader
             return null;
         }
         return [.. lines
-            .Select(line => GenerationPrefix().Match(line))
-            .Where(m => m.Success && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
-            .Distinct()
-            .Order()];
+            .Select(line => Entry().Match(line))
+            .Where(m => m.Success && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                && int.TryParse(m.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(m => (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))];
+    }
+
+    /// <summary>The distinct generations, ascending; null when the file does not exist.</summary>
+    public static IReadOnlyList<int>? Generations(string path) =>
+        Entries(path) is { } entries ? [.. entries.Select(e => e.Generation).Distinct().Order()] : null;
+
+    /// <summary>The failed restart the failure file reports (its first generation and why), or null.</summary>
+    public static (int Generation, string Reason)? Failure(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).TrimEnd('\n');
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        var match = FailureLine().Match(text);
+        return match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int generation)
+            ? (generation, match.Groups[2].Value)
+            : null;
     }
 }

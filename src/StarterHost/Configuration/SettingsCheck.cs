@@ -63,6 +63,7 @@ internal static class SettingsCheck
         string expected = type == typeof(double) ? "a number"
             : type == typeof(int) ? "a whole number"
             : type == typeof(bool) ? "true or false"
+            : type.IsEnum ? string.Join(" or ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
             : "a string";
         if (children.Count > 0)
             return $"{key} (in {ConfigurationSourceName.Of(provider, key)}) is a list or an object: expected {expected}";
@@ -71,6 +72,7 @@ internal static class SettingsCheck
         bool fits = type == typeof(double) ? double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             : type == typeof(int) ? int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
             : type == typeof(bool) ? bool.TryParse(value, out _)
+            : type.IsEnum ? Enum.GetNames(type).Contains(value, StringComparer.OrdinalIgnoreCase)
             : true;
         return fits ? null : $"{key}={value} (in {ConfigurationSourceName.Of(provider, key)}): expected {expected}";
     }

@@ -1,3 +1,5 @@
+using StarterHost.Generations;
+
 namespace StarterHost.Configuration;
 
 /// <summary>
@@ -61,11 +63,40 @@ public sealed class StarterOptions
     public bool Daemonize { get; set; }
 
     /// <summary>
-    /// Under a service manager: how long a stop may keep asking it (EXTEND_TIMEOUT_USEC=) to wait
-    /// beyond its own TimeoutStopSec= for workers that are still draining. 0 never asks. Defaults to 300.
+    /// --drain-timeout: seconds a signalled worker (an old generation after a restart, every worker at a
+    /// stop) may take to exit before its whole process group gets SIGKILL. 0 waits for ever, as
+    /// start_server does. Under a service manager it also bounds how long a stop asks it for more time
+    /// (EXTEND_TIMEOUT_USEC=). Defaults to 60.
     /// </summary>
     [OptionRange(0, 31536000, "drain-timeout")]
-    public double DrainTimeout { get; set; } = 300;
+    public double DrainTimeout { get; set; } = 60;
+
+    /// <summary>
+    /// --readiness: how a new generation proves it has started: "interval" (it lived --interval, as with
+    /// start_server) or "notify" (it sent READY=1 to the NOTIFY_SOCKET it was given). Defaults to interval.
+    /// </summary>
+    public ReadinessMode Readiness { get; set; } = ReadinessMode.Interval;
+
+    /// <summary>--start-timeout: in notify mode, seconds a new worker has to send READY=1 before it counts as failed. Defaults to 60.</summary>
+    [OptionRange(0, 31536000, "start-timeout")]
+    public double StartTimeout { get; set; } = 60;
+
+    /// <summary>--backoff-max: the longest wait, in seconds, between attempts after consecutive failed starts. 0 retries without waiting. Defaults to 30.</summary>
+    [OptionRange(0, 86400, "backoff-max")]
+    public double BackoffMax { get; set; } = 30;
+
+    /// <summary>--max-start-failures: consecutive failed starts after which a restart is abandoned while the old generation serves. 0 retries for ever. Defaults to 0.</summary>
+    [OptionRange(0, int.MaxValue, "max-start-failures")]
+    public int MaxStartFailures { get; set; }
+
+    /// <summary>--signal-group: send --signal-on-hup and --signal-on-term to the worker's whole process group (for shell-wrapped workers).</summary>
+    public bool SignalGroup { get; set; }
+
+    /// <summary>
+    /// Workers get --signal-on-term when StarterHost dies, even by SIGKILL (prctl(PR_SET_PDEATHSIG) through
+    /// an exec helper). --no-death-signal turns it off: workers then outlive a killed StarterHost, as under start_server. Defaults to true.
+    /// </summary>
+    public bool DeathSignal { get; set; } = true;
 
     /// <summary>--timeout: how long --restart and --stop wait before giving up, in seconds. 0 waits forever. Defaults to 0.</summary>
     [OptionRange(0, 31536000, "timeout")]

@@ -47,6 +47,9 @@ internal sealed class WorkerEnvironment
 
     public string? EnvDir => _base.GetValueOrDefault("ENVDIR");
 
+    /// <summary>The environment every worker starts from (StarterHost's own, less what is addressed to it alone).</summary>
+    public IReadOnlyDictionary<string, string?> Base => _base.ToDictionary(e => e.Key, string? (e) => e.Value);
+
     /// <summary>The base environment overlaid with the envdir's entries (when there is one).</summary>
     public SortedDictionary<string, string> Compose(IReadOnlyDictionary<string, string>? envDir)
     {
@@ -78,7 +81,12 @@ internal sealed class WorkerEnvironment
             TimeSpan.FromSeconds(Math.Max(0, killOldDelay)),
             autoRestart,
             TimeSpan.FromSeconds(interval),
-            TimeSpan.FromSeconds(_options.DrainTimeout));
+            TimeSpan.FromSeconds(_options.DrainTimeout),
+            _options.Readiness,
+            TimeSpan.FromSeconds(_options.StartTimeout),
+            TimeSpan.FromSeconds(_options.BackoffMax),
+            _options.MaxStartFailures,
+            _options.SignalGroup);
     }
 
     private static bool PerlTrue(string? value) => !string.IsNullOrEmpty(value) && value != "0";

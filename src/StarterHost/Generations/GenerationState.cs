@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using StarterHost.Workers;
 
 namespace StarterHost.Generations;
 
@@ -26,48 +25,120 @@ internal enum Retirement
     /// <summary>Its successor started; the kill-old-delay is running.</summary>
     Scheduled,
 
-    /// <summary>Sent the signal-on-hup; draining.</summary>
+    /// <summary>Sent the signal-on-hup; draining, until the drain deadline.</summary>
     Signalled,
+
+    /// <summary>Still alive at the drain deadline: its process group was sent SIGKILL.</summary>
+    Killed,
 }
 
 internal sealed record Worker(int Generation, int Pid);
 
-/// <summary>The generation being started. Pid is 0 until spawned; Failed once it died or could not be spawned.</summary>
+/// <summary>The generation being started. Pid is 0 until spawned; Failed once it died, could not be spawned or timed out.</summary>
 internal sealed record PendingWorker(int Generation, int Pid, SpawnReason Reason, bool Failed = false);
 
-internal sealed record OldWorker(Worker Worker, Retirement Retirement);
+/// <summary>A worker on its way out. <paramref name="Served"/> is false for a new worker stopped before it started: no status file names it.</summary>
+internal sealed record OldWorker(Worker Worker, Retirement Retirement, bool Served = true);
+
+/// <summary>What is left of a worker's process group after the worker itself exited; the group id is the worker's pid.</summary>
+internal sealed record LeftoverGroup(int Pgid, int Generation, bool Killed = false);
 
 /// <summary>
-/// Everything the superdaemon knows. <see cref="LastFailure"/> is the last start or crash an operator
-/// should hear about; <see cref="ReportedStatus"/> the last STATUS= text given to the service manager. Invariant, as in tableflip: at most one generation is starting
+/// Everything the superdaemon knows. Invariant, as in tableflip: at most one generation is starting
 /// (<see cref="Pending"/>); <see cref="Current"/> is the last one that started and has not died.
 /// </summary>
-internal sealed record GenerationState(
-    RuntimeSettings Settings,
-    Phase Phase,
-    int LastGeneration,
-    Worker? Current,
-    PendingWorker? Pending,
-    ImmutableList<OldWorker> Old,
-    bool RestartQueued,
-    int StartedCount,
-    bool AutoRestartOverdue,
-    ImmutableArray<Worker> WrittenStatus,
-    string? LastFailure = null,
-    string? ReportedStatus = null)
+internal sealed record GenerationState
 {
-    public static GenerationState Initial(RuntimeSettings settings) =>
-        new(settings, Phase.Running, 0, null, null, [], false, 0, false, []);
+    public required RuntimeSettings Settings { get; init; }
+    public Phase Phase { get; init; }
+    public int LastGeneration { get; init; }
+    public Worker? Current { get; init; }
+    public PendingWorker? Pending { get; init; }
+    public ImmutableList<OldWorker> Old { get; init; } = [];
+    public ImmutableList<LeftoverGroup> Leftovers { get; init; } = [];
+    public bool RestartQueued { get; init; }
 
-    /// <summary>What the status file should say: the current worker and every old one still alive.</summary>
+    /// <summary>While stopping, the signal the workers were sent (what a leftover group gets too).</summary>
+    public int StopSignal { get; init; } = Signals.SignalNames.Term;
+    public int StartedCount { get; init; }
+    public bool AutoRestartOverdue { get; init; }
+
+    /// <summary>
+    /// Failed starts, and deaths of a generation that had not served a second yet, since a generation last
+    /// did (or since the last abandoned restart): what the backoff grows with.
+    /// </summary>
+    public int ConsecutiveFailures { get; init; }
+
+    /// <summary>What went wrong in the last failed start, without a pid: a repeat of it is not logged in full again.</summary>
+    public string? LastFailureKind { get; init; }
+
+    /// <summary>How many failed starts in a row went wrong the same way.</summary>
+    public int FailureRepeats { get; init; }
+
+    /// <summary>When a failed start is retried, how long after the failure (for STATUS=).</summary>
+    public TimeSpan? NextAttemptIn { get; init; }
+
+    /// <summary>State of the pseudo-random jitter: the machine stays a pure function of its events.</summary>
+    public uint JitterSeed { get; init; } = 1;
+
+    /// <summary>The last start or crash an operator should hear about.</summary>
+    public string? LastFailure { get; init; }
+
+    /// <summary>The failed start of a requested restart that a waiting --restart or --reload reports.</summary>
+    public RestartFailure? RestartFailure { get; init; }
+
+    /// <summary>What the workers last said in their own STATUS= (notify readiness), by pid.</summary>
+    public ImmutableDictionary<int, string> WorkerStatus { get; init; } = ImmutableDictionary<int, string>.Empty;
+
+    /// <summary>What the status files are known to say.</summary>
+    public StatusDocument WrittenStatus { get; init; } = StatusDocument.Empty;
+
+    /// <summary>The last write asked for; null to ask again.</summary>
+    public StatusDocument? RequestedStatus { get; init; } = StatusDocument.Empty;
+
+    /// <summary>Why the status file could not be written, while it cannot.</summary>
+    public string? StatusProblem { get; init; }
+
+    /// <summary>READY=1 and RELOADING=1 wait here until the status file shows what they announce.</summary>
+    public ImmutableList<StarterCommand> HeldReports { get; init; } = [];
+
+    /// <summary>The last STATUS= text given to the service manager.</summary>
+    public string? ReportedStatus { get; init; }
+
+    public static GenerationState Initial(RuntimeSettings settings) => new() { Settings = settings };
+
+    /// <summary>What the status file should say: the current worker and every old one still alive that served.</summary>
     public ImmutableArray<Worker> StatusEntries =>
-        [.. (Current is null ? Old.Select(o => o.Worker) : Old.Select(o => o.Worker).Prepend(Current))
+        [.. Old.Where(o => o.Served).Select(o => o.Worker).Concat(Current is null ? [] : [Current])
             .OrderBy(w => w.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
             .ThenBy(w => w.Pid)];
+
+    public StatusDocument StatusDocument => new(StatusEntries, RestartFailure);
 
     /// <summary>Every live worker process, oldest generation first.</summary>
     public ImmutableArray<int> LivePids =>
         [.. Old.Select(o => o.Worker.Pid)
             .Concat(Current is null ? [] : [Current.Pid])
             .Concat(Pending is { Pid: > 0, Failed: false } p ? [p.Pid] : [])];
+
+    /// <summary>The generation of a live worker, or null when the pid is none of them.</summary>
+    public int? GenerationOf(int pid) =>
+        Current?.Pid == pid ? Current.Generation
+        : Pending is { Pid: > 0, Failed: false } p && p.Pid == pid ? p.Generation
+        : Old.FirstOrDefault(o => o.Worker.Pid == pid)?.Worker.Generation;
+}
+
+/// <summary>A requested restart whose new generation failed to start, as the restart client reports it.</summary>
+internal sealed record RestartFailure(int Generation, string Reason);
+
+/// <summary>What the status file (gen:pid lines) and its failure companion say.</summary>
+internal sealed record StatusDocument(ImmutableArray<Worker> Workers, RestartFailure? Failure)
+{
+    public static readonly StatusDocument Empty = new([], null);
+
+    // ImmutableArray compares by reference; two documents are equal when they read the same.
+    public bool Equals(StatusDocument? other) =>
+        other is not null && Workers.SequenceEqual(other.Workers) && Equals(Failure, other.Failure);
+
+    public override int GetHashCode() => Workers.Length;
 }

@@ -3,12 +3,18 @@ using StarterHost.Workers;
 
 namespace StarterHost.Generations;
 
-/// <summary>A decision worth a log line. Each maps to one start_server message (see Logging/Log.cs).</summary>
+/// <summary>A decision worth a log line. Each maps to one line in Logging/Log.cs; start_server's keep its wording.</summary>
 internal abstract record Notice;
 
 internal sealed record HangupSpawning : Notice;
 
 internal sealed record HangupQueued(int StartingGeneration) : Notice;
+
+internal sealed record StartingWorker(int Pid, int Generation) : Notice;
+
+internal sealed record CouldNotSpawn(int Generation, string Reason) : Notice;
+
+internal sealed record SignalFailed(int Pid, int Signal, string Reason) : Notice;
 
 internal sealed record WorkerDiedUnexpectedly(int Pid, WaitStatus Status) : Notice;
 
@@ -17,6 +23,9 @@ internal sealed record OldWorkerDied(int Pid, WaitStatus Status) : Notice;
 internal sealed record NewWorkerFailed(int Pid, WaitStatus Status) : Notice;
 
 internal sealed record NewWorkerRunning(int Signal, ImmutableArray<int> OldPids) : Notice;
+
+/// <summary>A generation was accepted and serves.</summary>
+internal sealed record GenerationServing(int Generation, int Pid) : Notice;
 
 internal sealed record SleepingBeforeKill(TimeSpan Delay) : Notice;
 
@@ -31,3 +40,30 @@ internal sealed record WorkerDied(int Pid, WaitStatus Status) : Notice;
 internal sealed record SignalIgnoredWhileStopping(int Signal) : Notice;
 
 internal sealed record Exiting : Notice;
+
+/// <summary>The next attempt after <paramref name="Failures"/> consecutive failed starts waits <paramref name="Delay"/>.</summary>
+internal sealed record RetryScheduled(int Failures, TimeSpan Delay) : Notice;
+
+/// <summary>Identical failed starts go on; said at 4, 8, 16… in a row instead of every time.</summary>
+internal sealed record FailuresRepeated(int Failures, string Failure, TimeSpan Delay) : Notice;
+
+internal sealed record RestartAbandoned(int Failures, int ServingGeneration, string Failure) : Notice;
+
+/// <summary>Notify readiness: no READY=1 within the start timeout.</summary>
+internal sealed record StartTimedOut(int Pid, int Generation, TimeSpan Timeout) : Notice;
+
+/// <summary>Still alive <paramref name="Timeout"/> after its signal: its process group gets SIGKILL.</summary>
+internal sealed record KilledAtDeadline(int Pid, int Generation, TimeSpan Timeout) : Notice;
+
+/// <summary>A worker exited but other processes of its group live on; they are sent <paramref name="Signal"/>.</summary>
+internal sealed record LeftoverSignalled(int Pgid, int Generation, int Signal) : Notice;
+
+/// <summary>A worker's own STATUS= (notify readiness).</summary>
+internal sealed record WorkerSaid(int Pid, int Generation, string Text) : Notice;
+
+internal sealed record StatusWriteFailing(string Reason) : Notice;
+
+internal sealed record StatusWriteRecovered : Notice;
+
+/// <summary>An effect failed in a way no rule expects; said, and survived.</summary>
+internal sealed record CommandFaulted(string Command, string Reason) : Notice;

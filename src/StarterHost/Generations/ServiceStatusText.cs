@@ -11,26 +11,46 @@ internal static class ServiceStatusText
         if (state.Phase == Phase.Stopping)
         {
             var live = state.LivePids;
-            parts.Add(live.IsEmpty ? "stopping" : $"stopping: waiting for {Count(live.Length, "worker")} to exit (pids {Pids(live)})");
+            parts.Add(live.IsEmpty && state.Leftovers.IsEmpty ? "stopping" : $"stopping: waiting for {Count(live.Length, "worker")} to exit (pids {Pids(live)})");
         }
         else
         {
             // During a restart the replaced generation is old but still the one serving.
             var serving = state.Current is { } current
                 ? [current]
-                : state.Old.Where(o => o.Retirement == Retirement.Waiting).Select(o => o.Worker).ToArray();
+                : state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).Select(o => o.Worker).ToArray();
             foreach (var worker in serving)
-                parts.Add($"generation {worker.Generation} (pid {worker.Pid}) serving");
+                parts.Add($"generation {worker.Generation} (pid {worker.Pid}) serving{Said(state, worker.Pid)}");
+            if (serving.Length == 0)
+                parts.Add("no generation serving");
             if (state.Pending is { } pending)
-                parts.Add(pending.Failed ? "retrying with a new generation" : $"generation {pending.Generation} starting");
+                parts.Add(Starting(state, pending));
             var draining = state.Old.Where(o => o.Retirement != Retirement.Waiting).Select(o => o.Worker.Pid).ToArray();
             if (draining.Length > 0)
                 parts.Add($"{Count(draining.Length, "old worker")} draining (pids {Pids(draining)})");
         }
+        if (!state.Leftovers.IsEmpty)
+            parts.Add($"{Count(state.Leftovers.Count, "leftover process group")} of exited workers (pgids {Pids(state.Leftovers.Select(l => l.Pgid))})");
+        if (state.StatusProblem is { } problem)
+            parts.Add($"status file not written: {problem}");
         if (state.LastFailure is { } failure)
             parts.Add($"last failure: {failure}");
         return string.Join("; ", parts);
     }
+
+    private static string Starting(GenerationState state, PendingWorker pending)
+    {
+        if (!pending.Failed)
+            return $"generation {pending.Generation} starting{Said(state, pending.Pid)}";
+        string failures = state.ConsecutiveFailures > 1 ? $" ({state.ConsecutiveFailures} failed starts in a row)" : "";
+        return state.NextAttemptIn is { } delay
+            ? $"retrying with a new generation in {delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s{failures}"
+            : $"retrying with a new generation{failures}";
+    }
+
+    /// <summary>The worker's own STATUS= (notify readiness), after a colon.</summary>
+    private static string Said(GenerationState state, int pid) =>
+        state.WorkerStatus.TryGetValue(pid, out var text) ? $": {text}" : "";
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 

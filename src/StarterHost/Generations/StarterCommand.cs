@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace StarterHost.Generations;
 
-/// <summary>An effect the machine asks for; <see cref="StarterService"/> carries it out.</summary>
+/// <summary>An effect the machine asks for; <see cref="Supervision.Supervisor"/> carries it out.</summary>
 internal abstract record StarterCommand;
 
 /// <summary>Spawn the worker of this generation; answered by WorkerSpawned or SpawnFailed.</summary>
@@ -11,9 +11,17 @@ internal sealed record SpawnWorker(int Generation) : StarterCommand;
 /// <summary>Deliver <paramref name="Event"/> after <paramref name="Delay"/>. Sleeps are timers, never blocking.</summary>
 internal sealed record StartTimer(StarterEvent Event, TimeSpan Delay) : StarterCommand;
 
-internal sealed record SignalWorkers(ImmutableArray<int> Pids, int Signal) : StarterCommand;
+/// <summary>kill(2) each pid, or with <paramref name="Group"/> the process group each pid leads.</summary>
+internal sealed record SignalWorkers(ImmutableArray<int> Pids, int Signal, bool Group = false) : StarterCommand;
 
-internal sealed record WriteStatus(ImmutableArray<Worker> Workers) : StarterCommand;
+/// <summary>Ask whether these process groups still have members; answered by a GroupGone for each empty one.</summary>
+internal sealed record ProbeGroups(ImmutableArray<int> Pgids) : StarterCommand;
+
+/// <summary>Write the status files; answered by StatusWritten or StatusWriteFailed.</summary>
+internal sealed record WriteStatus(StatusDocument Document) : StarterCommand
+{
+    public ImmutableArray<Worker> Workers => Document.Workers;
+}
 
 internal sealed record Say(Notice Notice) : StarterCommand;
 

@@ -3,26 +3,56 @@ using StarterHost.Workers;
 
 namespace StarterHost.Generations;
 
-/// <summary>Something that happened: a signal, a child's exit, a timer, the result of a spawn.</summary>
+/// <summary>Something that happened: a signal, a child's exit, a timer, the result of a command.</summary>
 internal abstract record StarterEvent;
 
-internal sealed record Started : StarterEvent;
+/// <summary>The supervisor runs; <paramref name="Seed"/> seeds the backoff jitter.</summary>
+internal sealed record Started(uint Seed = 1) : StarterEvent;
 
 internal sealed record HangupReceived : StarterEvent;
 
 /// <summary>SIGTERM or SIGINT (<paramref name="Signal"/>) asks the superdaemon to stop.</summary>
 internal sealed record TerminateReceived(int Signal) : StarterEvent;
 
-internal sealed record WorkerSpawned(int Generation, int Pid, RuntimeSettings Settings) : StarterEvent;
+/// <summary>
+/// The worker of <paramref name="Generation"/> was spawned. With <paramref name="AwaitsExec"/> the exec helper
+/// is still starting: the worker's program runs, and its time to start counts, from <see cref="WorkerExecuted"/>.
+/// </summary>
+internal sealed record WorkerSpawned(int Generation, int Pid, RuntimeSettings Settings, bool AwaitsExec = false) : StarterEvent;
+
+/// <summary>The exec helper became the worker's program, or could not (<paramref name="Failure"/>; its exit follows).</summary>
+internal sealed record WorkerExecuted(int Pid, string? Failure = null) : StarterEvent;
 
 internal sealed record SpawnFailed(int Generation, string Reason) : StarterEvent;
 
-internal sealed record WorkerExited(int Pid, WaitStatus Status) : StarterEvent;
+/// <summary>
+/// A child was reaped: a worker, or an orphan this subreaper inherited. <paramref name="GroupRemains"/>:
+/// other processes are still in the process group the child led.
+/// </summary>
+internal sealed record WorkerExited(int Pid, WaitStatus Status, bool GroupRemains = false) : StarterEvent;
 
-/// <summary>The new worker has had <c>--interval</c> to die in. Readiness reports would be a sibling event.</summary>
+/// <summary>The new worker has had <c>--interval</c> to die in.</summary>
 internal sealed record StartupIntervalElapsed(int Generation) : StarterEvent;
 
+/// <summary>Notify readiness: the new worker had <c>--start-timeout</c> to send READY=1.</summary>
+internal sealed record StartTimeoutElapsed(int Generation) : StarterEvent;
+
+/// <summary>The backoff after a failed start of <paramref name="Generation"/> is over: try again.</summary>
+internal sealed record RetryDue(int Generation) : StarterEvent;
+
+/// <summary>Generation <paramref name="Generation"/> has served long enough for earlier failed starts to be forgotten.</summary>
+internal sealed record GenerationStable(int Generation) : StarterEvent;
+
+/// <summary>A worker's sd_notify datagram: READY=1, and the text of STATUS= when it had one.</summary>
+internal sealed record WorkerNotified(int Pid, bool Ready, string? Status) : StarterEvent;
+
 internal sealed record KillOldDelayElapsed(ImmutableArray<int> Pids) : StarterEvent;
+
+/// <summary>These workers (or what is left of their process groups) were signalled <c>--drain-timeout</c> ago.</summary>
+internal sealed record DrainDeadlineDue(ImmutableArray<int> Pids) : StarterEvent;
+
+/// <summary>Stopping: <c>--drain-timeout</c> has passed since the stop began.</summary>
+internal sealed record StopDeadlineDue : StarterEvent;
 
 /// <summary>The auto-restart interval passed since the <paramref name="StartedCount"/>-th start.</summary>
 internal sealed record AutoRestartDue(int StartedCount, bool Forced) : StarterEvent;
@@ -32,3 +62,17 @@ internal sealed record WatchdogDue(TimeSpan Period) : StarterEvent;
 
 /// <summary>While stopping, every <paramref name="Step"/>: workers still draining may need more time, up to <paramref name="Left"/>.</summary>
 internal sealed record StopProgressDue(TimeSpan Step, TimeSpan Left) : StarterEvent;
+
+/// <summary>The status files now say <paramref name="Document"/>.</summary>
+internal sealed record StatusWritten(StatusDocument Document) : StarterEvent;
+
+internal sealed record StatusWriteFailed(StatusDocument Document, string Reason) : StarterEvent;
+
+/// <summary>Time to try the status file again after a failed write.</summary>
+internal sealed record StatusRetryDue : StarterEvent;
+
+/// <summary>Nothing is left of the process group of a worker that exited earlier.</summary>
+internal sealed record GroupGone(int Pgid) : StarterEvent;
+
+/// <summary>Carrying out <paramref name="Command"/> threw: a fault the machine hears about instead of the loop dying.</summary>
+internal sealed record CommandFailed(StarterCommand Command, string Reason) : StarterEvent;

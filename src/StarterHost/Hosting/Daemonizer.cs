@@ -33,7 +33,7 @@ internal static class Daemonizer
                 .Select(e => $"{e.Key}={e.Value}")
                 .Append($"{NotifyFdVariable}={NotifyFd}")
                 .ToArray();
-            string[] argv = [.. SelfCommand(), .. args];
+            string[] argv = [.. SelfCommand.Get(), .. args];
             pid = Posix.Spawn(new SpawnRequest(argv[0], argv, environment, [(devNull, 0), (devNull, 1), (devNull, 2), (write, NotifyFd)], NewSession: true));
         }
         finally
@@ -73,14 +73,5 @@ internal static class Daemonizer
             // The launcher is gone; nobody is waiting.
         }
         Posix.Close(fd);
-    }
-
-    /// <summary>This program as it was started: the native binary, or "dotnet StarterHost.dll".</summary>
-    private static string[] SelfCommand()
-    {
-        string processPath = System.Environment.ProcessPath ?? throw new StartupException("cannot daemonize: the path of this executable is unknown");
-        if (Path.GetFileNameWithoutExtension(processPath) == "dotnet")
-            return [processPath, System.Environment.GetCommandLineArgs()[0]];
-        return [processPath];
     }
 }

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 using StarterHost.Cli;
 using StarterHost.Configuration;
 using StarterHost.Environment;
-using StarterHost.Generations;
 using StarterHost.Listening;
 using StarterHost.Logging;
+using StarterHost.Supervision;
 using StarterHost.Systemd;
 using StarterHost.Workers;
 
@@ -72,7 +72,7 @@ internal static class StarterHostBuilder
             new SystemdNotifier(),
             processEnvironment[SystemdEnvironment.NotifySocket] as string,
             sp.GetRequiredService<ILogger<ServiceNotifier>>()));
-        services.AddHostedService<StarterService>();
+        services.AddHostedService<SupervisorService>();
         return builder;
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Win32.SafeHandles;
 namespace StarterHost.Interop;
 
 /// <summary>Thin, exception-raising wrappers over <see cref="Libc"/>.</summary>
-internal static unsafe class Posix
+internal static unsafe partial class Posix
 {
     /// <summary>
     /// Sends a signal with kill(2): Process.Kill can only send SIGKILL.
@@ -29,19 +29,6 @@ internal static unsafe class Posix
         if (Libc.Kill(pid, 0) == 0)
             return true;
         return Marshal.GetLastPInvokeError() != Libc.ESRCH;
-    }
-
-    /// <summary>Blocks until the child exits and reaps it; returns the raw wait status.</summary>
-    public static int WaitForExit(int pid)
-    {
-        while (true)
-        {
-            if (Libc.WaitPid(pid, out int status, 0) == pid)
-                return status;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != Libc.EINTR)
-                throw new PosixException($"waitpid({pid})", errno);
-        }
     }
 
     /// <summary>flock(LOCK_EX), non-blocking when asked; false when another holder has the lock.</summary>
@@ -161,6 +148,23 @@ internal static unsafe class Posix
         }
     }
 
+    /// <summary>One read(2) into <paramref name="buffer"/>: the bytes read, 0 at end of file.</summary>
+    public static int ReadSome(int fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                nint n = Libc.Read(fd, p, buffer.Length);
+                if (n >= 0)
+                    return (int)n;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Libc.EINTR)
+                    throw new PosixException($"read({fd})", errno);
+            }
+        }
+    }
+
     /// <summary>Reads until end of file.</summary>
     public static byte[] ReadToEnd(int fd)
     {
@@ -235,6 +239,12 @@ internal static unsafe class Posix
                 short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
                 if (request.NewSession)
                     flags |= Libc.POSIX_SPAWN_SETSID;
+                if (request.NewProcessGroup)
+                {
+                    // Process group 0: the child leads a group of its own, numbered by its pid.
+                    Check(Libc.SpawnAttrSetPgroup(attributes, 0), "posix_spawnattr_setpgroup");
+                    flags |= Libc.POSIX_SPAWN_SETPGROUP;
+                }
                 Check(Libc.SpawnAttrSetFlags(attributes, flags), "posix_spawnattr_setflags");
 
                 byte** argv = NullTerminated(request.Arguments, strings);

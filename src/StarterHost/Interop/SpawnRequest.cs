@@ -8,10 +8,12 @@ namespace StarterHost.Interop;
 /// </param>
 /// <param name="WorkingDirectory">chdir target in the child, or null to inherit.</param>
 /// <param name="NewSession">setsid() in the child (used to detach when daemonizing).</param>
+/// <param name="NewProcessGroup">The child leads a process group of its own (a worker: a terminal's Ctrl-C is not its to get).</param>
 internal sealed record SpawnRequest(
     string Path,
     IReadOnlyList<string> Arguments,
     IReadOnlyList<string> Environment,
     IReadOnlyList<(int ParentFd, int ChildFd)> Descriptors,
     string? WorkingDirectory = null,
-    bool NewSession = false);
+    bool NewSession = false,
+    bool NewProcessGroup = false);

@@ -72,8 +72,7 @@ internal static partial class Log
     [LoggerMessage(21, LogLevel.Error, "failed to send SIG{Signal} to worker {Pid}: {Reason}")]
     public static partial void SignalFailed(ILogger logger, string signal, int pid, string reason);
 
-    [LoggerMessage(22, LogLevel.Error, "failed to write status file {Path}: {Reason}")]
-    public static partial void StatusWriteFailed(ILogger logger, string path, string reason);
+    // Reserved: 22 (StatusWriteFailed, now 51: the machine decides on a failed write).
 
     [LoggerMessage(23, LogLevel.Error, "failed to remove {Path}: {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string path, string reason);
@@ -95,4 +94,48 @@ internal static partial class Log
 
     [LoggerMessage(40, LogLevel.Critical, "internal error while handling {Event}; carrying on")]
     public static partial void EventFailed(ILogger logger, string @event, Exception exception);
+
+    // 41–69: supervision (safe handovers: readiness, deadlines, backoff, process groups).
+
+    [LoggerMessage(41, LogLevel.Error, "failed to reap exited children: {Reason}; trying again at the next exit")]
+    public static partial void ReapFailed(ILogger logger, string reason);
+
+    [LoggerMessage(42, LogLevel.Critical, "the supervisor loop failed; exiting")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(43, LogLevel.Information, "generation {Generation} (pid {Pid}) is serving")]
+    public static partial void GenerationServing(ILogger logger, int generation, int pid);
+
+    [LoggerMessage(44, LogLevel.Information, "next attempt in {Seconds} s ({Failures} failed starts in a row)")]
+    public static partial void RetryScheduled(ILogger logger, string seconds, int failures);
+
+    [LoggerMessage(45, LogLevel.Warning, "{Failures} failed starts in a row, the last: {Failure}; next attempt in {Seconds} s (repeats of the same failure are not logged one by one)")]
+    public static partial void FailuresRepeated(ILogger logger, int failures, string failure, string seconds);
+
+    [LoggerMessage(46, LogLevel.Error, "restart abandoned after {Failures} failed starts; generation {Generation} serves on until the next HUP; last: {Failure}")]
+    public static partial void RestartAbandoned(ILogger logger, int failures, int generation, string failure);
+
+    [LoggerMessage(47, LogLevel.Error, "new worker {Pid} (generation {Generation}) sent no READY=1 within {Seconds} s; stopping it")]
+    public static partial void StartTimedOut(ILogger logger, int pid, int generation, string seconds);
+
+    [LoggerMessage(48, LogLevel.Warning, "worker {Pid} (generation {Generation}) is still alive {Seconds} s after its signal; sending KILL to its process group")]
+    public static partial void KilledAtDeadline(ILogger logger, int pid, int generation, string seconds);
+
+    [LoggerMessage(49, LogLevel.Warning, "worker {Pgid} (generation {Generation}) exited, leaving processes in its group; sending {Signal} to them")]
+    public static partial void LeftoverSignalled(ILogger logger, int pgid, int generation, string signal);
+
+    [LoggerMessage(50, LogLevel.Information, "worker {Pid} (generation {Generation}) status: {Text}")]
+    public static partial void WorkerSaid(ILogger logger, int pid, int generation, string text);
+
+    [LoggerMessage(51, LogLevel.Error, "failed to write the status file: {Reason}; trying again at the next change and every second")]
+    public static partial void StatusWriteFailing(ILogger logger, string reason);
+
+    [LoggerMessage(52, LogLevel.Information, "the status file is written again")]
+    public static partial void StatusWriteRecovered(ILogger logger);
+
+    [LoggerMessage(53, LogLevel.Error, "failed to carry out {Command}: {Reason}; carrying on")]
+    public static partial void CommandFaulted(ILogger logger, string command, string reason);
+
+    [LoggerMessage(54, LogLevel.Information, "received {Signal}, no worker to send {Sent} to")]
+    public static partial void TerminatingWithoutWorkers(ILogger logger, string signal, string sent);
 }

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using StarterHost.Interop;
-using StarterHost.Workers;
 
 namespace StarterHost.Logging;
 
@@ -45,9 +44,8 @@ internal static partial class LogFileRedirect
             var (read, write) = Posix.OpenPipe();
             try
             {
-                int pid = Posix.Spawn(new SpawnRequest("/bin/sh", ["/bin/sh", "-c", command], EnvironmentList(), [(read, 0)]));
-                // The log command outlives every writer: reap it whenever it ends.
-                Reaper.Watch(pid, (_, _) => { });
+                // The log command outlives every writer; the supervisor reaps it with any other child when it ends.
+                Posix.Spawn(new SpawnRequest("/bin/sh", ["/bin/sh", "-c", command], EnvironmentList(), [(read, 0)]));
             }
             catch (PosixException e)
             {

@@ -42,6 +42,9 @@ internal static class NoticeLog
             case AutoRestartTriggered a:
                 Log.AutoRestartForced(logger, a.Interval.TotalSeconds);
                 break;
+            case Terminating { Pids.IsEmpty: true } t:
+                Log.TerminatingWithoutWorkers(logger, SignalNames.NameOf(t.Received), SignalNames.NameOf(t.Sent));
+                break;
             case Terminating t:
                 Log.Terminating(logger, SignalNames.NameOf(t.Received), SignalNames.NameOf(t.Sent), string.Join(',', t.Pids.Order()));
                 break;
@@ -54,10 +57,54 @@ internal static class NoticeLog
             case Exiting:
                 Log.Exiting(logger);
                 break;
+            case StartingWorker w:
+                Log.StartingNewWorker(logger, w.Pid, w.Generation);
+                break;
+            case CouldNotSpawn c:
+                Log.SpawnFailed(logger, c.Generation, c.Reason);
+                break;
+            case SignalFailed f:
+                Log.SignalFailed(logger, SignalNames.NameOf(f.Signal), f.Pid, f.Reason);
+                break;
+            case GenerationServing g:
+                Log.GenerationServing(logger, g.Generation, g.Pid);
+                break;
+            case RetryScheduled r:
+                Log.RetryScheduled(logger, Seconds(r.Delay), r.Failures);
+                break;
+            case FailuresRepeated r:
+                Log.FailuresRepeated(logger, r.Failures, r.Failure, Seconds(r.Delay));
+                break;
+            case RestartAbandoned a:
+                Log.RestartAbandoned(logger, a.Failures, a.ServingGeneration, a.Failure);
+                break;
+            case StartTimedOut t:
+                Log.StartTimedOut(logger, t.Pid, t.Generation, Seconds(t.Timeout));
+                break;
+            case KilledAtDeadline k:
+                Log.KilledAtDeadline(logger, k.Pid, k.Generation, Seconds(k.Timeout));
+                break;
+            case LeftoverSignalled l:
+                Log.LeftoverSignalled(logger, l.Pgid, l.Generation, SignalNames.NameOf(l.Signal));
+                break;
+            case WorkerSaid w:
+                Log.WorkerSaid(logger, w.Pid, w.Generation, w.Text);
+                break;
+            case StatusWriteFailing f:
+                Log.StatusWriteFailing(logger, f.Reason);
+                break;
+            case StatusWriteRecovered:
+                Log.StatusWriteRecovered(logger);
+                break;
+            case CommandFaulted c:
+                Log.CommandFaulted(logger, c.Command, c.Reason);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(notice), notice, "unknown notice");
         }
     }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Server::Starter: "1234,1240", or "none".</summary>
     private static string PidList(ImmutableArray<int> pids) => pids.IsEmpty ? "none" : string.Join(',', pids.Order());

@@ -37,14 +37,24 @@ internal sealed class PidFile : IDisposable
             // Non-blocking: the reference truncates first and then blocks forever behind the owner.
             if (!Posix.TryLockExclusive(handle, path, wait: false))
                 throw new StartupException($"pid file {path} is locked by another running instance (pid {ReadPid(path)?.ToString(CultureInfo.InvariantCulture) ?? "unknown"})");
+        }
+        catch (Exception e)
+        {
+            handle.Dispose();
+            throw e as StartupException ?? new StartupException($"failed to lock pid file {path}: {e.Message}");
+        }
+        try
+        {
             Posix.Truncate(handle, path);
             Posix.WriteAll((int)handle.DangerousGetHandle(), Encoding.ASCII.GetBytes($"{pid}\n"));
             return new PidFile(path, handle);
         }
-        catch
+        catch (PosixException e)
         {
-            handle.Dispose();
-            throw;
+            // A full disk: ours (locked) but unwritten. An empty pid file would mislead --stop and
+            // start_server alike, so it goes, as it would at exit.
+            new PidFile(path, handle).Dispose();
+            throw new StartupException($"failed to write pid file {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(e.Errno)}");
         }
     }
 

@@ -1,31 +1,66 @@
+using System.Globalization;
 using System.Text;
 using StarterHost.Generations;
 
 namespace StarterHost.Status;
 
-/// <summary>Writes the "generation:pid" status file that <c>--restart</c> and monitoring read.</summary>
+/// <summary>
+/// Writes the "generation:pid" status file that <c>--restart</c> and monitoring read, byte for byte as
+/// start_server does, and beside it <c>FILE.failure</c> while a requested restart has failed, which our
+/// <c>--restart</c> and <c>--reload</c> read to fail at once instead of at their timeout.
+/// </summary>
 internal sealed class StatusFileWriter(string path, int ownPid)
 {
     private bool _created;
+    private bool _failureWritten;
 
-    /// <summary>
-    /// Server::Starter: written whole to "&lt;file&gt;.&lt;pid&gt;" and renamed over the file, so a
-    /// reader never sees half of it. Lines come in the order the machine gives (the reference's).
-    /// </summary>
-    public void Write(IEnumerable<Worker> workers)
+    public static string FailureFileOf(string statusFile) => statusFile + ".failure";
+
+    /// <summary>Lines come in the order the machine gives (the reference's).</summary>
+    public void Write(StatusDocument document)
     {
         var text = new StringBuilder();
-        foreach (var worker in workers)
-            text.Append(worker.Generation).Append(':').Append(worker.Pid).Append('\n');
-        string temporary = $"{path}.{ownPid}";
-        File.WriteAllText(temporary, text.ToString());
+        foreach (var worker in document.Workers)
+            text.Append(CultureInfo.InvariantCulture, $"{worker.Generation}:{worker.Pid}\n");
+        Replace(path, text.ToString());
         _created = true;
-        File.Move(temporary, path, overwrite: true);
+        if (document.Failure is { } failure)
+        {
+            Replace(FailureFileOf(path), string.Create(CultureInfo.InvariantCulture, $"{failure.Generation} {failure.Reason}\n"));
+            _failureWritten = true;
+        }
+        else if (_failureWritten)
+        {
+            File.Delete(FailureFileOf(path));
+            _failureWritten = false;
+        }
     }
 
-    /// <summary>Removes the file, but only if this process wrote it.</summary>
+    /// <summary>
+    /// Server::Starter: written whole to "&lt;file&gt;.&lt;pid&gt;" and renamed over the file, so a reader
+    /// never sees half of it. A write that fails (a full disk) leaves no half-written temporary behind.
+    /// </summary>
+    private void Replace(string target, string text)
+    {
+        string temporary = $"{target}.{ownPid.ToString(CultureInfo.InvariantCulture)}";
+        try
+        {
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Removes the files, but only those this process wrote.</summary>
     public void Remove()
     {
+        if (_failureWritten)
+            File.Delete(FailureFileOf(path));
+        _failureWritten = false;
         if (!_created)
             return;
         File.Delete(path);

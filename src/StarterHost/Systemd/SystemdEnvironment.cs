@@ -15,14 +15,15 @@ internal sealed class SystemdEnvironment
     public const string ListenPid = "LISTEN_PID";
     public const string ListenFds = "LISTEN_FDS";
     public const string ListenFdNames = "LISTEN_FDNAMES";
+    public const string ExecPid = "SYSTEMD_EXEC_PID";
 
     /// <summary>
     /// Addressed to StarterHost alone. A worker that inherited NOTIFY_SOCKET could, under NotifyAccess=all,
-    /// be taken for the unit itself; WATCHDOG_* and LISTEN_* name this process's pid and fds.
+    /// be taken for the unit itself; WATCHDOG_*, LISTEN_* and SYSTEMD_EXEC_PID name this process's pid and fds.
     /// </summary>
     public static readonly IReadOnlySet<string> UnitVariables = new HashSet<string>(StringComparer.Ordinal)
     {
-        NotifySocket, WatchdogUsec, WatchdogPid, ListenPid, ListenFds, ListenFdNames,
+        NotifySocket, WatchdogUsec, WatchdogPid, ListenPid, ListenFds, ListenFdNames, ExecPid,
     };
 
     public SystemdEnvironment(IDictionary variables, int ownPid)

@@ -3,41 +3,66 @@ using Microsoft.Extensions.Logging;
 using StarterHost.Configuration;
 using StarterHost.Environment;
 using StarterHost.Generations;
+using StarterHost.Hosting;
 using StarterHost.Interop;
 using StarterHost.Listening;
 using StarterHost.Logging;
+using StarterHost.Signals;
 
 namespace StarterHost.Workers;
 
-/// <summary>Starts worker processes with the listeners and environment of their generation, and reaps them.</summary>
+/// <summary>What a worker is started with: its program, argv, environment, listeners and working directory.</summary>
 internal sealed class WorkerSpawner(
     StarterOptions options,
     ListenerRegistry listeners,
     WorkerEnvironment environment,
     ILogger<WorkerSpawner> logger)
 {
+    private readonly string[] _self = options.DeathSignal ? SelfCommand.Get() : [];
+    private readonly int _ownPid = Posix.CurrentPid;
+
+    /// <summary>Whether spawns go through the exec helper (and so report their exec on a pipe).</summary>
+    public bool UsesExecHelper => options.DeathSignal;
+
     /// <summary>
-    /// Re-reads the envdir, spawns the worker and starts its reaper, which reports the exit to
-    /// <paramref name="onExit"/>. Throws <see cref="PosixException"/> or
-    /// <see cref="CommandNotExecutableException"/> when no process could be started.
+    /// Re-reads the envdir and composes the spawn of <paramref name="generation"/>'s worker, leading a
+    /// process group of its own; through the exec helper when workers get a death signal, which reports
+    /// its exec by closing <paramref name="execReport"/> (the write end of a pipe).
+    /// Throws <see cref="CommandNotExecutableException"/> when the command cannot be found.
     /// </summary>
-    public (int Pid, RuntimeSettings Settings) Spawn(int generation, Action<int, WaitStatus> onExit)
+    public (SpawnRequest Request, RuntimeSettings Settings) Prepare(int generation, string? notifySocket, int? execReport)
     {
         var variables = environment.Compose(ReadEnvDir());
         variables[WorkerEnvironment.PortVariable] = listeners.EnvironmentValue;
         variables[WorkerEnvironment.GenerationVariable] = generation.ToString(CultureInfo.InvariantCulture);
+        if (notifySocket is not null)
+            variables[Systemd.SystemdEnvironment.NotifySocket] = notifySocket;
         var settings = environment.SettingsFrom(variables);
 
         string path = CommandResolver.Resolve(options.Command[0], variables.GetValueOrDefault("PATH"), options.Dir);
-        int pid = Posix.Spawn(new SpawnRequest(
+        IReadOnlyList<string> argv = options.Command;
+        var descriptors = listeners.Descriptors;
+        if (options.DeathSignal)
+        {
+            SignalNames.TryParse(options.SignalOnTerm, out int deathSignal);
+            // Newer Microsoft.Extensions.Hosting.Systemd takes SYSTEMD_EXEC_PID equal to its own pid as "I am
+            // the service" and then sends READY=1 itself: wanted with notify readiness, and only then.
+            string[] pidVariables = notifySocket is null ? [] : [Systemd.SystemdEnvironment.ExecPid];
+            // Above every listener, where the worker would not look; the helper closes it as it execs.
+            int reportFd = descriptors.Select(d => d.ChildFd).DefaultIfEmpty(2).Max() + 1;
+            if (execReport is { } report)
+                descriptors = [.. descriptors, (report, reportFd)];
+            argv = ExecHelper.Arguments(_self, deathSignal, _ownPid, pidVariables, execReport is null ? null : reportFd, path, options.Command);
+            path = _self[0];
+        }
+        var request = new SpawnRequest(
             path,
-            options.Command,
+            argv,
             [.. variables.Select(v => $"{v.Key}={v.Value}")],
-            listeners.Descriptors,
-            options.Dir));
-        Log.StartingNewWorker(logger, pid, generation);
-        Reaper.Watch(pid, onExit);
-        return (pid, settings);
+            descriptors,
+            options.Dir,
+            NewProcessGroup: true);
+        return (request, settings);
     }
 
     private IReadOnlyDictionary<string, string>? ReadEnvDir()

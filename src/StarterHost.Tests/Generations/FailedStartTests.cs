@@ -1,0 +1,183 @@
+using StarterHost.Generations;
+using StarterHost.Signals;
+using static StarterHost.Tests.Generations.MachineDriver;
+
+namespace StarterHost.Tests.Generations;
+
+/// <summary>What follows a failed start: backoff, bounded logs, a report to the waiting client, and giving up.</summary>
+public sealed class FailedStartTests
+{
+    private static readonly RuntimeSettings Instant = Defaults with { Interval = TimeSpan.Zero, BackoffMax = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A restart to generation 2 whose workers exit at once, <paramref name="failures"/> times.</summary>
+    private static MachineDriver FailingRestart(RuntimeSettings settings, int failures)
+    {
+        var d = Running(settings).On(new HangupReceived());
+        for (int i = 0; i < failures; i++)
+            FailOnce(d);
+        return d;
+    }
+
+    private static void FailOnce(MachineDriver d)
+    {
+        int generation = d.State.Pending!.Generation;
+        d.On(new WorkerSpawned(generation, generation * 100, d.Settings)).On(new WorkerExited(generation * 100, ExitedThree));
+        d.On(new StartupIntervalElapsed(generation));
+        if (d.Timers<RetryDue>().SingleOrDefault() is { } retry)
+            d.On(retry);
+    }
+
+    [Fact]
+    public void ConsecutiveFailuresBackOffInsteadOfRespawningAtOnce()
+    {
+        var d = Running(Instant).On(new HangupReceived());
+        var delays = new List<double>();
+        for (int i = 0; i < 9; i++)
+        {
+            int generation = d.State.Pending!.Generation;
+            d.On(new WorkerSpawned(generation, generation * 100, Instant)).On(new WorkerExited(generation * 100, ExitedThree)).On(new StartupIntervalElapsed(generation));
+            var timer = d.Last.OfType<StartTimer>().SingleOrDefault(t => t.Event is RetryDue);
+            delays.Add(timer?.Delay.TotalSeconds ?? 0);
+            if (timer is not null)
+                d.On(timer.Event);
+        }
+        // Immediate, then about 0.5, 1, 2, 4, 8, 16 s, then the 30 s cap.
+        double[] nominal = [0, 0.5, 1, 2, 4, 8, 16, 30, 30];
+        for (int i = 0; i < nominal.Length; i++)
+            Assert.InRange(delays[i], nominal[i] * 0.8, Math.Min(nominal[i] * 1.2, 30));
+    }
+
+    [Fact]
+    public void IdenticalFailuresAreLoggedInFullThreeTimesThenSummarisedAtPowersOfTwo()
+    {
+        var d = Running(Instant).On(new HangupReceived());
+        var fullLines = new List<int>();
+        var summaries = new List<int>();
+        for (int i = 1; i <= 20; i++)
+        {
+            int generation = d.State.Pending!.Generation;
+            var said = new List<Notice>();
+            d.On(new WorkerSpawned(generation, generation * 100, Instant));
+            said.AddRange(d.Said);
+            d.On(new WorkerExited(generation * 100, ExitedThree));
+            said.AddRange(d.Said);
+            d.On(new StartupIntervalElapsed(generation));
+            said.AddRange(d.Said);
+            if (said.OfType<NewWorkerFailed>().Any())
+                fullLines.Add(i);
+            if (said.OfType<FailuresRepeated>().Any())
+                summaries.Add(i);
+            if (d.Timers<RetryDue>().SingleOrDefault() is { } retry)
+                d.On(retry);
+        }
+        Assert.Equal([1, 2, 3], fullLines);
+        Assert.Equal([4, 8, 16], summaries);
+    }
+
+    [Fact]
+    public void AFailureOfADifferentKindIsLoggedInFullAgain()
+    {
+        var d = FailingRestart(Instant, 5);
+        int generation = d.State.Pending!.Generation;
+        d.On(new WorkerSpawned(generation, 999, Instant)).On(new WorkerExited(999, new Workers.WaitStatus(SignalNames.Kill)));
+        Assert.Contains(new NewWorkerFailed(999, new Workers.WaitStatus(SignalNames.Kill)), d.Said);
+    }
+
+    [Fact]
+    public void MaxStartFailuresAbandonsTheRestartAndTheOldGenerationServesOn()
+    {
+        var d = FailingRestart(Instant with { MaxStartFailures = 3 }, 2);
+        int generation = d.State.Pending!.Generation;
+        d.On(new WorkerSpawned(generation, 777, d.Settings)).On(new WorkerExited(777, ExitedThree));
+        Assert.Contains(d.Said, n => n is RestartAbandoned { Failures: 3, ServingGeneration: 1 });
+        Assert.Equal(new Worker(1, 100), d.State.Current);
+        Assert.Null(d.State.Pending);
+        Assert.False(d.Has<SpawnWorker>());
+        Assert.StartsWith("restart abandoned after 3 failed starts, generation 1 serves on until the next HUP", d.State.RestartFailure!.Reason);
+        // Until the next HUP, which starts afresh.
+        d.On(new HangupReceived());
+        Assert.Equal(new SpawnWorker(generation + 1), d.Single<SpawnWorker>());
+        Assert.Equal(0, d.State.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void WithNothingServingFailedStartsAreRetriedForEverWhateverMaxStartFailuresSays()
+    {
+        var settings = Instant with { MaxStartFailures = 2 };
+        var d = new MachineDriver(settings).On(new Started());
+        for (int i = 0; i < 6; i++)
+            FailOnce(d);
+        Assert.NotNull(d.State.Pending);
+        Assert.DoesNotContain(d.Said, n => n is RestartAbandoned);
+        Assert.Null(d.State.RestartFailure);
+    }
+
+    [Fact]
+    public void AGenerationThatServedASecondResetsTheCount()
+    {
+        var d = FailingRestart(Instant, 4);
+        Assert.Equal(4, d.State.ConsecutiveFailures);
+        int generation = d.State.Pending!.Generation;
+        d.Serve(generation, 900);
+        Assert.Null(d.State.RestartFailure);
+        // With --interval=0 acceptance proves nothing yet: a second of service does.
+        Assert.Equal(new StartTimer(new GenerationStable(generation), TimeSpan.FromSeconds(1)), d.Last.OfType<StartTimer>().Single(t => t.Event is GenerationStable));
+        Assert.Equal(4, d.State.ConsecutiveFailures);
+        d.On(new GenerationStable(generation));
+        Assert.Equal(0, d.State.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void AnIntervalOfASecondOrMoreProvesEnoughAtAcceptance()
+    {
+        var d = FailingRestart(Instant with { Interval = TimeSpan.FromSeconds(1) }, 2);
+        d.Serve(d.State.Pending!.Generation, 900);
+        Assert.Equal(0, d.State.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void AWorkerThatDiesRightAfterBeingAcceptedIsReplacedWithBackoffNotInATightLoop()
+    {
+        // --interval=0: accepted before its exit is seen, then "died unexpectedly", again and again.
+        var d = new MachineDriver(Instant).On(new Started());
+        var delays = new List<TimeSpan>();
+        for (int i = 0; i < 5; i++)
+        {
+            int generation = d.State.Pending!.Generation;
+            d.Serve(generation, generation * 100).On(new WorkerExited(generation * 100, ExitedThree));
+            var retry = d.Last.OfType<StartTimer>().SingleOrDefault(t => t.Event is RetryDue);
+            delays.Add(retry?.Delay ?? TimeSpan.Zero);
+            if (retry is not null)
+                d.On(retry.Event);
+        }
+        Assert.Equal(TimeSpan.Zero, delays[0]);
+        Assert.All(delays.Skip(1), delay => Assert.True(delay >= TimeSpan.FromSeconds(0.4), $"respawned after {delay}"));
+        Assert.True(delays[4] > delays[1]);
+    }
+
+    [Fact]
+    public void AWorkerThatServedASecondBeforeDyingIsReplacedAtOnceAsStartServerDoes()
+    {
+        var d = Running(Instant);
+        d.On(new GenerationStable(1)).On(new WorkerExited(100, Killed));
+        Assert.Equal(new SpawnWorker(2), d.Single<SpawnWorker>());
+    }
+
+    [Fact]
+    public void TheWaitingClientIsToldOfTheFirstFailedStartOfItsRestart()
+    {
+        var d = FailingRestart(Instant, 1);
+        Assert.Equal(new RestartFailure(2, "generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3); generation 1 keeps serving, and StarterHost tries again"),
+            d.State.RestartFailure);
+        Assert.Equal(d.State.RestartFailure, d.State.WrittenStatus.Failure);
+    }
+
+    [Fact]
+    public void StatusSaysWhenTheNextAttemptComes()
+    {
+        var d = FailingRestart(Instant, 2);
+        int generation = d.State.Pending!.Generation;
+        d.On(new WorkerSpawned(generation, 400, Instant)).On(new WorkerExited(400, ExitedThree)).On(new StartupIntervalElapsed(generation));
+        Assert.Matches(@"^generation 1 \(pid 100\) serving; retrying with a new generation in [\d.]+ s \(3 failed starts in a row\); last failure: generation 4 failed to start", d.State.ReportedStatus);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using StarterHost.Generations;
+using StarterHost.Signals;
+using StarterHost.Workers;
+
+namespace StarterHost.Tests.Generations;
+
+/// <summary>
+/// Feeds events to the pure machine one at a time, answering the commands that the supervisor answers
+/// at once (a status write succeeds unless <see cref="StatusFails"/> says otherwise), and keeps every
+/// command of the last event and its answers.
+/// </summary>
+internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? state = null)
+{
+    public static readonly RuntimeSettings Defaults = new(
+        Interval: TimeSpan.FromSeconds(1), SignalOnHup: SignalNames.Term, SignalOnTerm: SignalNames.Term,
+        KillOldDelay: TimeSpan.Zero, AutoRestart: false, AutoRestartInterval: TimeSpan.FromSeconds(360));
+
+    public static readonly WaitStatus ExitedZero = new(0);
+    public static readonly WaitStatus ExitedThree = new(3 << 8);
+    public static readonly WaitStatus Killed = new(SignalNames.Kill);
+
+    public GenerationState State { get; private set; } = state ?? GenerationState.Initial(settings);
+    public ImmutableArray<StarterCommand> Last { get; private set; } = [];
+    public RuntimeSettings Settings { get; } = settings;
+
+    /// <summary>When set, status writes fail with this reason.</summary>
+    public string? StatusFails { get; set; }
+
+    public MachineDriver On(StarterEvent evt)
+    {
+        var all = ImmutableArray.CreateBuilder<StarterCommand>();
+        var queue = new Queue<StarterEvent>([evt]);
+        while (queue.TryDequeue(out var next))
+        {
+            (State, var commands) = GenerationMachine.Apply(State, next);
+            all.AddRange(commands);
+            foreach (var write in commands.OfType<WriteStatus>())
+                queue.Enqueue(StatusFails is { } reason ? new StatusWriteFailed(write.Document, reason) : new StatusWritten(write.Document));
+        }
+        Last = all.ToImmutable();
+        return this;
+    }
+
+    public T Single<T>() where T : StarterCommand => Assert.Single(Last.OfType<T>());
+    public bool Has<T>() where T : StarterCommand => Last.OfType<T>().Any();
+    public IEnumerable<Notice> Said => Last.OfType<Say>().Select(s => s.Notice);
+    public IEnumerable<T> Timers<T>() where T : StarterEvent => Last.OfType<StartTimer>().Select(t => t.Event).OfType<T>();
+
+    /// <summary>Spawns and accepts a generation with the given pid.</summary>
+    public MachineDriver Serve(int generation, int pid) =>
+        On(new WorkerSpawned(generation, pid, Settings)).On(Settings.Readiness == ReadinessMode.Notify
+            ? new WorkerNotified(pid, Ready: true, Status: null)
+            : new StartupIntervalElapsed(generation));
+
+    /// <summary>Started, with generation 1 (pid 100) accepted.</summary>
+    public static MachineDriver Running(RuntimeSettings? settings = null)
+    {
+        var d = new MachineDriver(settings ?? Defaults).On(new Started());
+        Assert.Equal(new SpawnWorker(1), d.Single<SpawnWorker>());
+        return d.Serve(1, 100);
+    }
+
+    /// <summary>The signals sent by the last event, as (pids, signal, group) tuples: records holding an ImmutableArray compare by reference.</summary>
+    public (int[] Pids, int Signal, bool Group)[] Signals =>
+        [.. Last.OfType<SignalWorkers>().Select(s => (s.Pids.ToArray(), s.Signal, s.Group))];
+
+    public static string StatusText(WriteStatus write) => string.Concat(write.Workers.Select(w => $"{w.Generation}:{w.Pid}\n"));
+}

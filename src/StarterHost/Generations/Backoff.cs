@@ -1,0 +1,39 @@
+namespace StarterHost.Generations;
+
+/// <summary>
+/// How long to wait before the next attempt after consecutive failed starts: einhorn and systemd's
+/// restart rate limit, rather than start_server's respawn at once (121 spawns a second with --interval=0).
+/// The first retry is immediate, as in start_server, so a one-off failure costs nothing; then 0.5 s,
+/// doubling, up to the cap, each ±20 % so that many supervisors failing together do not retry in step.
+/// </summary>
+internal static class Backoff
+{
+    private static readonly TimeSpan First = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The delay after the <paramref name="failures"/>-th failure in a row, and the next jitter state.</summary>
+    public static (TimeSpan Delay, uint NextSeed) After(int failures, TimeSpan max, uint seed)
+    {
+        if (failures < 2 || max <= TimeSpan.Zero)
+            return (TimeSpan.Zero, seed);
+        int doublings = Math.Min(failures - 2, 30);
+        var nominal = First * Math.Pow(2, doublings);
+        if (nominal > max)
+            nominal = max;
+        uint next = XorShift(seed);
+        // A factor in [0.8, 1.2), then capped again: the cap is a promise.
+        double factor = 0.8 + 0.4 * (next / (double)uint.MaxValue);
+        var delay = nominal * factor;
+        return (delay > max ? max : delay, next);
+    }
+
+    /// <summary>Marsaglia's xorshift32: deterministic, so the machine stays a pure function of its events.</summary>
+    private static uint XorShift(uint x)
+    {
+        if (x == 0)
+            x = 0x9E3779B9;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        return x;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+
+namespace StarterHost.Generations;
+
+/// <summary>Stopping: every worker signalled, a deadline for all of them, exit once nothing is left.</summary>
+internal static partial class GenerationMachine
+{
+    private static GenerationState OnTerminate(GenerationState state, int signal, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Phase == Phase.Stopping)
+        {
+            commands.Add(new Say(new SignalIgnoredWhileStopping(signal)));
+            return state;
+        }
+        // Server::Starter: TERM forwards --signal-on-term; INT (and anything else) forwards TERM.
+        int send = signal == Signals.SignalNames.Term ? state.Settings.SignalOnTerm : Signals.SignalNames.Term;
+        var pids = state.LivePids;
+        commands.Add(new Say(new Terminating(signal, send, pids)));
+        commands.Add(new ReportStopping());
+        if (pids.Length > 0)
+            commands.Add(new SignalWorkers(pids, send, state.Settings.SignalGroup));
+        if (!state.Leftovers.IsEmpty)
+            commands.Add(new SignalWorkers([.. state.Leftovers.Select(l => l.Pgid)], send, Group: true));
+        if ((pids.Length > 0 || !state.Leftovers.IsEmpty) && state.Settings.DrainTimeout > TimeSpan.Zero)
+        {
+            commands.Add(new StartTimer(new StopDeadlineDue(), state.Settings.DrainTimeout));
+            ExtendStop(new StopProgressDue(StopProgressStep, state.Settings.DrainTimeout), commands);
+        }
+        var stopping = state with { Phase = Phase.Stopping, StopSignal = send, RestartQueued = false };
+        return ExitIfDone(stopping, commands);
+    }
+
+    /// <summary>The stop's drain deadline: whatever of any worker is still alive gets SIGKILL, group and all.</summary>
+    private static GenerationState OnStopDeadline(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Phase != Phase.Stopping)
+            return state;
+        var alive = state.Old.Where(o => o.Retirement != Retirement.Killed).Select(o => o.Worker)
+            .Concat(state.Current is null ? [] : [state.Current])
+            .Concat(state.Pending is { Pid: > 0, Failed: false } p ? [new Worker(p.Generation, p.Pid)] : [])
+            .Concat(state.Leftovers.Where(l => !l.Killed).Select(l => new Worker(l.Generation, l.Pgid)))
+            .ToImmutableArray();
+        return Kill(state, alive, commands);
+    }
+
+    private static GenerationState OnStopProgressDue(GenerationState state, StopProgressDue due, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Phase == Phase.Stopping && (state.LivePids.Length > 0 || !state.Leftovers.IsEmpty) && due.Left > TimeSpan.Zero)
+            ExtendStop(due, commands);
+        return state;
+    }
+
+    /// <summary>
+    /// Asks for a few steps more than the next reminder needs, so a late timer does not let the service
+    /// manager's stop timeout strike; never past what is left of the drain timeout.
+    /// </summary>
+    private static void ExtendStop(StopProgressDue due, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        var by = due.Step * 3;
+        commands.Add(new ExtendStopTimeout(by < due.Left ? by : due.Left));
+        if (due.Left > due.Step)
+            commands.Add(new StartTimer(due with { Left = due.Left - due.Step }, due.Step));
+    }
+
+    private static GenerationState ExitIfDone(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Phase != Phase.Stopping || state.LivePids.Length > 0 || !state.Leftovers.IsEmpty)
+            return state;
+        commands.Add(new Say(new Exiting()));
+        commands.Add(new Exit(0));
+        return state with { Pending = null };
+    }
+
+    private static readonly TimeSpan StopProgressStep = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+
+namespace StarterHost.Readiness;
+
+/// <summary>
+/// Where the workers' notify sockets live: a directory of StarterHost's own, mode 0700, in the service's
+/// runtime directory ($RUNTIME_DIRECTORY, systemd's RuntimeDirectory=), else $XDG_RUNTIME_DIR, else /tmp.
+/// Created at the first notify spawn, removed at exit.
+/// </summary>
+internal sealed class NotifyDirectory(IReadOnlyDictionary<string, string?> environment, int ownPid) : IDisposable
+{
+    // sockaddr_un.sun_path holds 108 bytes, the final NUL included.
+    private const int MaxSocketPath = 107;
+    private string? _path;
+
+    public NotifySocket Open(int generation)
+    {
+        string name = $"notify.{generation.ToString(CultureInfo.InvariantCulture)}.sock";
+        _path ??= Create(name);
+        return new NotifySocket(System.IO.Path.Combine(_path, name));
+    }
+
+    private string Create(string socketName)
+    {
+        string leaf = $"starterhost.{ownPid.ToString(CultureInfo.InvariantCulture)}";
+        string? runtime = environment.GetValueOrDefault("RUNTIME_DIRECTORY")?.Split(':')[0];
+        string[] bases = [.. new[] { runtime, environment.GetValueOrDefault("XDG_RUNTIME_DIR"), "/tmp" }.Where(b => !string.IsNullOrEmpty(b))!];
+        // A long base would leave no room for the socket's name, with room for generation numbers to grow: try the next.
+        string chosen = bases.First(b => Encoding.UTF8.GetByteCount(System.IO.Path.Combine(b, leaf, socketName)) + 8 <= MaxSocketPath || b == "/tmp");
+        string path = System.IO.Path.Combine(chosen, leaf);
+        if (Directory.Exists(path))
+            Directory.Delete(path, recursive: true);
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        if (_path is null)
+            return;
+        try
+        {
+            Directory.Delete(_path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        _path = null;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace StarterHost.Readiness;
+
+/// <summary>
+/// The NOTIFY_SOCKET of one worker: a unix datagram socket bound to a path of its own, so that whatever
+/// arrives on it is that worker's. Non-blocking and read on the loop thread when poll says so; the file
+/// goes when the worker does.
+/// </summary>
+internal sealed class NotifySocket : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[4096];
+
+    public NotifySocket(string path)
+    {
+        Path = path;
+        // A file left by a process that had our pid before is in the way; it cannot be anyone's now.
+        File.Delete(path);
+        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
+        try
+        {
+            _socket.Bind(new UnixDomainSocketEndPoint(path));
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+    }
+
+    public string Path { get; }
+
+    public int Fd => (int)_socket.Handle;
+
+    /// <summary>Every datagram waiting, parsed; none when there is none.</summary>
+    public List<NotifyMessage> ReceiveAll()
+    {
+        var messages = new List<NotifyMessage>();
+        while (true)
+        {
+            int received;
+            try
+            {
+                received = _socket.Receive(_buffer);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                return messages;
+            }
+            messages.Add(NotifyMessage.Parse(Encoding.UTF8.GetString(_buffer, 0, received)));
+        }
+    }
+
+    public void Dispose()
+    {
+        _socket.Dispose();
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The directory goes at exit anyway.
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using StarterHost.Generations;
+using StarterHost.Workers;
+
+namespace StarterHost.Supervision;
+
+/// <summary>
+/// A worker just spawned. <paramref name="AwaitsExec"/>: it was spawned through the exec helper, whose exec of
+/// the worker's program is reported later (<see cref="WorkerExecuted"/>); until then it is not the worker yet.
+/// </summary>
+internal readonly record struct SpawnedWorker(int Pid, RuntimeSettings Settings, bool AwaitsExec);
+
+/// <summary>A reaped child: its pid and wait status, and whether its process group still has members.</summary>
+internal readonly record struct ChildExit(int Pid, WaitStatus Status, bool GroupRemains);
+
+/// <summary>
+/// The supervisor's only way to the operating system, as cloudflare/tableflip's <c>env</c>: processes,
+/// signals and time. <see cref="OsWorkers"/> is the real one; tests use a fake, so that spawning,
+/// signalling, deadlines and readiness are tested without a process.
+/// </summary>
+internal interface IWorkerOs
+{
+    TimeProvider Time { get; }
+
+    /// <summary>
+    /// Starts the worker of <paramref name="generation"/>, leading a process group of its own; with notify
+    /// readiness its sd_notify datagrams come back as <see cref="WorkerNotified"/> events.
+    /// Throws when no process could be started.
+    /// </summary>
+    SpawnedWorker Spawn(int generation);
+
+    /// <summary>kill(2); false when the process is gone. The supervisor signals only children it has not reaped.</summary>
+    bool Signal(int pid, int signal);
+
+    /// <summary>kill(2) of a whole process group; false when it has no member left.</summary>
+    bool SignalGroup(int pgid, int signal);
+
+    bool GroupExists(int pgid);
+
+    /// <summary>Reaps every child that has exited, workers and inherited orphans alike, without blocking.</summary>
+    IReadOnlyList<ChildExit> Reap();
+}

@@ -1,0 +1,117 @@
+using StarterHost.Configuration;
+using StarterHost.Generations;
+using StarterHost.Interop;
+using StarterHost.Readiness;
+using StarterHost.Workers;
+
+namespace StarterHost.Supervision;
+
+/// <summary>
+/// The real <see cref="IWorkerOs"/>: posix_spawn, kill(2), waitpid(-1), and with notify readiness a
+/// NOTIFY_SOCKET per worker, watched by the event loop. Used from the loop thread only.
+/// </summary>
+internal sealed class OsWorkers(
+    StarterOptions options,
+    WorkerSpawner spawner,
+    NotifyDirectory notifyDirectory,
+    EventLoop loop,
+    Action<StarterEvent> post) : IWorkerOs, IDisposable
+{
+    private readonly Dictionary<int, NotifySocket> _notifySockets = [];
+    private readonly Dictionary<int, int> _execReports = [];
+    private readonly Dictionary<int, string> _execFailures = [];
+
+    public TimeProvider Time => loop.Timers;
+
+    public SpawnedWorker Spawn(int generation)
+    {
+        var socket = options.Readiness == ReadinessMode.Notify ? notifyDirectory.Open(generation) : null;
+        (int Read, int Write)? report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
+        try
+        {
+            var (request, settings) = spawner.Prepare(generation, socket?.Path, report?.Write);
+            int pid = Posix.Spawn(request);
+            if (socket is not null)
+            {
+                _notifySockets[pid] = socket;
+                loop.Watch(socket.Fd, () => Deliver(pid, socket));
+            }
+            if (report is { Read: var read })
+            {
+                _execReports[pid] = read;
+                loop.Watch(read, () => ReadExecReport(pid, read));
+            }
+            return new SpawnedWorker(pid, settings, AwaitsExec: report is not null);
+        }
+        catch
+        {
+            socket?.Dispose();
+            if (report is { Read: var read })
+                Posix.Close(read);
+            throw;
+        }
+        finally
+        {
+            if (report is { Write: var write })
+                Posix.Close(write);
+        }
+    }
+
+    /// <summary>The exec helper's pipe: end of file once it exec'd the worker; a reason first if it could not.</summary>
+    private void ReadExecReport(int pid, int fd)
+    {
+        var buffer = new byte[1024];
+        int n = Posix.ReadSome(fd, buffer);
+        if (n > 0)
+        {
+            _execFailures[pid] = (_execFailures.GetValueOrDefault(pid) ?? "") + System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+            return;
+        }
+        loop.Unwatch(fd);
+        Posix.Close(fd);
+        _execReports.Remove(pid);
+        _execFailures.Remove(pid, out string? failure);
+        post(new WorkerExecuted(pid, failure));
+    }
+
+    private void Deliver(int pid, NotifySocket socket)
+    {
+        foreach (var message in socket.ReceiveAll())
+            post(new WorkerNotified(pid, message.Ready, message.Status));
+    }
+
+    public bool Signal(int pid, int signal) => Posix.SendSignal(pid, signal);
+
+    public bool SignalGroup(int pgid, int signal) => Posix.SendGroupSignal(pgid, signal);
+
+    public bool GroupExists(int pgid) => Posix.GroupExists(pgid);
+
+    public IReadOnlyList<ChildExit> Reap()
+    {
+        var exits = new List<ChildExit>();
+        while (Posix.TryReapAny(out int pid, out int status))
+        {
+            // Reaped: its number is free again, but its group's number stays taken while the group has members.
+            exits.Add(new ChildExit(pid, new WaitStatus(status), Posix.GroupExists(pid)));
+            if (_notifySockets.Remove(pid, out var socket))
+            {
+                // What it said before it went still counts (READY=1 right before exiting, say).
+                Deliver(pid, socket);
+                loop.Unwatch(socket.Fd);
+                socket.Dispose();
+            }
+        }
+        return exits;
+    }
+
+    public void Dispose()
+    {
+        foreach (var socket in _notifySockets.Values)
+            socket.Dispose();
+        _notifySockets.Clear();
+        foreach (int fd in _execReports.Values)
+            Posix.Close(fd);
+        _execReports.Clear();
+        notifyDirectory.Dispose();
+    }
+}

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using StarterHost.Generations;
+using StarterHost.Logging;
+using StarterHost.Status;
+using StarterHost.Systemd;
+
+namespace StarterHost.Supervision;
+
+/// <summary>
+/// Feeds events to <see cref="GenerationMachine"/> and carries out the commands that come back, through
+/// <see cref="IWorkerOs"/>. Any thread may post; only the loop thread runs <see cref="RunPending"/>, so
+/// reaping and signalling happen on one thread, in order: a pid is signalled only while it is unreaped,
+/// alive or a zombie, and never after the kernel could have given it to another process.
+/// </summary>
+internal sealed class Supervisor
+{
+    private readonly IWorkerOs _os;
+    private readonly StatusFileWriter? _status;
+    private readonly ServiceNotifier _notifier;
+    private readonly ILogger _logger;
+    private readonly Action _wake;
+    private readonly ConcurrentQueue<StarterEvent> _posted = new();
+    private readonly HashSet<ITimer> _timers = [];
+    // Set by SIGCHLD, and at first: a child that exited before we listened is reaped too.
+    private volatile bool _childrenExited = true;
+
+    public Supervisor(IWorkerOs os, StatusFileWriter? status, ServiceNotifier notifier, ILogger logger, RuntimeSettings settings, Action wake)
+    {
+        _os = os;
+        _status = status;
+        _notifier = notifier;
+        _logger = logger;
+        _wake = wake;
+        State = GenerationState.Initial(settings);
+    }
+
+    public GenerationState State { get; private set; }
+
+    /// <summary>Set by the machine's Exit: every worker is gone.</summary>
+    public int? ExitCode { get; private set; }
+
+    public void Post(StarterEvent evt)
+    {
+        _posted.Enqueue(evt);
+        _wake();
+    }
+
+    /// <summary>SIGCHLD: some child exited; the loop reaps.</summary>
+    public void ChildrenExited()
+    {
+        _childrenExited = true;
+        _wake();
+    }
+
+    /// <summary>Handles everything that has arrived, batch by batch, until nothing is left or the machine exits.</summary>
+    public void RunPending()
+    {
+        while (ExitCode is null)
+        {
+            // Reaped first, queued after: what a worker said (READY=1, read as it was reaped) comes
+            // before its exit, as it happened.
+            var exits = _childrenExited ? Reap() : [];
+            var batch = new List<StarterEvent>();
+            while (_posted.TryDequeue(out var evt))
+                batch.Add(evt);
+            batch.AddRange(exits);
+            if (batch.Count == 0)
+                return;
+            foreach (var evt in GenerationMachine.InOrder(batch))
+            {
+                if (ExitCode is not null)
+                    return;
+                Dispatch(evt);
+            }
+        }
+    }
+
+    private List<StarterEvent> Reap()
+    {
+        _childrenExited = false;
+        try
+        {
+            return [.. _os.Reap().Select(e => new WorkerExited(e.Pid, e.Status, e.GroupRemains))];
+        }
+        catch (Exception e)
+        {
+            // Not expected from waitpid; said, and tried again at the next SIGCHLD.
+            Log.ReapFailed(_logger, e.Message);
+            return [];
+        }
+    }
+
+    /// <summary>Applies an event, then runs its commands; a command's own result (a spawn, a write) is applied next.</summary>
+    private void Dispatch(StarterEvent first)
+    {
+        var queue = new Queue<StarterEvent>();
+        queue.Enqueue(first);
+        while (queue.TryDequeue(out var evt))
+        {
+            try
+            {
+                (State, var commands) = GenerationMachine.Apply(State, evt);
+                foreach (var command in commands)
+                {
+                    foreach (var result in Execute(command))
+                        queue.Enqueue(result);
+                }
+            }
+            catch (Exception e)
+            {
+                // A bug in the machine itself must not take the supervisor down and orphan the workers.
+                Log.EventFailed(_logger, evt.ToString(), e);
+            }
+        }
+    }
+
+    /// <summary>Carries out one command. A fault becomes an event for the machine to decide on.</summary>
+    private IEnumerable<StarterEvent> Execute(StarterCommand command)
+    {
+        try
+        {
+            return Carry(command);
+        }
+        catch (Exception e)
+        {
+            return command switch
+            {
+                SpawnWorker spawn => [new SpawnFailed(spawn.Generation, e.Message)],
+                WriteStatus write => [new StatusWriteFailed(write.Document, e.Message)],
+                _ => [new CommandFailed(command, e.Message)],
+            };
+        }
+    }
+
+    private IEnumerable<StarterEvent> Carry(StarterCommand command)
+    {
+        switch (command)
+        {
+            case SpawnWorker spawn:
+                var spawned = _os.Spawn(spawn.Generation);
+                return [new WorkerSpawned(spawn.Generation, spawned.Pid, spawned.Settings, spawned.AwaitsExec)];
+            case StartTimer timer:
+                Schedule(timer.Event, timer.Delay);
+                break;
+            case SignalWorkers signal:
+                return SendSignals(signal);
+            case ProbeGroups probe:
+                return [.. probe.Pgids.Where(pgid => !_os.GroupExists(pgid)).Select(pgid => new GroupGone(pgid))];
+            case WriteStatus write:
+                _status?.Write(write.Document);
+                return [new StatusWritten(write.Document)];
+            case Say say:
+                NoticeLog.Write(_logger, say.Notice);
+                break;
+            case ReportReady:
+                _notifier.Ready();
+                break;
+            case ReportReloading:
+                _notifier.Reloading();
+                break;
+            case ReportStopping:
+                _notifier.Stopping();
+                break;
+            case ReportStatus status:
+                _notifier.Status(status.Text);
+                break;
+            case ExtendStopTimeout extend:
+                _notifier.ExtendTimeout(extend.By);
+                break;
+            case PetWatchdog:
+                _notifier.Watchdog();
+                break;
+            case Exit exit:
+                ExitCode = exit.Code;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(command), command, "unknown command");
+        }
+        return [];
+    }
+
+    /// <summary>Each pid on its own: one that cannot be signalled (EPERM) does not spare the others.</summary>
+    private List<StarterEvent> SendSignals(SignalWorkers signal)
+    {
+        var faults = new List<StarterEvent>();
+        foreach (int pid in signal.Pids)
+        {
+            try
+            {
+                if (signal.Group)
+                    _os.SignalGroup(pid, signal.Signal);
+                else
+                    _os.Signal(pid, signal.Signal);
+            }
+            catch (Exception e)
+            {
+                faults.Add(new CommandFailed(signal with { Pids = [pid] }, e.Message));
+            }
+        }
+        return faults;
+    }
+
+    private void Schedule(StarterEvent evt, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Post(evt);
+            return;
+        }
+        ITimer? timer = null;
+        timer = _os.Time.CreateTimer(_ =>
+        {
+            lock (_timers)
+            {
+                if (!_timers.Remove(timer!))
+                    return;
+            }
+            timer!.Dispose();
+            Post(evt);
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lock (_timers)
+            _timers.Add(timer);
+        timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>No timer outlives the supervisor.</summary>
+    public void CancelTimers()
+    {
+        lock (_timers)
+        {
+            foreach (var timer in _timers)
+                timer.Dispose();
+            _timers.Clear();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StarterHost.Configuration;
+using StarterHost.Environment;
+using StarterHost.Generations;
+using StarterHost.Interop;
+using StarterHost.Listening;
+using StarterHost.Logging;
+using StarterHost.Readiness;
+using StarterHost.Signals;
+using StarterHost.Status;
+using StarterHost.Systemd;
+using StarterHost.Workers;
+
+namespace StarterHost.Supervision;
+
+/// <summary>
+/// The hosted service: acquires what can fail because of the configuration, then runs the
+/// <see cref="Supervisor"/> on the <see cref="EventLoop"/>'s thread until every worker is gone.
+/// </summary>
+internal sealed class SupervisorService(
+    StarterOptions options,
+    ListenerRegistry listeners,
+    WorkerSpawner spawner,
+    WorkerEnvironment environment,
+    ServiceNotifier notifier,
+    SystemdEnvironment systemd,
+    IHostApplicationLifetime lifetime,
+    ILogger<Supervisor> logger) : BackgroundService
+{
+    private readonly int _pid = Posix.CurrentPid;
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PidFile? _pidFile;
+    private StatusFileWriter? _status;
+    private EventLoop? _loop;
+    private OsWorkers? _os;
+    private Supervisor? _supervisor;
+    private SignalRouter? _signals;
+
+    /// <summary>
+    /// Everything that can fail because of the configuration happens here, before the host reports
+    /// started and before any worker exists: the pid file, the sockets, the log file.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Log.StartingNow(logger, _pid);
+        try
+        {
+            if (options.PidFile is { } pidFile)
+                _pidFile = PidFile.Acquire(pidFile, _pid);
+            listeners.BindAll(StarterOptionsValidator.ListenAddresses(options), options.Backlog);
+            if (options.LogFile is { } logFile)
+                LogFileRedirect.Apply(logFile);
+            // Orphans of our workers come back to us, so that nothing of a worker outlives its stop unseen.
+            Posix.BecomeChildSubreaper();
+        }
+        catch
+        {
+            ReleaseResources();
+            throw;
+        }
+        if (options.StatusFile is { } statusFile)
+            _status = new StatusFileWriter(statusFile, _pid);
+        _loop = new EventLoop();
+        var notifyDirectory = new NotifyDirectory(environment.Base, _pid);
+        _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
+        _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake);
+        _signals = new SignalRouter(_supervisor);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var supervisor = _supervisor!;
+        supervisor.Post(new Started((uint)Random.Shared.Next()));
+        // Sent from the loop, through the machine, so that a hung loop stops it and the watchdog strikes.
+        if (notifier.IsEnabled && systemd.WatchdogPeriod is { } period)
+            supervisor.Post(new WatchdogDue(period));
+        // Not stoppingToken: a host stop becomes a TERM (see StopAsync) and the loop runs until the workers are gone.
+        var thread = new Thread(() => RunLoop(supervisor), maxStackSize: 256 * 1024) { IsBackground = true, Name = "supervisor" };
+        thread.Start();
+        return _exited.Task;
+    }
+
+    private void RunLoop(Supervisor supervisor)
+    {
+        try
+        {
+            _loop!.Run(() =>
+            {
+                supervisor.RunPending();
+                return supervisor.ExitCode is not null;
+            });
+            System.Environment.ExitCode = supervisor.ExitCode ?? 0;
+        }
+        catch (Exception e)
+        {
+            Log.LoopFailed(logger, e);
+            System.Environment.ExitCode = 1;
+        }
+        finally
+        {
+            ReleaseResources();
+            _exited.TrySetResult();
+            lifetime.StopApplication();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_supervisor is not null && !_exited.Task.IsCompleted)
+        {
+            _supervisor.Post(new TerminateReceived(SignalNames.Term));
+            await _exited.Task;
+        }
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>Status files, unix sockets, notify sockets, pid file: what a clean exit leaves behind is nothing.</summary>
+    private void ReleaseResources()
+    {
+        _signals?.Dispose();
+        _signals = null;
+        _supervisor?.CancelTimers();
+        try
+        {
+            _status?.Remove();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.CleanupFailed(logger, options.StatusFile!, e.Message);
+        }
+        _os?.Dispose();
+        _os = null;
+        listeners.Dispose();
+        _pidFile?.Dispose();
+        _pidFile = null;
+    }
+
+    public override void Dispose()
+    {
+        ReleaseResources();
+        _loop?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using StarterHost.Interop;
+
+namespace StarterHost.Workers;
+
+/// <summary>
+/// What posix_spawn cannot do for a worker: ask for a parent-death signal (prctl(PR_SET_PDEATHSIG)) and
+/// learn the worker's own pid before it runs (SYSTEMD_EXEC_PID). StarterHost spawns itself in this mode
+/// instead of the worker; it does those things, puts every signal back to its default, and execs the
+/// worker in the same process, so the pid StarterHost holds is the worker's. Managed code must not
+/// fork, so this second exec is the way to run code between fork and exec. Nothing of the host runs
+/// here: no configuration, no logging, no thread of ours.
+/// </summary>
+internal static class ExecHelper
+{
+    /// <summary>The first argument that selects this mode; not an option start_server has, and not in --help.</summary>
+    public const string Flag = "--exec-worker";
+
+    private const string DeathSignalOption = "--death-signal=";
+    private const string ParentOption = "--parent=";
+    private const string PidVariablesOption = "--pid-variables=";
+    private const string ReportOption = "--report-fd=";
+
+    /// <summary>The helper's command line, with the worker's path and argv after "--".</summary>
+    public static string[] Arguments(IReadOnlyList<string> self, int deathSignal, int parentPid, IReadOnlyList<string> pidVariables,
+        int? reportFd, string path, IReadOnlyList<string> argv) =>
+    [
+        .. self,
+        Flag,
+        DeathSignalOption + deathSignal.ToString(CultureInfo.InvariantCulture),
+        ParentOption + parentPid.ToString(CultureInfo.InvariantCulture),
+        PidVariablesOption + string.Join(',', pidVariables),
+        .. reportFd is { } fd ? [ReportOption + fd.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+        "--",
+        path,
+        .. argv,
+    ];
+
+    /// <summary>
+    /// Runs in the spawned helper: sets up, then becomes the worker. Returns only a failure's exit status.
+    /// The report fd, close-on-exec, tells StarterHost when the exec happened (it closes) or why it did not.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        int deathSignal = 0, parent = 0, separator = Array.IndexOf(args, "--");
+        string[] pidVariables = [];
+        for (int i = 1; i < separator; i++)
+        {
+            string arg = args[i];
+            if (arg.StartsWith(DeathSignalOption, StringComparison.Ordinal))
+                deathSignal = int.Parse(arg.AsSpan(DeathSignalOption.Length), CultureInfo.InvariantCulture);
+            else if (arg.StartsWith(ParentOption, StringComparison.Ordinal))
+                parent = int.Parse(arg.AsSpan(ParentOption.Length), CultureInfo.InvariantCulture);
+            else if (arg.StartsWith(PidVariablesOption, StringComparison.Ordinal))
+                pidVariables = arg[PidVariablesOption.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries);
+            else if (arg.StartsWith(ReportOption, StringComparison.Ordinal))
+                s_reportFd = int.Parse(arg.AsSpan(ReportOption.Length), CultureInfo.InvariantCulture);
+        }
+        if (separator < 0 || separator + 2 >= args.Length)
+            return Fail("usage: starterhost --exec-worker [options] -- path argv0 [args...]");
+        try
+        {
+            if (s_reportFd >= 0)
+                Posix.SetCloseOnExec(s_reportFd);
+            if (deathSignal > 0)
+            {
+                Posix.SetParentDeathSignal(deathSignal);
+                // The death signal only covers a parent alive when it was set: one already gone would never send it.
+                if (Posix.ParentPid != parent)
+                    return Fail($"the superdaemon (pid {parent}) exited before its worker started");
+            }
+            string ownPid = Posix.CurrentPid.ToString(CultureInfo.InvariantCulture);
+            foreach (string name in pidVariables)
+                Posix.SetEnvironmentVariable(name, ownPid);
+            Posix.ResetSignals();
+            Posix.ExecReplacing(args[separator + 1], args[(separator + 2)..]);
+            return Fail($"exec {args[separator + 1]} returned");
+        }
+        catch (PosixException e)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static int s_reportFd = -1;
+
+    /// <summary>To StarterHost and fd 2, and out with 127 (the shell's "could not execute"): the worker fails to start, visibly.</summary>
+    private static int Fail(string message)
+    {
+        byte[] line = System.Text.Encoding.UTF8.GetBytes($"starterhost: {message}\n");
+        TryWrite(s_reportFd, System.Text.Encoding.UTF8.GetBytes(message));
+        TryWrite(2, line);
+        Posix.ExitImmediately(127);
+        return 127;
+    }
+
+    private static void TryWrite(int fd, byte[] data)
+    {
+        try
+        {
+            if (fd >= 0)
+                Posix.WriteAll(fd, data);
+        }
+        catch (PosixException)
+        {
+            // Nobody to tell: the exit status still says it.
+        }
+    }
+}
