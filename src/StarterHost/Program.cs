@@ -33,6 +33,8 @@ try
     using var host = StarterHostBuilder.Create(commandLine, logSink).Build();
     // Resolving the options runs every validator: bad input stops here, before anything is bound.
     var options = host.Services.GetRequiredService<IOptions<StarterOptions>>().Value;
+    if (commandLine.Mode is not CliMode.Serve)
+        logSink.EndStartup(); // a client binds nothing: what it logs is written as it comes
     switch (commandLine.Mode)
     {
         case CliMode.Restart:
