@@ -60,6 +60,9 @@ internal static class SettingsCheck
             }
             return null;
         }
+        // A setting of another shape (an object, a TimeSpan) is left to the binder, which fails in one line too.
+        if (type != typeof(string) && !type.IsPrimitive && !type.IsEnum)
+            return null;
         string expected = type == typeof(double) ? "a number"
             : type == typeof(int) ? "a whole number"
             : type == typeof(bool) ? "true or false"
