@@ -39,6 +39,9 @@ sub launch($class, %a) {
     if ($pid == 0) {
         # Away from any appsettings.json: the superdaemon runs on its command line alone.
         chdir $a{dir} or POSIX::_exit(126);
+        # Default dispositions, whatever ran the benchmark (nohup, a script's background job): an
+        # ignored HUP or INT is inherited across exec, and .NET then never delivers it.
+        $SIG{$_} = 'DEFAULT' for qw(HUP INT QUIT TERM PIPE);
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', $self->{log};
         open STDERR, '>&', \*STDOUT;
@@ -91,7 +94,8 @@ sub restart($self) {
     my $sent = now();
     kill HUP => $self->{pid};
     eval { wait_for("old worker $old_pid to be reaped", sub { $self->check_alive; Bench::Proc::gone($old_pid) }) }
-        or die $@ . "the superdaemon's last lines:\n" . `tail -5 $self->{log}`;
+        or die $@ . "worker $old_pid: " . Bench::Proc::state($old_pid) . "; the superdaemon's last lines:\n"
+            . `tail -5 $self->{log}`;
     my ($generation) = $self->current;
     die "generation $generation answered after a restart from $old_generation\n" unless $generation > $old_generation;
     return { latency => now() - $sent, sent => $sent, generation => $generation };

@@ -22,7 +22,14 @@ sub header($self) {
     return "Measured by `bench/compare` on $self->{date}: $self->{cpu} ($self->{cores} cores), $self->{kernel}, "
         . "load average $self->{load} at the start and " . load() . " at the end. StarterHost $self->{commit}, "
         . ".NET $self->{runtime}, Server::Starter $self->{starter}, perl $^V. Medians of $self->{rounds} "
-        . "interleaved rounds; ratios to start_server.";
+        . "interleaved rounds; ratios to start_server." . variations($self);
+}
+
+# What this run changed from the defaults: build properties and runtime knobs.
+sub variations($self) {
+    my @knobs = grep { /^DOTNET_/ && !/^DOTNET_(CLI_|NOLOGO|GENERATE_|SKIP_|ROOT|HOST_PATH)/ } sort keys %ENV;
+    my @changes = ((map { "-p:$_" } @{ $self->{property} // [] }), map { "$_=$ENV{$_}" } @knobs);
+    return @changes ? ' StarterHost built or run with ' . join(', ', map { "`$_`" } @changes) . '.' : '';
 }
 
 sub footnotes($self) {

@@ -33,6 +33,13 @@ sub cpu_seconds($pid) {
     return ($f[11] + $f[12]) / $ticks_per_second;    # utime, stime
 }
 
+# "S, in poll_schedule_timeout": what a process that does not go away is doing.
+sub state($pid) {
+    my @f = stat_fields($pid) or return 'gone';
+    open my $wchan, '<', "/proc/$pid/wchan" or return $f[0];
+    return "$f[0], in " . (<$wchan> // '?');
+}
+
 # A reaped process has no /proc entry any more; a zombie still has one.
 sub gone($pid) { !-e "/proc/$pid" }
 
