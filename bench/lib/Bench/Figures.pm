@@ -22,6 +22,15 @@ sub idle_and_interval_restarts($daemon, $o, $record) {
     $instance->stop;
 }
 
+# Launches alone, stopped once they answer: start-up is the noisiest figure and wants samples.
+sub launches($daemon, $o, $record) {
+    for (1 .. $o->{launches}) {
+        my $instance = $daemon->launch(dir => $o->{dir}, worker => $o->{worker});
+        launch_figures($instance, $record);
+        $instance->stop;
+    }
+}
+
 sub launch_figures($instance, $record) {
     my ($answered) = $instance->first_answer;
     $record->(launch_answer => ms($answered - $instance->{launched}));
@@ -39,7 +48,8 @@ sub immediate_restarts($daemon, $o, $record) {
             $record->("$_$suffix" => $why) for qw(restart_interval0 spawn);
             next;
         }
-        my $instance = $daemon->launch(dir => $o->{dir}, worker => $o->{worker}, options => ['--interval=0', @flag]);
+        my $instance = $daemon->launch(dir => $o->{dir}, worker => $o->{worker},
+            options => ['--interval=0', @flag]);
         launch_figures($instance, $record) unless @flag;
         for (1 .. $o->{fast_restarts}) {
             my $restart = $instance->restart;

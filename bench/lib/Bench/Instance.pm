@@ -97,7 +97,8 @@ sub restart($self) {
         or die $@ . "worker $old_pid: " . Bench::Proc::state($old_pid) . "; the superdaemon's last lines:\n"
             . `tail -5 $self->{log}`;
     my ($generation) = $self->current;
-    die "generation $generation answered after a restart from $old_generation\n" unless $generation > $old_generation;
+    die "generation $generation answered after a restart from $old_generation\n"
+        unless $generation > $old_generation;
     return { latency => now() - $sent, sent => $sent, generation => $generation };
 }
 

@@ -74,7 +74,8 @@ sub render($samples, $names, $restarts) {
         $label =~ s/N restarts/$restarts restarts/;
         my $reference = $by_name->{ $names->[0] };
         $reference = $reference && @$reference && $reference->[0] =~ /^[-+.\d]/ ? median(@$reference) : undef;
-        push @lines, "| $label | " . join(' | ', map { cell($by_name->{$_}, $_ eq $names->[0] ? undef : $reference, $row) } @$names) . ' |';
+        my @cells = map { cell($by_name->{$_}, $_ eq $names->[0] ? undef : $reference, $row) } @$names;
+        push @lines, "| $label | " . join(' | ', @cells) . ' |';
         push @ranges, "| $label | " . join(' | ', map { spread($by_name->{$_}, $row) } @$names) . ' |'
             unless $figure eq 'helper_cost';
     }
