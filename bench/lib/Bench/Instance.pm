@@ -61,6 +61,7 @@ sub pid($self) { $self->{pid} }
 sub check_alive($self) {
     return if waitpid($self->{pid}, WNOHANG) == 0;
     delete $running{ $self->{pid} };
+    $self->kill_leftover_workers;
     die "$self->{command}[-1] exited (status $?); its output:\n" . `tail -5 $self->{log}`;
 }
 
