@@ -5,6 +5,7 @@
 use strict;
 use warnings;
 use IO::Select;
+use POSIX ();
 
 my $generation = $ENV{SERVER_STARTER_GENERATION} // 'none';
 my $select = IO::Select->new;
@@ -15,18 +16,20 @@ for my $entry (split /;/, $ENV{SERVER_STARTER_PORT} // '') {
 }
 die "no listening socket: run me under starterhost or start_server\n" unless $select->count;
 
-my $stopping;
-$SIG{TERM} = $SIG{INT} = sub { $stopping = 1 };
-
-while (!$stopping) {
+# TERM and INT keep their default action: they end the process whenever they come. A Perl handler
+# would run only between statements, and one arriving just before select(2) would be lost while
+# select sleeps. While a request is in hand they are held, and take effect once the answer is gone.
+my $stop = POSIX::SigSet->new(POSIX::SIGTERM(), POSIX::SIGINT());
+while (1) {
     for my $listener ($select->can_read) {
         accept(my $client, $listener) or next;
+        POSIX::sigprocmask(POSIX::SIG_BLOCK(), $stop);
         my $request = <$client> // '';
         while (defined(my $header = <$client>)) { last if $header =~ /^\r?\n$/ }
         my $body = "Hello from generation $generation (pid $$)\n";
         print $client "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
             . length($body) . "\r\nConnection: close\r\n\r\n$body";
         close $client;
+        POSIX::sigprocmask(POSIX::SIG_UNBLOCK(), $stop);
     }
 }
-exit 0;

@@ -66,6 +66,20 @@ public sealed class NoProcessLeftBehindTests : IDisposable
     }
 
     [Fact]
+    public void HangupIsHeardEvenWhenStartedUnderNohup()
+    {
+        // nohup leaves HUP ignored through exec (and TERM may come ignored as well).
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--interval=0.2", .. _worker.Command], _worker.Environment,
+            launcher: ["perl", "-e", "$SIG{HUP} = $SIG{TERM} = 'IGNORE'; exec @ARGV or die $!"]);
+        int first = starter.WorkerPid(1);
+        starter.WaitForLine($"generation 1 \\(pid {first}\\) is serving");
+        starter.Signal(SignalNames.Hup);
+        starter.WaitForLine("received HUP, spawning a new worker");
+        starter.Signal(SignalNames.Term);
+        Assert.Equal(0, starter.WaitForExit());
+    }
+
+    [Fact]
     public void EachWorkerLeadsItsOwnProcessGroup()
     {
         using var starter = StarterProcess.Start(["--port=127.0.0.1:0", .. _worker.Command], _worker.Environment);

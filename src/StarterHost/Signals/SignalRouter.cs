@@ -17,22 +17,31 @@ internal sealed class SignalRouter : IDisposable
 
     public SignalRouter(Supervisor supervisor)
     {
-        Route(PosixSignal.SIGHUP, () => supervisor.Post(new HangupReceived()));
-        Route(PosixSignal.SIGTERM, () => supervisor.Post(new TerminateReceived(SignalNames.Term)));
-        Route(PosixSignal.SIGINT, () => supervisor.Post(new TerminateReceived(SignalNames.Int)));
+        Route(PosixSignal.SIGHUP, SignalNames.Hup, () => supervisor.Post(new HangupReceived()));
+        Route(PosixSignal.SIGTERM, SignalNames.Term, () => supervisor.Post(new TerminateReceived(SignalNames.Term)));
+        // Not reset: the runtime takes SIGINT over as it starts, and keeps a background job's ignored Ctrl-C ignored.
+        Route(PosixSignal.SIGINT, null, () => supervisor.Post(new TerminateReceived(SignalNames.Int)));
         // A parent that ignored SIGCHLD passes that on through exec, and then the kernel (or the runtime,
         // which reaps everything when the original disposition was SIG_IGN) would take our workers' exit
-        // statuses: back to the default before the runtime looks.
-        Posix.ResetSignal(SigChld);
-        Route(PosixSignal.SIGCHLD, supervisor.ChildrenExited);
+        // statuses.
+        Route(PosixSignal.SIGCHLD, SigChld, supervisor.ChildrenExited);
     }
 
-    private void Route(PosixSignal signal, Action handle) =>
+    /// <summary>
+    /// An ignored signal stays ignored through exec, and the runtime keeps an inherited SIG_IGN: under nohup
+    /// HUP would never arrive. start_server sets its handlers whatever it inherited; so does this, by putting
+    /// the default back (<paramref name="reset"/>) before the runtime installs its own.
+    /// </summary>
+    private void Route(PosixSignal signal, int? reset, Action handle)
+    {
+        if (reset is { } number)
+            Posix.ResetSignal(number);
         _registrations.Add(PosixSignalRegistration.Create(signal, context =>
         {
             context.Cancel = true;
             handle();
         }));
+    }
 
     public void Dispose()
     {
