@@ -51,7 +51,7 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public MachineDriver Serve(int generation, int pid) =>
         On(new WorkerSpawned(generation, pid, Settings)).On(Settings.Readiness == ReadinessMode.Notify
             ? new WorkerNotified(pid, Ready: true, Status: null)
-            : new StartupIntervalElapsed(generation));
+            : new StartupIntervalElapsed(generation, pid));
 
     /// <summary>Started, with generation 1 (pid 100) accepted.</summary>
     public static MachineDriver Running(RuntimeSettings? settings = null)
