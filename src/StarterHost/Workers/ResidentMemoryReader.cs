@@ -28,7 +28,7 @@ internal static class ResidentMemoryReader
         {
             if (!line.StartsWith("VmRSS:", StringComparison.Ordinal))
                 continue;
-            string[] fields = line["VmRSS:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string[] fields = line["VmRSS:".Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             return fields is [var number, "kB"] && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long kib)
                 ? kib * 1024
                 : null;
