@@ -15,13 +15,8 @@ public sealed class PoolRestartTests(ITestOutputHelper output)
     private static StarterProcess Start(IReadOnlyDictionary<string, string?>? environment, params string[] options) =>
         StarterProcess.Start(["--port=127.0.0.1:0", .. options, .. PoolWorker], environment);
 
-    private void Report(string what, HttpLoad load)
-    {
-        output.WriteLine($"{what}: {load.Answers.Count} requests, {load.Failures.Count} failed; by generation: " +
-            string.Join(", ", load.Answers.GroupBy(a => a.Generation).OrderBy(g => g.Key).Select(g => $"{g.Key}={g.Count()}")));
-        foreach (string failure in load.Failures)
-            output.WriteLine(failure);
-    }
+    private void Report(string what, HttpLoad load) =>
+        new LoadReport([.. load.Answers], [.. load.Failures], new Dictionary<int, int>()).WriteTo(output, what);
 
     [Fact]
     public void HangupsUnderLoadFailNoRequest()

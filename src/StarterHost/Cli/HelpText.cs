@@ -47,7 +47,7 @@ internal static class HelpText
                                                    (0 to N-1); one that dies is respawned in its slot (default 1)
           --handover=all|rolling                   Starter:Handover  all: the whole new generation starts, then the old one is
                                                    signalled (default); rolling: each new worker that started retires one old one
-          --max-worker-lifetime=seconds            Starter:MaxWorkerLifetime  replace a worker after this long (±10 %), its
+          --max-worker-lifetime=seconds            Starter:MaxWorkerLifetime  replace a worker after this long (+-10 %), its
                                                    replacement started first (default 0: never)
           --max-worker-rss=MB                      Starter:MaxWorkerRss  replace a worker whose resident memory passes this
                                                    (read every 5 s; default 0: never)
