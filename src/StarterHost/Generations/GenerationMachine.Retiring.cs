@@ -177,18 +177,28 @@ internal static partial class GenerationMachine
         return ExitIfDone(state with { Leftovers = state.Leftovers.RemoveAll(l => l.Pgid == pgid) }, commands);
     }
 
-    /// <summary>The state without this worker: its slot stays, empty; a starting generation left with no live worker goes.</summary>
+    /// <summary>The state without this worker. Its slot stays, empty.</summary>
     private static GenerationState Without(GenerationState state, int pid) => state with
     {
         Current = state.Current is { } current
             ? current with { Slots = [.. current.Slots.Select(s => new PoolSlot(s.Serving?.Pid == pid ? null : s.Serving, s.Replacement?.Pid == pid ? null : s.Replacement))] }
             : null,
-        Pending = state.Pending is { Failed: false } pending && pending.Members.Any(m => m.Pid == pid && pid > 0)
-            ? (pending.Members.Any(m => m.Pid > 0 && m.Pid != pid) ? pending with { Members = [.. pending.Members.Select(m => m.Pid == pid ? m with { Pid = 0, Phase = MemberPhase.Queued } : m)] } : null)
-            : state.Pending,
+        Pending = PendingWithout(state.Pending, pid),
         Old = state.Old.RemoveAll(o => o.Worker.Pid == pid),
         WorkerStatus = state.WorkerStatus.Remove(pid),
     };
+
+    /// <summary>
+    /// Only while stopping does a member of a starting generation exit without failing it; the
+    /// generation goes with its last live member.
+    /// </summary>
+    private static PendingGeneration? PendingWithout(PendingGeneration? pending, int pid)
+    {
+        if (pending is not { Failed: false } || pid <= 0 || !pending.Members.Any(m => m.Pid == pid))
+            return pending;
+        var left = pending.Members.Select(m => m.Pid == pid ? m with { Pid = 0, Phase = MemberPhase.Queued } : m).ToImmutableArray();
+        return left.Any(m => m.Pid > 0) ? pending with { Members = left } : null;
+    }
 
     private static GenerationState Mark(GenerationState state, ImmutableArray<int> pids, Retirement retirement) => state with
     {
