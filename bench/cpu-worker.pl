@@ -1,13 +1,15 @@
 #!/usr/bin/perl
-# A CPU-bound HTTP worker for bench/pool-throughput.sh, core Perl only, one process: each request,
+# A CPU-bound HTTP worker for bench/pools, core Perl only, one process: each request,
 # on a connection of its own, costs $CPU_WORK rounds of arithmetic (default 200000, a few ms) before
-# its answer. One such process uses one core at most: throughput grows with --workers up to the cores.
+# its answer, "Hello from generation G (pid P)" as bench/worker.pl says it. One such process uses one
+# core at most: throughput grows with --workers up to the cores.
 use strict;
 use warnings;
 use IO::Handle;
 use IO::Select;
 
 my $work = $ENV{CPU_WORK} // 200000;
+my $generation = $ENV{SERVER_STARTER_GENERATION} // 'none';
 my $stop;
 $SIG{TERM} = $SIG{INT} = $SIG{HUP} = sub { $stop = 1 };
 my $select = IO::Select->new;
@@ -29,7 +31,7 @@ while (!$stop) {
         }
         my $x = 0;
         $x = ($x * 31 + $_) % 1000003 for 1 .. $work;
-        syswrite $client, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n$x\n";
+        syswrite $client, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nHello from generation $generation (pid $$): $x\n";
         close $client;
     }
 }
