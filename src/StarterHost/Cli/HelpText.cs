@@ -43,6 +43,14 @@ internal static class HelpText
           --backoff-max=seconds                    Starter:BackoffMax  longest wait between attempts after failed starts (default 30)
           --max-start-failures=N                   Starter:MaxStartFailures  give a restart up after N failed starts in a row
                                                    while the old generation serves (default 0: never)
+          --workers=N                              Starter:Workers  processes per generation, each with SERVER_STARTER_WORKER=slot
+                                                   (0 to N-1); one that dies is respawned in its slot (default 1)
+          --handover=all|rolling                   Starter:Handover  all: the whole new generation starts, then the old one is
+                                                   signalled (default); rolling: each new worker that started retires one old one
+          --max-worker-lifetime=seconds            Starter:MaxWorkerLifetime  replace a worker after this long (+-10 %), its
+                                                   replacement started first (default 0: never)
+          --max-worker-rss=MB                      Starter:MaxWorkerRss  replace a worker whose resident memory passes this
+                                                   (read every 5 s; default 0: never)
           --signal-group                           Starter:SignalGroup  send HUP/TERM signals to the worker's whole process group
           --no-death-signal                        Starter:DeathSignal=false  workers outlive a killed StarterHost (start_server's way)
           --help                                   print this help
