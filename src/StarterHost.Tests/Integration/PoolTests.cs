@@ -55,6 +55,15 @@ public sealed class PoolTests : IDisposable
     }
 
     [Fact]
+    public void WithOneWorkerTheEnvironmentHasNoSlotAsUnderStartServer()
+    {
+        using var starter = Start("--interval=0.2");
+        int first = starter.WorkerPid(1);
+        _worker.Events.WaitFor($"ready .*pid={first}");
+        Assert.False(Environ(first).ContainsKey("SERVER_STARTER_WORKER"));
+    }
+
+    [Fact]
     public void KillingOneWorkerRespawnsOnlyItsSlotInTheSameGeneration()
     {
         using var starter = Start("--workers=3", "--interval=0.5");

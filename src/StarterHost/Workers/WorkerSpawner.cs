@@ -35,7 +35,9 @@ internal sealed class WorkerSpawner(
         var variables = environment.Compose(ReadEnvDir());
         variables[WorkerEnvironment.PortVariable] = listeners.EnvironmentValue;
         variables[WorkerEnvironment.GenerationVariable] = generation.ToString(CultureInfo.InvariantCulture);
-        variables[WorkerEnvironment.WorkerVariable] = slot.ToString(CultureInfo.InvariantCulture);
+        // With one worker the environment stays start_server's, byte for byte.
+        if (options.Workers > 1)
+            variables[WorkerEnvironment.WorkerVariable] = slot.ToString(CultureInfo.InvariantCulture);
         if (notifySocket is not null)
             variables[Systemd.SystemdEnvironment.NotifySocket] = notifySocket;
         var settings = environment.SettingsFrom(variables);
