@@ -22,7 +22,7 @@ public sealed class FailedStartTests
     {
         int generation = d.State.Pending!.Generation;
         d.On(new WorkerSpawned(generation, generation * 100, d.Settings)).On(new WorkerExited(generation * 100, ExitedThree));
-        d.On(new StartupIntervalElapsed(generation));
+        d.On(new StartupIntervalElapsed(generation, generation * 100));
         if (d.Timers<RetryDue>().SingleOrDefault() is { } retry)
             d.On(retry);
     }
@@ -35,7 +35,7 @@ public sealed class FailedStartTests
         for (int i = 0; i < 9; i++)
         {
             int generation = d.State.Pending!.Generation;
-            d.On(new WorkerSpawned(generation, generation * 100, Instant)).On(new WorkerExited(generation * 100, ExitedThree)).On(new StartupIntervalElapsed(generation));
+            d.On(new WorkerSpawned(generation, generation * 100, Instant)).On(new WorkerExited(generation * 100, ExitedThree)).On(new StartupIntervalElapsed(generation, generation * 100));
             var timer = d.Last.OfType<StartTimer>().SingleOrDefault(t => t.Event is RetryDue);
             delays.Add(timer?.Delay.TotalSeconds ?? 0);
             if (timer is not null)
@@ -61,7 +61,7 @@ public sealed class FailedStartTests
             said.AddRange(d.Said);
             d.On(new WorkerExited(generation * 100, ExitedThree));
             said.AddRange(d.Said);
-            d.On(new StartupIntervalElapsed(generation));
+            d.On(new StartupIntervalElapsed(generation, generation * 100));
             said.AddRange(d.Said);
             if (said.OfType<NewWorkerFailed>().Any())
                 fullLines.Add(i);
@@ -90,7 +90,7 @@ public sealed class FailedStartTests
         int generation = d.State.Pending!.Generation;
         d.On(new WorkerSpawned(generation, 777, d.Settings)).On(new WorkerExited(777, ExitedThree));
         Assert.Contains(d.Said, n => n is RestartAbandoned { Failures: 3, ServingGeneration: 1 });
-        Assert.Equal(new Worker(1, 100), d.State.Current);
+        Assert.Equal([new Worker(1, 100)], d.State.CurrentWorkers.ToArray());
         Assert.Null(d.State.Pending);
         Assert.False(d.Has<SpawnWorker>());
         Assert.StartsWith("restart abandoned after 3 failed starts, generation 1 serves on until the next HUP", d.State.RestartFailure!.Reason);
@@ -177,7 +177,7 @@ public sealed class FailedStartTests
     {
         var d = FailingRestart(Instant, 2);
         int generation = d.State.Pending!.Generation;
-        d.On(new WorkerSpawned(generation, 400, Instant)).On(new WorkerExited(400, ExitedThree)).On(new StartupIntervalElapsed(generation));
+        d.On(new WorkerSpawned(generation, 400, Instant)).On(new WorkerExited(400, ExitedThree)).On(new StartupIntervalElapsed(generation, 400));
         Assert.Matches(@"^generation 1 \(pid 100\) serving; retrying with a new generation in [\d.]+ s \(3 failed starts in a row\); last failure: generation 4 failed to start", d.State.ReportedStatus);
     }
 }

@@ -22,7 +22,7 @@ public sealed class GenerationMachineServiceReportTests
 
     /// <summary>Generation 1 (pid 100) accepted and serving.</summary>
     private static GenerationState Serving() =>
-        Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1)).State;
+        Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1, 100)).State;
 
     [Fact]
     public void StartedAndSpawned_BeforeTheIntervalElapsed_IsNotReady()
@@ -35,10 +35,10 @@ public sealed class GenerationMachineServiceReportTests
     [Fact]
     public void IntervalElapsed_WhenGenerationOneRuns_WritesTheStatusFileThenReportsReady()
     {
-        var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1));
+        var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1, 100));
         var order = commands.Where(c => c is ReportReady or ReportStatus or WriteStatus).Select(c => c.GetType().Name).ToArray();
         Assert.Equal([nameof(WriteStatus), nameof(ReportStatus), nameof(ReportReady)], order);
-        Assert.Contains(new ReportReady(new Worker(1, 100)), commands);
+        Assert.Contains(new ReportReady(1), commands);
         Assert.Contains(new ReportStatus("generation 1 (pid 100) serving"), commands);
     }
 

@@ -32,11 +32,11 @@ public sealed class GenerationMachineTests
         var d = new MachineDriver(Defaults).On(new Started());
         Assert.Equal(new SpawnWorker(1), d.Single<SpawnWorker>());
         d.On(new WorkerSpawned(1, 100, Defaults));
-        Assert.Equal(new StartTimer(new StartupIntervalElapsed(1), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
+        Assert.Equal(new StartTimer(new StartupIntervalElapsed(1, 100), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
         Assert.False(d.Has<WriteStatus>());
-        d.On(new StartupIntervalElapsed(1));
+        d.On(new StartupIntervalElapsed(1, 100));
         Assert.Equal("1:100\n", Status(d.Single<WriteStatus>()));
-        Assert.Equal(new Worker(1, 100), d.State.Current);
+        Assert.Equal([new Worker(1, 100)], d.State.CurrentWorkers.ToArray());
         Assert.False(d.Has<SignalWorkers>());
     }
 
@@ -46,7 +46,7 @@ public sealed class GenerationMachineTests
         var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults, AwaitsExec: true));
         Assert.False(d.Has<StartTimer>());
         d.On(new WorkerExecuted(200));
-        Assert.Equal(new StartTimer(new StartupIntervalElapsed(2), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
+        Assert.Equal(new StartTimer(new StartupIntervalElapsed(2, 200), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class GenerationMachineTests
 
         d.On(new WorkerSpawned(2, 200, Defaults));
         Assert.False(d.Has<SignalWorkers>());
-        d.On(new StartupIntervalElapsed(2));
+        d.On(new StartupIntervalElapsed(2, 200));
         AssertSignalled(d, [100], SignalNames.Term);
         Assert.Equal("1:100\n2:200\n", Status(d.Single<WriteStatus>()));
 
@@ -87,7 +87,7 @@ public sealed class GenerationMachineTests
         Assert.False(d.Has<SignalWorkers>());
         Assert.False(d.Has<SpawnWorker>());
 
-        d.On(new StartupIntervalElapsed(2));
+        d.On(new StartupIntervalElapsed(2, 200));
         Assert.Equal(new SpawnWorker(3), d.Single<SpawnWorker>());
         Assert.False(d.Has<SignalWorkers>());
 
@@ -127,12 +127,12 @@ public sealed class GenerationMachineTests
         d.On(new HangupReceived());
         Assert.False(d.Has<SpawnWorker>());
 
-        d.On(new StartupIntervalElapsed(2));
+        d.On(new StartupIntervalElapsed(2, 200));
         AssertSignalled(d, [100], SignalNames.Term);
         Assert.Equal(new SpawnWorker(3), d.Single<SpawnWorker>());
         d.Serve(3, 300);
         AssertSignalled(d, [200], SignalNames.Term);
-        d.On(new StartupIntervalElapsed(3));
+        d.On(new StartupIntervalElapsed(3, 300));
         Assert.False(d.Has<SpawnWorker>());
     }
 
@@ -172,7 +172,7 @@ public sealed class GenerationMachineTests
         d.On(new HangupReceived());
         Assert.Contains(new SignalIgnoredWhileStopping(SignalNames.Hup), d.Said);
         Assert.False(d.Has<SpawnWorker>());
-        d.On(new StartupIntervalElapsed(2));
+        d.On(new StartupIntervalElapsed(2, 200));
         Assert.False(d.Has<SignalWorkers>());
 
         d.On(new WorkerExited(100, ExitedZero));
@@ -241,7 +241,7 @@ public sealed class GenerationMachineTests
     {
         var d = Running();
         for (int generation = 2; generation <= 10; generation++)
-            d.On(new HangupReceived()).On(new WorkerSpawned(generation, generation * 100, Defaults)).On(new StartupIntervalElapsed(generation));
+            d.On(new HangupReceived()).On(new WorkerSpawned(generation, generation * 100, Defaults)).On(new StartupIntervalElapsed(generation, generation * 100));
         // Server::Starter sorts the generations with Perl's default (string) sort: "10" before "2".
         var status = d.State.StatusEntries.Select(w => w.Generation).ToArray();
         Assert.Equal([1, 10, 2, 3, 4, 5, 6, 7, 8, 9], status);
@@ -254,7 +254,7 @@ public sealed class GenerationMachineTests
         var before = d.State;
         d.On(new WorkerExited(4242, ExitedZero));
         Assert.Empty(d.Last);
-        d.On(new StartupIntervalElapsed(1));
+        d.On(new StartupIntervalElapsed(1, 100));
         Assert.Empty(d.Last);
         d.On(new WorkerSpawned(7, 700, Defaults));
         Assert.Empty(d.Last);

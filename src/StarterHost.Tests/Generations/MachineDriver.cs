@@ -51,7 +51,40 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public MachineDriver Serve(int generation, int pid) =>
         On(new WorkerSpawned(generation, pid, Settings)).On(Settings.Readiness == ReadinessMode.Notify
             ? new WorkerNotified(pid, Ready: true, Status: null)
-            : new StartupIntervalElapsed(generation));
+            : new StartupIntervalElapsed(generation, pid));
+
+    /// <summary>Spawns every member of <paramref name="generation"/> (slot i gets pids[i]), then starts each in slot order.</summary>
+    public MachineDriver ServePool(int generation, params int[] pids)
+    {
+        Spawn(generation, pids);
+        foreach (int pid in pids)
+            Ready(generation, pid);
+        return this;
+    }
+
+    /// <summary>The spawns of <paramref name="generation"/> come back: slot i gets pids[i].</summary>
+    public MachineDriver Spawn(int generation, params int[] pids)
+    {
+        for (int slot = 0; slot < pids.Length; slot++)
+            On(new WorkerSpawned(generation, pids[slot], Settings, Slot: slot));
+        return this;
+    }
+
+    /// <summary>The worker has started: its interval elapsed, or it said READY=1.</summary>
+    public MachineDriver Ready(int generation, int pid) =>
+        On(Settings.Readiness == ReadinessMode.Notify ? new WorkerNotified(pid, Ready: true, Status: null) : new StartupIntervalElapsed(generation, pid));
+
+    /// <summary>
+    /// Workers that have started and have not been signalled: serving the current generation, starting
+    /// ones that have started, old ones still serving (or waiting out the kill-old-delay).
+    /// </summary>
+    public int Capacity =>
+        State.CurrentWorkers.Length
+        + (State.Pending is { Failed: false } p ? p.Members.Count(m => m.Phase == MemberPhase.Ready) : 0)
+        + State.Old.Count(o => o.Served && o.Retirement is Retirement.Waiting or Retirement.Scheduled);
+
+    /// <summary>Every spawn the last event asked for, as (generation, slot).</summary>
+    public (int Generation, int Slot)[] Spawns => [.. Last.OfType<SpawnWorker>().Select(s => (s.Generation, s.Slot))];
 
     /// <summary>Started, with generation 1 (pid 100) accepted.</summary>
     public static MachineDriver Running(RuntimeSettings? settings = null)

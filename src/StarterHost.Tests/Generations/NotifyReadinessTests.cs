@@ -19,7 +19,7 @@ public sealed class NotifyReadinessTests
     public void ANewWorkerIsGivenTheStartTimeoutNotTheInterval()
     {
         var d = new MachineDriver(Notify).On(new Started()).On(new WorkerSpawned(1, 100, Notify));
-        Assert.Equal(new StartTimer(new StartTimeoutElapsed(1), TimeSpan.FromSeconds(60)), d.Single<StartTimer>());
+        Assert.Equal(new StartTimer(new StartTimeoutElapsed(1, 100), TimeSpan.FromSeconds(60)), d.Single<StartTimer>());
         Assert.Empty(d.Timers<StartupIntervalElapsed>());
     }
 
@@ -29,15 +29,15 @@ public sealed class NotifyReadinessTests
         var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify));
         Assert.False(d.Has<SignalWorkers>());
         d.On(new WorkerNotified(200, Ready: true, Status: null));
-        Assert.Equal(new Worker(2, 200), d.State.Current);
+        Assert.Equal([new Worker(2, 200)], d.State.CurrentWorkers.ToArray());
         Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
-        Assert.Contains(new ReportReady(new Worker(2, 200)), d.Last);
+        Assert.Contains(new ReportReady(2), d.Last);
     }
 
     [Fact]
     public void TheIntervalMeansNothingInNotifyMode()
     {
-        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify)).On(new StartupIntervalElapsed(2));
+        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify)).On(new StartupIntervalElapsed(2, 200));
         Assert.Empty(d.Last);
         Assert.Equal(2, d.State.Pending?.Generation);
     }
@@ -56,7 +56,7 @@ public sealed class NotifyReadinessTests
     [Fact]
     public void NoReadyWithinTheStartTimeoutStopsTheNewWorkerAndKeepsTheOldOneServing()
     {
-        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify)).On(new StartTimeoutElapsed(2));
+        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify)).On(new StartTimeoutElapsed(2, 200));
         Assert.Contains(new StartTimedOut(200, 2, TimeSpan.FromSeconds(60)), d.Said);
         Assert.Equal([([200], SignalNames.Term, false)], d.Signals);
         Assert.Contains(new DrainDeadlineDue([200]), d.Timers<DrainDeadlineDue>(), DrainDeadlineComparer.Instance);
@@ -81,7 +81,7 @@ public sealed class NotifyReadinessTests
     [Fact]
     public void ATimeoutAfterReadyIsStale()
     {
-        var d = Running(Notify).On(new HangupReceived()).Serve(2, 200).On(new StartTimeoutElapsed(2));
+        var d = Running(Notify).On(new HangupReceived()).Serve(2, 200).On(new StartTimeoutElapsed(2, 200));
         Assert.Empty(d.Last);
     }
 

@@ -11,7 +11,7 @@ public sealed class StatusTruthTests
     public void ReadyWaitsForTheStatusFileAndComesWhenItCanBeWritten()
     {
         var d = new MachineDriver(Defaults) { StatusFails = "No space left on device" };
-        d.On(new Started()).On(new WorkerSpawned(1, 100, Defaults)).On(new StartupIntervalElapsed(1));
+        d.On(new Started()).On(new WorkerSpawned(1, 100, Defaults)).On(new StartupIntervalElapsed(1, 100));
         Assert.False(d.Has<ReportReady>());
         Assert.Contains(new StatusWriteFailing("No space left on device"), d.Said);
         var retry = Assert.Single(d.Timers<StatusRetryDue>());
@@ -26,7 +26,7 @@ public sealed class StatusTruthTests
         d.On(new StatusRetryDue());
         Assert.Equal("1:100\n", StatusText(d.Single<WriteStatus>()));
         Assert.Contains(new StatusWriteRecovered(), d.Said);
-        Assert.Contains(new ReportReady(new Worker(1, 100)), d.Last);
+        Assert.Contains(new ReportReady(1), d.Last);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class StatusTruthTests
         d.StatusFails = null;
         d.On(new StatusRetryDue());
         var reports = d.Last.Where(c => c is ReportReady or ReportReloading).ToArray();
-        Assert.Equal<StarterCommand>([new ReportReady(new Worker(2, 200)), new ReportReloading()], reports);
+        Assert.Equal<StarterCommand>([new ReportReady(2), new ReportReloading()], reports);
     }
 
     [Fact]

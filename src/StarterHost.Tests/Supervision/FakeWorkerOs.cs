@@ -21,6 +21,15 @@ internal sealed class FakeWorkerOs(RuntimeSettings settings) : IWorkerOs
     /// <summary>Every spawn attempt, by generation.</summary>
     public List<int> Spawned { get; } = [];
 
+    /// <summary>Every spawn attempt: (generation, slot, pid handed out or 0).</summary>
+    public List<(int Generation, int Slot, int Pid)> Spawns { get; } = [];
+
+    /// <summary>Resident memory the workers report, in bytes; a pid not here has none (gone).</summary>
+    public Dictionary<int, long> Memory { get; } = [];
+
+    /// <summary>Memory reads asked for, by pid.</summary>
+    public List<int> MemoryReads { get; } = [];
+
     /// <summary>Every signal sent: (pid or pgid, signal, to the group).</summary>
     public List<(int Pid, int Signal, bool Group)> Signals { get; } = [];
 
@@ -36,15 +45,25 @@ internal sealed class FakeWorkerOs(RuntimeSettings settings) : IWorkerOs
     /// <summary>Called when a child exits: the supervisor's SIGCHLD.</summary>
     public Action? OnChildExit { get; set; }
 
-    public SpawnedWorker Spawn(int generation)
+    public SpawnedWorker Spawn(int generation, int slot)
     {
         Spawned.Add(generation);
         if (SpawnThrows is { } e)
+        {
+            Spawns.Add((generation, slot, 0));
             throw e;
+        }
         int pid = _nextPid;
         _nextPid += 100;
+        Spawns.Add((generation, slot, pid));
         LiveGroups.Add(pid);
         return new SpawnedWorker(pid, settings, AwaitsExec: false);
+    }
+
+    public long? ResidentMemory(int pid)
+    {
+        MemoryReads.Add(pid);
+        return Memory.TryGetValue(pid, out long bytes) ? bytes : null;
     }
 
     public bool Signal(int pid, int signal)

@@ -49,6 +49,15 @@ internal static class HelpText
                                              (default 30)
           --max-start-failures=N             give a restart up after N failed starts in a row while the
                                              old generation serves (default 0: never)
+          --workers=N                        processes per generation, each with SERVER_STARTER_WORKER=slot
+                                             (0 to N-1); one that dies is respawned in its slot (default 1)
+          --handover=all|rolling             all: the whole new generation starts, then the old one is
+                                             signalled (default); rolling: each new worker that started
+                                             retires one old one
+          --max-worker-lifetime=SECONDS      replace a worker after this long (+-10 %), its replacement
+                                             started first (default 0: never)
+          --max-worker-rss=MB                replace a worker whose resident memory passes this (read
+                                             every 5 s; default 0: never)
           --signal-group                     send HUP/TERM signals to the worker's whole process group
           --no-death-signal                  workers outlive a killed StarterHost (start_server's way)
           --config=FILE                      also read this JSON file, after appsettings.json

@@ -26,7 +26,8 @@ internal sealed class StartServerCommandLine
     [
         "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term",
         "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
-        "drain-timeout", "readiness", "start-timeout", "backoff-max", "max-start-failures", "config",
+        "drain-timeout", "readiness", "start-timeout", "backoff-max", "max-start-failures",
+        "workers", "handover", "max-worker-lifetime", "max-worker-rss", "config",
     ];
 
     private static readonly string[] FlagOptions =
@@ -125,6 +126,12 @@ internal sealed class StartServerCommandLine
             case "readiness":
                 ReadinessNamed(value!);
                 break;
+            case "workers" or "max-worker-lifetime" or "max-worker-rss":
+                PoolNumber(option, value!);
+                break;
+            case "handover":
+                HandoverNamed(value!);
+                break;
         }
         _given.Add((option, value));
     }
@@ -185,6 +192,10 @@ internal sealed class StartServerCommandLine
                 case "max-start-failures": options.MaxStartFailures = (int)Math.Clamp(Number(value), int.MinValue, int.MaxValue); break;
                 case "signal-group": options.SignalGroup = true; break;
                 case "no-death-signal": options.DeathSignal = false; break;
+                case "workers": options.Workers = (int)Math.Clamp(PoolNumber(name, value!), int.MinValue, int.MaxValue); break;
+                case "handover": options.Handover = HandoverNamed(value!); break;
+                case "max-worker-lifetime": options.MaxWorkerLifetime = PoolNumber(name, value!); break;
+                case "max-worker-rss": options.MaxWorkerRss = (int)Math.Clamp(PoolNumber(name, value!), int.MinValue, int.MaxValue); break;
             }
         }
     }
@@ -195,6 +206,23 @@ internal sealed class StartServerCommandLine
         "notify" => ReadinessMode.Notify,
         _ => throw new UsageException($"Value \"{value}\" invalid for option readiness (interval or notify expected)"),
     };
+
+    private static HandoverMode HandoverNamed(string value) => value.ToLowerInvariant() switch
+    {
+        "all" => HandoverMode.All,
+        "rolling" => HandoverMode.Rolling,
+        _ => throw new UsageException($"Value \"{value}\" invalid for option handover (all or rolling expected)"),
+    };
+
+    /// <summary>Getopt::Long's "=i" for the counts (workers, MB), "=f" for the lifetime.</summary>
+    private static double PoolNumber(string option, string value)
+    {
+        bool integer = option != "max-worker-lifetime";
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number)
+            || (integer && number != Math.Floor(number)))
+            throw new UsageException($"Value \"{value}\" invalid for option {option} ({(integer ? "integer" : "number")} expected)");
+        return number;
+    }
 
     private static double Number(string? value) => double.Parse(value!, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

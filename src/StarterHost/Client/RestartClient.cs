@@ -42,20 +42,23 @@ internal static class RestartClient
         {
             var now = StatusFileReader.Entries(statusFile);
             var generations = now?.Select(e => e.Generation).Distinct().Order().ToList();
+            // Read after the status file, and written before it: a generation the status file names is
+            // known failed here (a pool's rolling handover lists the started workers of a failed attempt).
+            var failure = StatusFileReader.Failure(StatusFileWriter.FailureFileOf(statusFile));
             // ">=" where the reference has "==": a later generation completes the restart as well (one that
             // a queued HUP started, say).
-            if (generations is [var only] && only >= waitFor)
+            if (generations is [var only] && only >= waitFor && !(failure?.Generation >= only))
             {
                 output.WriteLine($"restart complete: generation {only} is running");
                 return;
             }
-            if (untilServing && generations is [.., var newest] && newest >= waitFor)
+            if (untilServing && generations is [.., var newest] && newest >= waitFor && !(failure?.Generation >= newest))
             {
                 output.WriteLine($"reload complete: generation {newest} is serving");
                 return;
             }
-            if (StatusFileReader.Failure(StatusFileWriter.FailureFileOf(statusFile)) is { } failure && failure.Generation >= waitFor)
-                throw new ClientFailure($"{what} failed: {failure.Reason}");
+            if (failure is { } failed && failed.Generation >= waitFor)
+                throw new ClientFailure($"{what} failed: {failed.Reason}");
             if (!Posix.ProcessExists(pid))
                 throw new ClientFailure($"the server process {pid} exited before the {what} completed");
             if (StaleEntry(now, deadSince, clock.Elapsed) is { } stale)

@@ -98,6 +98,25 @@ public sealed class StarterOptions
     /// </summary>
     public bool DeathSignal { get; set; } = true;
 
+    /// <summary>--workers: processes per generation, each in a slot of its own (SERVER_STARTER_WORKER, 0 to N-1). Defaults to 1.</summary>
+    [OptionRange(1, 4096, "workers")]
+    public int Workers { get; set; } = 1;
+
+    /// <summary>
+    /// --handover: how a pool hands over at a restart: "all" (the whole new generation starts, then the whole
+    /// old one is signalled) or "rolling" (each new worker that has started retires the old worker of its
+    /// slot). Defaults to all.
+    /// </summary>
+    public HandoverMode Handover { get; set; } = HandoverMode.All;
+
+    /// <summary>--max-worker-lifetime: seconds after which a serving worker is replaced (±10 %), its replacement started first. 0 never. Defaults to 0.</summary>
+    [OptionRange(0, 31536000, "max-worker-lifetime")]
+    public double MaxWorkerLifetime { get; set; }
+
+    /// <summary>--max-worker-rss: MB (MiB) of resident memory past which a serving worker is replaced, its replacement started first. 0 never. Defaults to 0.</summary>
+    [OptionRange(0, 1048576, "max-worker-rss")]
+    public int MaxWorkerRss { get; set; }
+
     /// <summary>--timeout: how long --restart and --stop wait before giving up, in seconds. 0 waits forever. Defaults to 0.</summary>
     [OptionRange(0, 31536000, "timeout")]
     public double Timeout { get; set; }

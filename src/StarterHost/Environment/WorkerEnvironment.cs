@@ -16,6 +16,9 @@ internal sealed class WorkerEnvironment
     public const string PortVariable = "SERVER_STARTER_PORT";
     public const string GenerationVariable = "SERVER_STARTER_GENERATION";
 
+    /// <summary>The worker's slot in its generation, 0 to --workers - 1: stable across restarts and respawns.</summary>
+    public const string WorkerVariable = "SERVER_STARTER_WORKER";
+
     private readonly SortedDictionary<string, string> _base;
     private readonly StarterOptions _options;
 
@@ -86,7 +89,11 @@ internal sealed class WorkerEnvironment
             TimeSpan.FromSeconds(_options.StartTimeout),
             TimeSpan.FromSeconds(_options.BackoffMax),
             _options.MaxStartFailures,
-            _options.SignalGroup);
+            _options.SignalGroup,
+            _options.Workers,
+            _options.Handover,
+            TimeSpan.FromSeconds(_options.MaxWorkerLifetime),
+            _options.MaxWorkerRss);
     }
 
     private static bool PerlTrue(string? value) => !string.IsNullOrEmpty(value) && value != "0";

@@ -27,7 +27,7 @@ internal static class Backoff
     }
 
     /// <summary>Marsaglia's xorshift32: deterministic, so the machine stays a pure function of its events.</summary>
-    private static uint XorShift(uint x)
+    internal static uint XorShift(uint x)
     {
         if (x == 0)
             x = 0x9E3779B9;

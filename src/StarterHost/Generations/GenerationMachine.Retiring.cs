@@ -17,10 +17,14 @@ internal static partial class GenerationMachine
                 groupSignalled: state.Settings.SignalGroup, deadlineRunning: true, state.StopSignal, commands);
             return ExitIfDone(stopped, commands);
         }
-        if (state.Pending is { Failed: false } pending && pending.Pid == pid)
-            return OnPendingExited(state, pending, exited, commands);
-        if (state.Current?.Pid == pid)
-            return OnCurrentCrashed(state, generation, exited, commands);
+        if (state.PendingMember(pid) is { } member)
+            return OnPendingExited(state, member, exited, commands);
+        if (state.ServingMember(pid) is { } serving)
+            return state.Settings.Workers == 1 && state.Current!.Slots[0].Replacement is null
+                ? OnCurrentCrashed(state, generation, exited, commands)
+                : OnMemberCrashed(state, serving, exited, commands);
+        if (state.Replacement(pid) is { } replacement)
+            return OnReplacementExited(state, replacement, exited, commands);
         var old = state.Old.First(o => o.Worker.Pid == pid);
         commands.Add(new Say(old.Served ? new OldWorkerDied(pid, exited.Status) : new WorkerDied(pid, exited.Status)));
         bool signalled = old.Retirement is Retirement.Signalled or Retirement.Killed;
@@ -36,24 +40,6 @@ internal static partial class GenerationMachine
     }
 
     /// <summary>
-    /// Server::Starter: a worker that exits before it counts as started failed to start, whatever its
-    /// exit status; the next attempt takes the next generation number.
-    /// </summary>
-    private static GenerationState OnPendingExited(GenerationState state, PendingWorker pending, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        bool notify = state.Settings.Readiness == ReadinessMode.Notify;
-        string how = notify ? "before sending READY=1" : "within the interval";
-        string kind = $"failed to start: its worker exited {how}, status:{exited.Status}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new NewWorkerFailed(pending.Pid, exited.Status)));
-        var next = Failed(state, kind, commands, $"failed to start: worker {pending.Pid} exited {how}, status:{exited.Status}");
-        next = AddLeftover(next with { WorkerStatus = next.WorkerStatus.Remove(pending.Pid) }, pending.Pid, pending.Generation, exited.GroupRemains,
-            groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnTerm, commands);
-        // Interval readiness retries once the interval is over, as start_server does; notify has no interval to wait for.
-        return notify && next.Pending is not null ? ScheduleRetry(next, TimeSpan.Zero, commands) : next;
-    }
-
-    /// <summary>
     /// Server::Starter: a current worker that dies is replaced at once. Unless it had not yet served a
     /// second: then it counts as one more failed start, and the replacement waits out the backoff, or a
     /// worker that exits at once with --interval=0 (accepted before its exit is seen) would be respawned
@@ -63,17 +49,13 @@ internal static partial class GenerationMachine
     {
         int pid = exited.Pid;
         string kind = $"died unexpectedly, status:{exited.Status}";
-        int repeats = RepeatsOf(state, kind);
-        if (repeats <= LoudRepeats)
+        if (RepeatsOf(state, kind) <= LoudRepeats)
             commands.Add(new Say(new WorkerDiedUnexpectedly(pid, exited.Status)));
-        var crashed = Without(state, pid) with
+        var crashed = Counted(Without(state, pid), kind, $"generation {generation} worker {pid} died unexpectedly, status:{exited.Status}") with
         {
-            ConsecutiveFailures = state.ConsecutiveFailures + 1,
-            FailureRepeats = repeats,
-            LastFailureKind = kind,
-            LastFailure = $"generation {generation} worker {pid} died unexpectedly, status:{exited.Status}",
+            Current = null,
             // The generation that died stands in for the one to come until the retry spawns it.
-            Pending = new PendingWorker(generation, 0, SpawnReason.Crash, Failed: true),
+            Pending = new PendingGeneration(generation, SpawnReason.Crash, [], Failed: true),
         };
         crashed = AddLeftover(crashed, pid, generation, exited.GroupRemains,
             groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
@@ -111,6 +93,19 @@ internal static partial class GenerationMachine
         commands.Add(new Say(new KillingOldWorkers()));
         return SignalRetiring(state, pids, state.Settings.SignalOnHup, commands);
     }
+
+    /// <summary>Rolling: a new worker has started in <paramref name="slot"/>; the old one serving that slot goes.</summary>
+    private static GenerationState RetireSlot(GenerationState state, int slot, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Old.FirstOrDefault(o => o.Retirement == Retirement.Waiting && o.Served && o.Worker.Slot == slot) is not { } old)
+            return state;
+        commands.Add(new Say(new NewWorkerRunning(state.Settings.SignalOnHup, [old.Worker.Pid])));
+        return RetireOrSchedule(state, [old.Worker.Pid], commands);
+    }
+
+    /// <summary>A worker that never served (its generation never started): stopped, with the drain deadline.</summary>
+    private static GenerationState Stop(GenerationState state, Worker worker, int signal, ImmutableArray<StarterCommand>.Builder commands) =>
+        SignalRetiring(state with { Old = state.Old.Add(new OldWorker(worker, Retirement.Waiting, Served: false)) }, [worker.Pid], signal, commands);
 
     /// <summary>Signals workers on their way out and starts their drain deadline.</summary>
     private static GenerationState SignalRetiring(GenerationState state, ImmutableArray<int> pids, int signal, ImmutableArray<StarterCommand>.Builder commands)
@@ -182,13 +177,28 @@ internal static partial class GenerationMachine
         return ExitIfDone(state with { Leftovers = state.Leftovers.RemoveAll(l => l.Pgid == pgid) }, commands);
     }
 
+    /// <summary>The state without this worker. Its slot stays, empty.</summary>
     private static GenerationState Without(GenerationState state, int pid) => state with
     {
-        Current = state.Current?.Pid == pid ? null : state.Current,
-        Pending = state.Pending?.Pid == pid ? null : state.Pending,
+        Current = state.Current is { } current
+            ? current with { Slots = [.. current.Slots.Select(s => new PoolSlot(s.Serving?.Pid == pid ? null : s.Serving, s.Replacement?.Pid == pid ? null : s.Replacement))] }
+            : null,
+        Pending = PendingWithout(state.Pending, pid),
         Old = state.Old.RemoveAll(o => o.Worker.Pid == pid),
         WorkerStatus = state.WorkerStatus.Remove(pid),
     };
+
+    /// <summary>
+    /// Only while stopping does a member of a starting generation exit without failing it; the
+    /// generation goes with its last live member.
+    /// </summary>
+    private static PendingGeneration? PendingWithout(PendingGeneration? pending, int pid)
+    {
+        if (pending is not { Failed: false } || pid <= 0 || !pending.Members.Any(m => m.Pid == pid))
+            return pending;
+        var left = pending.Members.Select(m => m.Pid == pid ? m with { Pid = 0, Phase = MemberPhase.Queued } : m).ToImmutableArray();
+        return left.Any(m => m.Pid > 0) ? pending with { Members = left } : null;
+    }
 
     private static GenerationState Mark(GenerationState state, ImmutableArray<int> pids, Retirement retirement) => state with
     {

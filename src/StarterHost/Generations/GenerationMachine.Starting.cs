@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace StarterHost.Generations;
 
-/// <summary>Starting generations: spawn, readiness, accept, and what a failed start leads to.</summary>
+/// <summary>Starting generations: spawn, readiness, accept. A generation has started once every member has.</summary>
 internal static partial class GenerationMachine
 {
     private static GenerationState OnHangup(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
@@ -26,23 +26,30 @@ internal static partial class GenerationMachine
 
     private static GenerationState OnSpawned(GenerationState state, WorkerSpawned spawned, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Pending?.Generation != spawned.Generation)
+        var member = state.Pending is { } pending && pending.Generation == spawned.Generation && spawned.Slot < pending.Members.Length
+            ? pending.Members[spawned.Slot]
+            : state.Current?.Slots.ElementAtOrDefault(spawned.Slot)?.Replacement;
+        if (member is not { Phase: MemberPhase.Spawning } || member.Generation != spawned.Generation)
             return state;
-        var next = state with
-        {
-            Pending = state.Pending with { Pid = spawned.Pid },
-            Settings = spawned.Settings,
-        };
+        var next = state with { Settings = spawned.Settings };
         // After a few identical failures, a retry is worth a line only when it, too, fails differently.
         if (state.FailureRepeats <= LoudRepeats)
-            commands.Add(new Say(new StartingWorker(spawned.Pid, spawned.Generation)));
+            commands.Add(new Say(new StartingWorker(spawned.Pid, spawned.Generation, SlotLabel(state, spawned.Slot))));
+        var started = member with { Pid = spawned.Pid, Phase = spawned.AwaitsExec ? MemberPhase.Execing : MemberPhase.Starting };
+        if (state.Pending is { Failed: true } failed && failed.Generation == spawned.Generation)
+        {
+            // Another member failed the generation before this spawn came back: it never serves.
+            next = next with { Pending = failed.With(started) };
+            return Stop(next, started.Worker, next.Settings.SignalOnTerm, commands);
+        }
+        next = WithMember(next, started);
         if (state.Phase == Phase.Stopping)
         {
             commands.Add(new SignalWorkers([spawned.Pid], Signals.SignalNames.Term, spawned.Settings.SignalGroup));
             return next;
         }
         if (!spawned.AwaitsExec)
-            StartClock(next.Settings, spawned.Generation, commands);
+            StartClock(next.Settings, started, commands);
         return next;
     }
 
@@ -53,68 +60,40 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState OnExecuted(GenerationState state, WorkerExecuted executed, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Pending is not { Failed: false } pending || pending.Pid != executed.Pid || state.Phase == Phase.Stopping)
+        if ((state.PendingMember(executed.Pid) ?? state.Replacement(executed.Pid)) is not { Phase: MemberPhase.Execing } member || state.Phase == Phase.Stopping)
             return state;
         if (executed.Failure is { } failure)
-            commands.Add(new Say(new CouldNotSpawn(pending.Generation, failure)));
-        else
-            StartClock(state.Settings, pending.Generation, commands);
-        return state;
+        {
+            // Its exit follows; with no clock running, that exit is a failed start of its own.
+            commands.Add(new Say(new CouldNotSpawn(member.Generation, failure)));
+            return state;
+        }
+        var starting = member with { Phase = MemberPhase.Starting };
+        StartClock(state.Settings, starting, commands);
+        return WithMember(state, starting);
     }
 
     /// <summary>The time a new worker has: to survive (--interval), or to say READY=1 (--start-timeout).</summary>
-    private static void StartClock(RuntimeSettings settings, int generation, ImmutableArray<StarterCommand>.Builder commands)
+    private static void StartClock(RuntimeSettings settings, Member member, ImmutableArray<StarterCommand>.Builder commands)
     {
         if (settings.Readiness == ReadinessMode.Interval)
-            commands.Add(new StartTimer(new StartupIntervalElapsed(generation), settings.Interval));
+            commands.Add(new StartTimer(new StartupIntervalElapsed(member.Generation, member.Pid), settings.Interval));
         else if (settings.StartTimeout > TimeSpan.Zero)
-            commands.Add(new StartTimer(new StartTimeoutElapsed(generation), settings.StartTimeout));
+            commands.Add(new StartTimer(new StartTimeoutElapsed(member.Generation, member.Pid), settings.StartTimeout));
     }
 
-    private static GenerationState OnSpawnFailed(GenerationState state, SpawnFailed failed, ImmutableArray<StarterCommand>.Builder commands)
+    private static GenerationState OnIntervalElapsed(GenerationState state, StartupIntervalElapsed elapsed, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Pending?.Generation != failed.Generation)
-            return state;
         if (state.Phase == Phase.Stopping)
-            return ExitIfDone(state with { Pending = null }, commands);
-        string kind = $"could not be spawned: {failed.Reason}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new CouldNotSpawn(failed.Generation, failed.Reason)));
-        var next = Failed(state, kind, commands);
-        // Never a tight loop, whatever the backoff says: at least the interval, and a second.
-        var floor = state.Settings.Interval < MinimumRetryDelay ? MinimumRetryDelay : state.Settings.Interval;
-        return next.Pending is null ? next : ScheduleRetry(next, floor, commands);
-    }
-
-    private static GenerationState OnIntervalElapsed(GenerationState state, int generation, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        if (state.Pending is not { } pending || pending.Generation != generation || state.Phase == Phase.Stopping)
             return state;
         // Server::Starter: a worker that died within --interval is retried once the interval is over.
-        if (pending.Failed)
-            return ScheduleRetry(state, TimeSpan.Zero, commands);
-        return state.Settings.Readiness == ReadinessMode.Interval ? Accept(state, pending, commands) : state;
-    }
-
-    /// <summary>Notify readiness: no READY=1 in time. The worker is stopped, the old generation serves on.</summary>
-    private static GenerationState OnStartTimeout(GenerationState state, int generation, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        if (state.Pending is not { Failed: false, Pid: > 0 } pending || pending.Generation != generation || state.Phase == Phase.Stopping)
+        if (state.Pending is { Failed: true } failed && failed.Generation == elapsed.Generation)
+            return failed.AwaitsIntervalOf == elapsed.Pid
+                ? ScheduleRetry(state with { Pending = failed with { AwaitsIntervalOf = 0 } }, TimeSpan.Zero, commands)
+                : state;
+        if (state.Settings.Readiness != ReadinessMode.Interval)
             return state;
-        var timeout = state.Settings.StartTimeout;
-        commands.Add(new Say(new StartTimedOut(pending.Pid, generation, timeout)));
-        // It never served, so the signal that stops a worker, not the one that retires it gracefully.
-        var stopped = state with { Old = state.Old.Add(new OldWorker(new Worker(generation, pending.Pid), Retirement.Waiting, Served: false)) };
-        var next = SignalRetiring(stopped, [pending.Pid], state.Settings.SignalOnTerm, commands);
-        next = Failed(next, $"was not ready within {Seconds(timeout)} s (no READY=1)", commands);
-        return next.Pending is null ? next : ScheduleRetry(next, TimeSpan.Zero, commands);
-    }
-
-    private static GenerationState OnRetryDue(GenerationState state, int generation, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        if (state.Pending is not { Failed: true } pending || pending.Generation != generation || state.Phase == Phase.Stopping)
-            return state;
-        return SpawnNext(state, pending.Reason, commands);
+        return Started(state, state.PendingMember(elapsed.Pid) ?? state.Replacement(elapsed.Pid), elapsed.Generation, commands);
     }
 
     private static GenerationState OnNotified(GenerationState state, WorkerNotified notified, ImmutableArray<StarterCommand>.Builder commands)
@@ -127,115 +106,61 @@ internal static partial class GenerationMachine
             commands.Add(new Say(new WorkerSaid(notified.Pid, generation, text)));
             next = next with { WorkerStatus = next.WorkerStatus.SetItem(notified.Pid, text) };
         }
-        if (notified.Ready && next.Settings.Readiness == ReadinessMode.Notify && next.Phase == Phase.Running
-            && next.Pending is { Failed: false } pending && pending.Pid == notified.Pid)
-            return Accept(next, pending, commands);
-        return next;
-    }
-
-    /// <summary>
-    /// A start failed (<paramref name="kind"/> says how, without a pid so that repeats compare equal, and
-    /// <paramref name="detail"/> with it): counted, told to a waiting restart client at once, and either retried later or,
-    /// after --max-start-failures while an old generation serves, given up until the next HUP.
-    /// </summary>
-    private static GenerationState Failed(GenerationState state, string kind, ImmutableArray<StarterCommand>.Builder commands, string? detail = null)
-    {
-        var pending = state.Pending!;
-        int failures = state.ConsecutiveFailures + 1;
-        string failure = $"generation {pending.Generation} {detail ?? kind}";
-        var next = state with
-        {
-            Pending = pending with { Failed = true },
-            ConsecutiveFailures = failures,
-            FailureRepeats = RepeatsOf(state, kind),
-            LastFailureKind = kind,
-            LastFailure = failure,
-        };
-        if (pending.Reason != SpawnReason.Restart || ServingOld(next) is not { } serving)
+        if (!notified.Ready || next.Settings.Readiness != ReadinessMode.Notify || next.Phase != Phase.Running)
             return next;
-        if (next.Settings.MaxStartFailures > 0 && failures >= next.Settings.MaxStartFailures)
-            return Abandon(next, serving, failures, failure, commands);
-        return next with
-        {
-            RestartFailure = new RestartFailure(pending.Generation,
-                $"{failure}; generation {serving.Worker.Generation} keeps serving, and StarterHost tries again")
-        };
+        return Started(next, next.PendingMember(notified.Pid) ?? next.Replacement(notified.Pid), generation, commands);
     }
 
-    /// <summary>How many failures in a row, this one included, went wrong as <paramref name="kind"/> says.</summary>
-    private static int RepeatsOf(GenerationState state, string kind) =>
-        kind == state.LastFailureKind ? state.FailureRepeats + 1 : 1;
-
-    /// <summary>The next attempt, now or after the backoff; said in full only while failures are few or new.</summary>
-    private static GenerationState ScheduleRetry(GenerationState state, TimeSpan floor, ImmutableArray<StarterCommand>.Builder commands)
+    /// <summary>A new worker has started: a member of the starting generation, or a replacement in a serving one.</summary>
+    private static GenerationState Started(GenerationState state, Member? member, int generation, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var (delay, seed) = Backoff.After(state.ConsecutiveFailures, state.Settings.BackoffMax, state.JitterSeed);
-        if (delay < floor)
-            delay = floor;
-        var next = state with { JitterSeed = seed };
-        if (state.FailureRepeats > LoudRepeats && int.IsPow2(state.FailureRepeats))
-            commands.Add(new Say(new FailuresRepeated(state.ConsecutiveFailures, state.LastFailure!, delay)));
-        if (delay <= TimeSpan.Zero)
-            return SpawnNext(next, state.Pending!.Reason, commands);
-        if (state.FailureRepeats <= LoudRepeats)
-            commands.Add(new Say(new RetryScheduled(state.ConsecutiveFailures, delay)));
-        commands.Add(new StartTimer(new RetryDue(state.Pending!.Generation), delay));
-        return next with { NextAttemptIn = delay };
+        if (member is not { Phase: MemberPhase.Execing or MemberPhase.Starting } || member.Generation != generation)
+            return state;
+        var ready = member with { Phase = MemberPhase.Ready };
+        if (state.Pending?.Generation != generation)
+            return ReplacementStarted(state, ready, commands);
+        var next = WithMember(state, ready);
+        // Rolling: capacity never dips, because each worker retires its slot's old one only once it has started.
+        if (next.Settings.Handover == HandoverMode.Rolling)
+            next = RetireSlot(next, ready.Slot, commands);
+        var pending = next.Pending!;
+        return pending.Members.All(m => m.Phase == MemberPhase.Ready) ? Accept(next, pending, commands) : next;
     }
-
-    private static GenerationState Abandon(GenerationState state, OldWorker serving, int failures, string failure, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        commands.Add(new Say(new RestartAbandoned(failures, serving.Worker.Generation, failure)));
-        string reason = $"restart abandoned after {failures} failed starts, generation {serving.Worker.Generation} serves on until the next HUP; last: {failure}";
-        return state with
-        {
-            Current = serving.Worker,
-            Old = state.Old.Remove(serving),
-            Pending = null,
-            RestartQueued = false,
-            ConsecutiveFailures = 0,
-            FailureRepeats = 0,
-            LastFailureKind = null,
-            NextAttemptIn = null,
-            LastFailure = reason,
-            RestartFailure = new RestartFailure(state.Pending!.Generation, reason),
-        };
-    }
-
-    /// <summary>The generation a restart replaces, still serving while its successor starts.</summary>
-    private static OldWorker? ServingOld(GenerationState state) =>
-        state.Old.LastOrDefault(o => o.Retirement == Retirement.Waiting && o.Served);
 
     /// <summary>The pending generation has started: it becomes current and the ones it replaces are retired.</summary>
-    private static GenerationState Accept(GenerationState state, PendingWorker pending, ImmutableArray<StarterCommand>.Builder commands)
+    private static GenerationState Accept(GenerationState state, PendingGeneration pending, ImmutableArray<StarterCommand>.Builder commands)
     {
         int startedCount = state.StartedCount + 1;
-        var current = new Worker(pending.Generation, pending.Pid);
         var next = state with
         {
-            Current = current,
+            Current = new ServingGeneration(pending.Generation, [.. pending.Members.Select(m => new PoolSlot(m))]),
             Pending = null,
             StartedCount = startedCount,
             AutoRestartOverdue = false,
             NextAttemptIn = null,
             RestartFailure = null,
         };
-        commands.Add(new Say(new GenerationServing(current.Generation, current.Pid)));
+        var pids = pending.Members.Select(m => m.Pid).ToImmutableArray();
+        commands.Add(new Say(pids.Length == 1 ? new GenerationServing(pending.Generation, pids[0]) : new PoolServing(pending.Generation, pids)));
         // Failures are forgotten once a generation has lived a second: at once when --interval proved as much.
-        var stable = StablePeriod - (next.Settings.Readiness == ReadinessMode.Interval ? next.Settings.Interval : TimeSpan.Zero);
+        var stable = StableAfter(next.Settings);
         if (stable > TimeSpan.Zero)
-            commands.Add(new StartTimer(new GenerationStable(current.Generation), stable));
+            commands.Add(new StartTimer(new GenerationStable(pending.Generation), stable));
         else
             next = Stable(next);
-        // Only now, with the sockets bound long ago and a worker that started, is the service ready.
-        next = Announce(next, new ReportReady(current), commands);
+        // Only now, with the sockets bound long ago and a generation that started, is the service ready.
+        next = Announce(next, new ReportReady(pending.Generation), commands);
         if (next.Settings.AutoRestart)
             commands.Add(new StartTimer(new AutoRestartDue(startedCount, Forced: false), next.Settings.AutoRestartInterval));
+        foreach (var member in pending.Members)
+            next = StartLifetime(next, member.Pid, commands);
 
+        // Rolling has retired each slot's old worker already; anything still waiting goes now.
         var replaced = next.Old.Where(o => o.Retirement == Retirement.Waiting).Select(o => o.Worker.Pid).ToImmutableArray();
-        if (pending.Reason == SpawnReason.Restart)
+        bool all = next.Settings.Handover == HandoverMode.All;
+        if (pending.Reason == SpawnReason.Restart && (all || replaced.Length > 0))
             commands.Add(new Say(new NewWorkerRunning(next.Settings.SignalOnHup, replaced)));
-        if (replaced.Length > 0 || pending.Reason == SpawnReason.Restart)
+        if (replaced.Length > 0 || (pending.Reason == SpawnReason.Restart && all))
             next = RetireOrSchedule(next, replaced, commands);
 
         if (next.RestartQueued)
@@ -246,8 +171,11 @@ internal static partial class GenerationMachine
         return next;
     }
 
+    private static TimeSpan StableAfter(RuntimeSettings settings) =>
+        StablePeriod - (settings.Readiness == ReadinessMode.Interval ? settings.Interval : TimeSpan.Zero);
+
     private static GenerationState OnGenerationStable(GenerationState state, int generation) =>
-        state.Current?.Generation == generation ? Stable(state) : state;
+        state.Current is { } current && current.Generation == generation && current.Slots.All(s => s.Serving is not null) ? Stable(state) : state;
 
     private static GenerationState Stable(GenerationState state) =>
         state with { ConsecutiveFailures = 0, FailureRepeats = 0, LastFailureKind = null };
@@ -267,21 +195,48 @@ internal static partial class GenerationMachine
         return Restart(state, commands);
     }
 
+    /// <summary>
+    /// The current generation's workers become old ones that serve until replaced. A replacement starting
+    /// in one of its slots is stopped: the restart replaces its generation.
+    /// </summary>
     private static GenerationState Restart(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var next = state.Current is { } current
-            ? state with { Current = null, Old = state.Old.Add(new OldWorker(current, Retirement.Waiting)) }
-            : state;
-        return SpawnNext(next with { AutoRestartOverdue = false }, SpawnReason.Restart, commands);
+        var next = state with { Current = null, AutoRestartOverdue = false };
+        if (state.Current is { } current)
+        {
+            next = next with { Old = next.Old.AddRange(current.Serving.Select(m => new OldWorker(m.Worker, Retirement.Waiting))) };
+            foreach (var replacement in current.Replacements.Where(m => m.Pid > 0))
+            {
+                commands.Add(new Say(new ReplacementStopped(replacement.Worker)));
+                next = Stop(next, replacement.Worker, next.Settings.SignalOnTerm, commands);
+            }
+        }
+        return SpawnNext(next, SpawnReason.Restart, commands);
     }
 
-    /// <summary>Server::Starter: every spawn attempt takes the next generation number.</summary>
+    /// <summary>
+    /// Server::Starter: every spawn attempt takes the next generation number. With --workers=N an attempt
+    /// is N processes, one per slot, sharing that number.
+    /// </summary>
     private static GenerationState SpawnNext(GenerationState state, SpawnReason reason, ImmutableArray<StarterCommand>.Builder commands)
     {
         int generation = state.LastGeneration + 1;
-        commands.Add(new SpawnWorker(generation));
-        return state with { LastGeneration = generation, Pending = new PendingWorker(generation, 0, reason), NextAttemptIn = null };
+        var members = Enumerable.Range(0, state.Settings.Workers).Select(slot => new Member(generation, slot, MemberPhase.Spawning)).ToImmutableArray();
+        foreach (var member in members)
+            commands.Add(new SpawnWorker(generation, member.Slot));
+        return state with { LastGeneration = generation, Pending = new PendingGeneration(generation, reason, members), NextAttemptIn = null };
     }
+
+    /// <summary>Puts a member back where it belongs: the starting generation, or its slot's replacement.</summary>
+    private static GenerationState WithMember(GenerationState state, Member member) =>
+        state.Pending is { } pending && pending.Generation == member.Generation
+            ? state with { Pending = pending.With(member) }
+            : state with { Current = state.Current!.With(member.Slot, state.Current.Slots[member.Slot] with { Replacement = member }) };
+
+    /// <summary>The slot a log line names: none with one worker per generation, as start_server has.</summary>
+    private static int? SlotLabel(GenerationState state, int slot) => state.Settings.Workers > 1 ? slot : null;
+
+    private static Worker? Labelled(GenerationState state, Worker worker) => state.Settings.Workers > 1 ? worker : null;
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 

@@ -35,9 +35,8 @@ internal static partial class GenerationMachine
     {
         if (state.Phase != Phase.Stopping)
             return state;
-        var alive = state.Old.Where(o => o.Retirement != Retirement.Killed).Select(o => o.Worker)
-            .Concat(state.Current is null ? [] : [state.Current])
-            .Concat(state.Pending is { Pid: > 0, Failed: false } p ? [new Worker(p.Generation, p.Pid)] : [])
+        var killed = state.Old.Where(o => o.Retirement == Retirement.Killed).Select(o => o.Worker.Pid).ToHashSet();
+        var alive = state.LiveWorkers.Where(w => !killed.Contains(w.Pid))
             .Concat(state.Leftovers.Where(l => !l.Killed).Select(l => new Worker(l.Generation, l.Pgid)))
             .ToImmutableArray();
         return Kill(state, alive, commands);

@@ -7,7 +7,8 @@ namespace StarterHost.Generations;
 /// (state, event) → (state, commands). No clock, no processes, no I/O: waits are
 /// <see cref="StartTimer"/> commands whose events come back, and the result of a command that can
 /// fail (a spawn, a status write) comes back as an event too. Split by concern: starting
-/// (GenerationMachine.Starting.cs), retiring and deadlines (.Retiring.cs), stopping (.Stopping.cs).
+/// (GenerationMachine.Starting.cs), failed starts (.Failing.cs), the slots of a serving pool (.Slots.cs),
+/// recycling (.Recycling.cs), retiring and deadlines (.Retiring.cs), stopping (.Stopping.cs).
 /// </summary>
 internal static partial class GenerationMachine
 {
@@ -16,17 +17,22 @@ internal static partial class GenerationMachine
         var commands = ImmutableArray.CreateBuilder<StarterCommand>();
         var next = evt switch
         {
-            Started s => SpawnNext(state with { JitterSeed = s.Seed }, SpawnReason.Initial, commands),
+            Started s => OnStarted(state, s, commands),
             HangupReceived => OnHangup(state, commands),
             TerminateReceived t => OnTerminate(state, t.Signal, commands),
             WorkerSpawned s => OnSpawned(state, s, commands),
             WorkerExecuted x => OnExecuted(state, x, commands),
             SpawnFailed f => OnSpawnFailed(state, f, commands),
             WorkerExited e => OnExited(state, e, commands),
-            StartupIntervalElapsed i => OnIntervalElapsed(state, i.Generation, commands),
-            StartTimeoutElapsed t => OnStartTimeout(state, t.Generation, commands),
+            StartupIntervalElapsed i => OnIntervalElapsed(state, i, commands),
+            StartTimeoutElapsed t => OnStartTimeout(state, t, commands),
             RetryDue r => OnRetryDue(state, r.Generation, commands),
+            SlotRetryDue r => OnSlotRetryDue(state, r, commands),
             GenerationStable g => OnGenerationStable(state, g.Generation),
+            WorkerStable w => OnWorkerStable(state, w.Pid),
+            LifetimeElapsed l => OnLifetimeElapsed(state, l.Pid, commands),
+            MemoryCheckDue => OnMemoryCheckDue(state, commands),
+            MemoryMeasured m => OnMemoryMeasured(state, m, commands),
             WorkerNotified n => OnNotified(state, n, commands),
             KillOldDelayElapsed k => OnKillOldDelayElapsed(state, k.Pids, commands),
             DrainDeadlineDue d => OnDrainDeadline(state, d.Pids, commands),

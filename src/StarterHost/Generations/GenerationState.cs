@@ -8,52 +8,18 @@ internal enum Phase
     Stopping,
 }
 
-/// <summary>Why a generation is being started: this decides what happens to the old ones once it has.</summary>
-internal enum SpawnReason
-{
-    Initial,
-    Restart,
-    Crash,
-}
-
-/// <summary>Where an old worker is on its way out.</summary>
-internal enum Retirement
-{
-    /// <summary>Replaced, but its successor has not started yet: it keeps serving.</summary>
-    Waiting,
-
-    /// <summary>Its successor started; the kill-old-delay is running.</summary>
-    Scheduled,
-
-    /// <summary>Sent the signal-on-hup; draining, until the drain deadline.</summary>
-    Signalled,
-
-    /// <summary>Still alive at the drain deadline: its process group was sent SIGKILL.</summary>
-    Killed,
-}
-
-internal sealed record Worker(int Generation, int Pid);
-
-/// <summary>The generation being started. Pid is 0 until spawned; Failed once it died, could not be spawned or timed out.</summary>
-internal sealed record PendingWorker(int Generation, int Pid, SpawnReason Reason, bool Failed = false);
-
-/// <summary>A worker on its way out. <paramref name="Served"/> is false for a new worker stopped before it started: no status file names it.</summary>
-internal sealed record OldWorker(Worker Worker, Retirement Retirement, bool Served = true);
-
-/// <summary>What is left of a worker's process group after the worker itself exited; the group id is the worker's pid.</summary>
-internal sealed record LeftoverGroup(int Pgid, int Generation, bool Killed = false);
-
 /// <summary>
 /// Everything the superdaemon knows. Invariant, as in tableflip: at most one generation is starting
-/// (<see cref="Pending"/>); <see cref="Current"/> is the last one that started and has not died.
+/// (<see cref="Pending"/>); <see cref="Current"/> is the last one that started and has not died. Each
+/// has one worker per slot; a slot of the current one may have a replacement starting.
 /// </summary>
 internal sealed record GenerationState
 {
     public required RuntimeSettings Settings { get; init; }
     public Phase Phase { get; init; }
     public int LastGeneration { get; init; }
-    public Worker? Current { get; init; }
-    public PendingWorker? Pending { get; init; }
+    public ServingGeneration? Current { get; init; }
+    public PendingGeneration? Pending { get; init; }
     public ImmutableList<OldWorker> Old { get; init; } = [];
     public ImmutableList<LeftoverGroup> Leftovers { get; init; } = [];
     public bool RestartQueued { get; init; }
@@ -107,25 +73,38 @@ internal sealed record GenerationState
 
     public static GenerationState Initial(RuntimeSettings settings) => new() { Settings = settings };
 
-    /// <summary>What the status file should say: the current worker and every old one still alive that served.</summary>
+    /// <summary>The workers serving the current generation's slots.</summary>
+    public ImmutableArray<Worker> CurrentWorkers => Current is null ? [] : [.. Current.Serving.Select(m => m.Worker)];
+
+    /// <summary>What the status file should say: the current workers and every old one still alive that served.</summary>
     public ImmutableArray<Worker> StatusEntries =>
-        [.. Old.Where(o => o.Served).Select(o => o.Worker).Concat(Current is null ? [] : [Current])
+        [.. Old.Where(o => o.Served).Select(o => o.Worker).Concat(CurrentWorkers)
             .OrderBy(w => w.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
             .ThenBy(w => w.Pid)];
 
     public StatusDocument StatusDocument => new(StatusEntries, RestartFailure);
 
-    /// <summary>Every live worker process, oldest generation first.</summary>
-    public ImmutableArray<int> LivePids =>
-        [.. Old.Select(o => o.Worker.Pid)
-            .Concat(Current is null ? [] : [Current.Pid])
-            .Concat(Pending is { Pid: > 0, Failed: false } p ? [p.Pid] : [])];
+    /// <summary>Every live worker process, oldest generation first: old, current (and replacements), starting.</summary>
+    public ImmutableArray<Worker> LiveWorkers =>
+        [.. Old.Select(o => o.Worker)
+            .Concat(CurrentWorkers)
+            .Concat(Current is null ? [] : Current.Replacements.Where(m => m.Pid > 0).Select(m => m.Worker))
+            .Concat(Pending is { Failed: false } p ? p.Members.Where(m => m.Pid > 0).Select(m => m.Worker) : [])];
+
+    public ImmutableArray<int> LivePids => [.. LiveWorkers.Select(w => w.Pid)];
 
     /// <summary>The generation of a live worker, or null when the pid is none of them.</summary>
-    public int? GenerationOf(int pid) =>
-        Current?.Pid == pid ? Current.Generation
-        : Pending is { Pid: > 0, Failed: false } p && p.Pid == pid ? p.Generation
-        : Old.FirstOrDefault(o => o.Worker.Pid == pid)?.Worker.Generation;
+    public int? GenerationOf(int pid) => LiveWorkers.FirstOrDefault(w => w.Pid == pid)?.Generation;
+
+    /// <summary>A live member of the starting generation, or null.</summary>
+    public Member? PendingMember(int pid) =>
+        Pending is { Failed: false } p ? p.Members.FirstOrDefault(m => m.Pid == pid && pid > 0) : null;
+
+    /// <summary>A replacement starting in a slot of the current generation, or null.</summary>
+    public Member? Replacement(int pid) => Current?.Replacements.FirstOrDefault(m => m.Pid == pid && pid > 0);
+
+    /// <summary>The worker serving a slot of the current generation, or null.</summary>
+    public Member? ServingMember(int pid) => Current?.Serving.FirstOrDefault(m => m.Pid == pid);
 }
 
 /// <summary>A requested restart whose new generation failed to start, as the restart client reports it.</summary>

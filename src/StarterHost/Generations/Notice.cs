@@ -10,17 +10,20 @@ internal sealed record HangupSpawning : Notice;
 
 internal sealed record HangupQueued(int StartingGeneration) : Notice;
 
-internal sealed record StartingWorker(int Pid, int Generation) : Notice;
+/// <summary>A worker was spawned; <paramref name="Slot"/> is named only with more than one worker per generation.</summary>
+internal sealed record StartingWorker(int Pid, int Generation, int? Slot = null) : Notice;
 
 internal sealed record CouldNotSpawn(int Generation, string Reason) : Notice;
 
 internal sealed record SignalFailed(int Pid, int Signal, string Reason) : Notice;
 
-internal sealed record WorkerDiedUnexpectedly(int Pid, WaitStatus Status) : Notice;
+/// <summary>A serving worker died; <paramref name="Member"/> names its slot in a pool.</summary>
+internal sealed record WorkerDiedUnexpectedly(int Pid, WaitStatus Status, Worker? Member = null) : Notice;
 
 internal sealed record OldWorkerDied(int Pid, WaitStatus Status) : Notice;
 
-internal sealed record NewWorkerFailed(int Pid, WaitStatus Status) : Notice;
+/// <summary>A new worker died before it started; <paramref name="Member"/> names its slot in a pool.</summary>
+internal sealed record NewWorkerFailed(int Pid, WaitStatus Status, Worker? Member = null) : Notice;
 
 internal sealed record NewWorkerRunning(int Signal, ImmutableArray<int> OldPids) : Notice;
 
@@ -50,7 +53,7 @@ internal sealed record FailuresRepeated(int Failures, string Failure, TimeSpan D
 internal sealed record RestartAbandoned(int Failures, int ServingGeneration, string Failure) : Notice;
 
 /// <summary>Notify readiness: no READY=1 within the start timeout.</summary>
-internal sealed record StartTimedOut(int Pid, int Generation, TimeSpan Timeout) : Notice;
+internal sealed record StartTimedOut(int Pid, int Generation, TimeSpan Timeout, int? Slot = null) : Notice;
 
 /// <summary>Still alive <paramref name="Timeout"/> after its signal: its process group gets SIGKILL.</summary>
 internal sealed record KilledAtDeadline(int Pid, int Generation, TimeSpan Timeout) : Notice;
@@ -67,3 +70,26 @@ internal sealed record StatusWriteRecovered : Notice;
 
 /// <summary>An effect failed in a way no rule expects; said, and survived.</summary>
 internal sealed record CommandFaulted(string Command, string Reason) : Notice;
+
+// Worker pools (--workers, --handover, recycling).
+
+/// <summary>A generation of more than one worker was accepted and serves.</summary>
+internal sealed record PoolServing(int Generation, ImmutableArray<int> Pids) : Notice;
+
+/// <summary>A member failed, so its generation did: these other members are stopped.</summary>
+internal sealed record PoolMembersStopped(int Generation, ImmutableArray<int> Pids) : Notice;
+
+/// <summary>Rolling: a member failed, but these members of its generation have started and serve on until replaced.</summary>
+internal sealed record PoolMembersServeOn(int Generation, ImmutableArray<int> Pids) : Notice;
+
+/// <summary>A replacement has started and serves its slot.</summary>
+internal sealed record SlotServing(Worker Worker) : Notice;
+
+/// <summary>A serving worker reached --max-worker-lifetime (<paramref name="Lifetime"/>, jitter included).</summary>
+internal sealed record LifetimeReached(Worker Worker, TimeSpan Lifetime) : Notice;
+
+/// <summary>A serving worker's resident memory passed --max-worker-rss.</summary>
+internal sealed record MemoryExceeded(Worker Worker, long Mebibytes, int Limit) : Notice;
+
+/// <summary>A restart replaces the generation this replacement was starting for: it is stopped.</summary>
+internal sealed record ReplacementStopped(Worker Worker) : Notice;

@@ -10,6 +10,16 @@ public enum ReadinessMode
     Notify,
 }
 
+/// <summary>How a pool of workers hands over to the next generation.</summary>
+public enum HandoverMode
+{
+    /// <summary>The whole new generation starts, then the whole old one is signalled.</summary>
+    All,
+
+    /// <summary>einhorn's smooth upgrade: each new worker that has started retires the old worker of its slot.</summary>
+    Rolling,
+}
+
 /// <summary>
 /// The settings the machine decides with. Those an envdir may change (auto-restart, kill-old-delay)
 /// are read again before every spawn and arrive with <see cref="WorkerSpawned"/>.
@@ -22,6 +32,9 @@ public enum ReadinessMode
 /// <param name="BackoffMax">The longest wait between two attempts after consecutive failed starts.</param>
 /// <param name="MaxStartFailures">Consecutive failed starts after which a restart is abandoned while an old generation serves; 0 never gives up.</param>
 /// <param name="SignalGroup">Retirement signals go to the worker's whole process group, not only to the worker.</param>
+/// <param name="Workers">Processes per generation, one per slot (0 to N-1).</param>
+/// <param name="MaxWorkerLifetime">A serving worker is replaced after this long (±10 %); zero never.</param>
+/// <param name="MaxWorkerRss">A serving worker whose resident memory passes this many MiB is replaced; zero never.</param>
 internal sealed record RuntimeSettings(
     TimeSpan Interval,
     int SignalOnHup,
@@ -34,4 +47,8 @@ internal sealed record RuntimeSettings(
     TimeSpan StartTimeout = default,
     TimeSpan BackoffMax = default,
     int MaxStartFailures = 0,
-    bool SignalGroup = false);
+    bool SignalGroup = false,
+    int Workers = 1,
+    HandoverMode Handover = HandoverMode.All,
+    TimeSpan MaxWorkerLifetime = default,
+    int MaxWorkerRss = 0);

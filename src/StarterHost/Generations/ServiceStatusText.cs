@@ -13,22 +13,10 @@ internal static class ServiceStatusText
             var live = state.LivePids;
             parts.Add(live.IsEmpty && state.Leftovers.IsEmpty ? "stopping" : $"stopping: waiting for {Count(live.Length, "worker")} to exit (pids {Pids(live)})");
         }
+        else if (state.Settings.Workers == 1)
+            DescribeWorker(state, parts);
         else
-        {
-            // During a restart the replaced generation is old but still the one serving.
-            var serving = state.Current is { } current
-                ? [current]
-                : state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).Select(o => o.Worker).ToArray();
-            foreach (var worker in serving)
-                parts.Add($"generation {worker.Generation} (pid {worker.Pid}) serving{Said(state, worker.Pid)}");
-            if (serving.Length == 0)
-                parts.Add("no generation serving");
-            if (state.Pending is { } pending)
-                parts.Add(Starting(state, pending));
-            var draining = state.Old.Where(o => o.Retirement != Retirement.Waiting).Select(o => o.Worker.Pid).ToArray();
-            if (draining.Length > 0)
-                parts.Add($"{Count(draining.Length, "old worker")} draining (pids {Pids(draining)})");
-        }
+            DescribePool(state, parts);
         if (!state.Leftovers.IsEmpty)
             parts.Add($"{Count(state.Leftovers.Count, "leftover process group")} of exited workers (pgids {Pids(state.Leftovers.Select(l => l.Pgid))})");
         if (state.StatusProblem is { } problem)
@@ -38,10 +26,48 @@ internal static class ServiceStatusText
         return string.Join("; ", parts);
     }
 
-    private static string Starting(GenerationState state, PendingWorker pending)
+    /// <summary>One worker per generation: each named by its pid.</summary>
+    private static void DescribeWorker(GenerationState state, List<string> parts)
     {
-        if (!pending.Failed)
-            return $"generation {pending.Generation} starting{Said(state, pending.Pid)}";
+        // During a restart the replaced generation is old but still the one serving.
+        var serving = state.Current is not null
+            ? state.CurrentWorkers.ToArray()
+            : state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).Select(o => o.Worker).ToArray();
+        foreach (var worker in serving)
+            parts.Add($"generation {worker.Generation} (pid {worker.Pid}) serving{Said(state, worker.Pid)}");
+        if (serving.Length == 0)
+            parts.Add("no generation serving");
+        foreach (var replacement in state.Current?.Replacements.Where(m => m.Pid > 0) ?? [])
+            parts.Add($"its replacement (pid {replacement.Pid}) starting");
+        if (state.Pending is { } pending)
+            parts.Add(pending.Failed ? Retrying(state) : $"generation {pending.Generation} starting{Said(state, pending.Members[0].Pid)}");
+        var draining = state.Old.Where(o => o.Retirement != Retirement.Waiting).Select(o => o.Worker.Pid).ToArray();
+        if (draining.Length > 0)
+            parts.Add($"{Count(draining.Length, "old worker")} draining (pids {Pids(draining)})");
+    }
+
+    /// <summary>A pool: counts by generation, as "generation 4: 8/8 ready; generation 3: 2 draining".</summary>
+    private static void DescribePool(GenerationState state, List<string> parts)
+    {
+        int workers = state.Settings.Workers;
+        if (state.Current is null && !state.Old.Any(o => o.Retirement == Retirement.Waiting && o.Served))
+            parts.Add("no generation serving");
+        if (state.Current is { } current)
+            parts.Add($"generation {current.Generation}: {current.Serving.Count()}/{workers} ready");
+        if (state.Pending is { } pending)
+            parts.Add(pending.Failed ? Retrying(state)
+                : $"generation {pending.Generation} starting: {pending.Members.Count(m => m.Phase == MemberPhase.Ready)}/{workers} ready");
+        foreach (var old in state.Old.GroupBy(o => o.Worker.Generation).OrderByDescending(g => g.Key))
+        {
+            int serving = old.Count(o => o.Retirement == Retirement.Waiting);
+            int draining = old.Count() - serving;
+            string[] counts = [.. new[] { serving > 0 ? $"{serving} serving" : null, draining > 0 ? $"{draining} draining" : null }.OfType<string>()];
+            parts.Add($"generation {old.Key}: {string.Join(", ", counts)}");
+        }
+    }
+
+    private static string Retrying(GenerationState state)
+    {
         string failures = state.ConsecutiveFailures > 1 ? $" ({state.ConsecutiveFailures} failed starts in a row)" : "";
         return state.NextAttemptIn is { } delay
             ? $"retrying with a new generation in {delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s{failures}"

@@ -5,8 +5,8 @@ namespace StarterHost.Generations;
 /// <summary>An effect the machine asks for; <see cref="Supervision.Supervisor"/> carries it out.</summary>
 internal abstract record StarterCommand;
 
-/// <summary>Spawn the worker of this generation; answered by WorkerSpawned or SpawnFailed.</summary>
-internal sealed record SpawnWorker(int Generation) : StarterCommand;
+/// <summary>Spawn the worker of this generation for this slot; answered by WorkerSpawned or SpawnFailed.</summary>
+internal sealed record SpawnWorker(int Generation, int Slot = 0) : StarterCommand;
 
 /// <summary>Deliver <paramref name="Event"/> after <paramref name="Delay"/>. Sleeps are timers, never blocking.</summary>
 internal sealed record StartTimer(StarterEvent Event, TimeSpan Delay) : StarterCommand;
@@ -16,6 +16,9 @@ internal sealed record SignalWorkers(ImmutableArray<int> Pids, int Signal, bool 
 
 /// <summary>Ask whether these process groups still have members; answered by a GroupGone for each empty one.</summary>
 internal sealed record ProbeGroups(ImmutableArray<int> Pgids) : StarterCommand;
+
+/// <summary>Read these workers' resident memory; answered by a MemoryMeasured for each one still there.</summary>
+internal sealed record MeasureMemory(ImmutableArray<int> Pids) : StarterCommand;
 
 /// <summary>Write the status files; answered by StatusWritten or StatusWriteFailed.</summary>
 internal sealed record WriteStatus(StatusDocument Document) : StarterCommand
@@ -31,7 +34,7 @@ internal sealed record Exit(int Code) : StarterCommand;
 // and they cost nothing when StarterHost does not run under a service manager.
 
 /// <summary>A generation was accepted: the service is ready (READY=1), for the first time or again after a reload.</summary>
-internal sealed record ReportReady(Worker Current) : StarterCommand;
+internal sealed record ReportReady(int Generation) : StarterCommand;
 
 /// <summary>A requested restart began (RELOADING=1); a <see cref="ReportReady"/> ends it.</summary>
 internal sealed record ReportReloading : StarterCommand;

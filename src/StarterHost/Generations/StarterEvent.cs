@@ -15,15 +15,15 @@ internal sealed record HangupReceived : StarterEvent;
 internal sealed record TerminateReceived(int Signal) : StarterEvent;
 
 /// <summary>
-/// The worker of <paramref name="Generation"/> was spawned. With <paramref name="AwaitsExec"/> the exec helper
-/// is still starting: the worker's program runs, and its time to start counts, from <see cref="WorkerExecuted"/>.
+/// The worker of <paramref name="Generation"/> for <paramref name="Slot"/> was spawned. With <paramref name="AwaitsExec"/>
+/// the exec helper is still starting: the worker's program runs, and its time to start counts, from <see cref="WorkerExecuted"/>.
 /// </summary>
-internal sealed record WorkerSpawned(int Generation, int Pid, RuntimeSettings Settings, bool AwaitsExec = false) : StarterEvent;
+internal sealed record WorkerSpawned(int Generation, int Pid, RuntimeSettings Settings, bool AwaitsExec = false, int Slot = 0) : StarterEvent;
 
 /// <summary>The exec helper became the worker's program, or could not (<paramref name="Failure"/>; its exit follows).</summary>
 internal sealed record WorkerExecuted(int Pid, string? Failure = null) : StarterEvent;
 
-internal sealed record SpawnFailed(int Generation, string Reason) : StarterEvent;
+internal sealed record SpawnFailed(int Generation, string Reason, int Slot = 0) : StarterEvent;
 
 /// <summary>
 /// A child was reaped: a worker, or an orphan this subreaper inherited. <paramref name="GroupRemains"/>:
@@ -31,17 +31,32 @@ internal sealed record SpawnFailed(int Generation, string Reason) : StarterEvent
 /// </summary>
 internal sealed record WorkerExited(int Pid, WaitStatus Status, bool GroupRemains = false) : StarterEvent;
 
-/// <summary>The new worker has had <c>--interval</c> to die in.</summary>
-internal sealed record StartupIntervalElapsed(int Generation) : StarterEvent;
+/// <summary>New worker <paramref name="Pid"/> of <paramref name="Generation"/> has had <c>--interval</c> to die in.</summary>
+internal sealed record StartupIntervalElapsed(int Generation, int Pid) : StarterEvent;
 
-/// <summary>Notify readiness: the new worker had <c>--start-timeout</c> to send READY=1.</summary>
-internal sealed record StartTimeoutElapsed(int Generation) : StarterEvent;
+/// <summary>Notify readiness: new worker <paramref name="Pid"/> had <c>--start-timeout</c> to send READY=1.</summary>
+internal sealed record StartTimeoutElapsed(int Generation, int Pid) : StarterEvent;
 
 /// <summary>The backoff after a failed start of <paramref name="Generation"/> is over: try again.</summary>
 internal sealed record RetryDue(int Generation) : StarterEvent;
 
 /// <summary>Generation <paramref name="Generation"/> has served long enough for earlier failed starts to be forgotten.</summary>
 internal sealed record GenerationStable(int Generation) : StarterEvent;
+
+/// <summary>The backoff after a failed start in a slot of the serving generation is over: spawn its replacement.</summary>
+internal sealed record SlotRetryDue(int Generation, int Slot) : StarterEvent;
+
+/// <summary>Worker <paramref name="Pid"/>, which took over a slot, has served long enough for earlier failures to be forgotten.</summary>
+internal sealed record WorkerStable(int Pid) : StarterEvent;
+
+/// <summary>Worker <paramref name="Pid"/> has served its <c>--max-worker-lifetime</c>.</summary>
+internal sealed record LifetimeElapsed(int Pid) : StarterEvent;
+
+/// <summary>Time to read the serving workers' resident memory (<c>--max-worker-rss</c>).</summary>
+internal sealed record MemoryCheckDue : StarterEvent;
+
+/// <summary>Worker <paramref name="Pid"/> uses <paramref name="Bytes"/> of resident memory.</summary>
+internal sealed record MemoryMeasured(int Pid, long Bytes) : StarterEvent;
 
 /// <summary>A worker's sd_notify datagram: READY=1, and the text of STATUS= when it had one.</summary>
 internal sealed record WorkerNotified(int Pid, bool Ready, string? Status) : StarterEvent;

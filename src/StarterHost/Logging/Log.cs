@@ -138,4 +138,39 @@ internal static partial class Log
 
     [LoggerMessage(54, LogLevel.Information, "received {Signal}, no worker to send {Sent} to")]
     public static partial void TerminatingWithoutWorkers(ILogger logger, string signal, string sent);
+
+    // 120–139: worker pools (--workers, --handover, recycling). With one worker per generation the lines above are used.
+
+    [LoggerMessage(120, LogLevel.Information, "starting new worker {Pid} (generation {Generation}, slot {Slot})")]
+    public static partial void StartingNewPoolWorker(ILogger logger, int pid, int generation, int slot);
+
+    [LoggerMessage(121, LogLevel.Warning, "worker {Pid} (generation {Generation}, slot {Slot}) died unexpectedly with status:{Status}, restarting its slot")]
+    public static partial void PoolWorkerDiedUnexpectedly(ILogger logger, int pid, int generation, int slot, WaitStatus status);
+
+    [LoggerMessage(122, LogLevel.Error, "new worker {Pid} (generation {Generation}, slot {Slot}) seems to have failed to start, exit status:{Status}")]
+    public static partial void PoolNewWorkerFailed(ILogger logger, int pid, int generation, int slot, WaitStatus status);
+
+    [LoggerMessage(123, LogLevel.Error, "new worker {Pid} (generation {Generation}, slot {Slot}) sent no READY=1 within {Seconds} s; stopping it")]
+    public static partial void PoolStartTimedOut(ILogger logger, int pid, int generation, int slot, string seconds);
+
+    [LoggerMessage(124, LogLevel.Information, "generation {Generation} is serving: {Count} workers, pids {Pids}")]
+    public static partial void PoolServing(ILogger logger, int generation, int count, string pids);
+
+    [LoggerMessage(125, LogLevel.Warning, "generation {Generation} failed to start; stopping its other workers: {Pids}")]
+    public static partial void PoolMembersStopped(ILogger logger, int generation, string pids);
+
+    [LoggerMessage(126, LogLevel.Warning, "generation {Generation} failed to start; its workers {Pids} have started and serve on until the next attempt replaces them")]
+    public static partial void PoolMembersServeOn(ILogger logger, int generation, string pids);
+
+    [LoggerMessage(127, LogLevel.Information, "worker {Pid} (generation {Generation}, slot {Slot}) has started and serves its slot")]
+    public static partial void SlotServing(ILogger logger, int pid, int generation, int slot);
+
+    [LoggerMessage(128, LogLevel.Information, "worker {Pid} (generation {Generation}, slot {Slot}) has served --max-worker-lifetime ({Seconds} s, jitter aside); starting its replacement")]
+    public static partial void LifetimeReached(ILogger logger, int pid, int generation, int slot, string seconds);
+
+    [LoggerMessage(129, LogLevel.Information, "worker {Pid} (generation {Generation}, slot {Slot}) uses {Mebibytes} MB of resident memory, over --max-worker-rss={Limit}; starting its replacement")]
+    public static partial void MemoryExceeded(ILogger logger, int pid, int generation, int slot, long mebibytes, int limit);
+
+    [LoggerMessage(130, LogLevel.Information, "stopping new worker {Pid} (generation {Generation}, slot {Slot}): a restart replaces its generation")]
+    public static partial void ReplacementStopped(ILogger logger, int pid, int generation, int slot);
 }

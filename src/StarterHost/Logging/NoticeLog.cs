@@ -18,11 +18,17 @@ internal static class NoticeLog
             case HangupQueued q:
                 Log.HangupQueued(logger, q.StartingGeneration);
                 break;
+            case WorkerDiedUnexpectedly { Member: { } m } d:
+                Log.PoolWorkerDiedUnexpectedly(logger, d.Pid, m.Generation, m.Slot, d.Status);
+                break;
             case WorkerDiedUnexpectedly d:
                 Log.WorkerDiedUnexpectedly(logger, d.Pid, d.Status);
                 break;
             case OldWorkerDied d:
                 Log.OldWorkerDied(logger, d.Pid, d.Status);
+                break;
+            case NewWorkerFailed { Member: { } m } f:
+                Log.PoolNewWorkerFailed(logger, f.Pid, m.Generation, m.Slot, f.Status);
                 break;
             case NewWorkerFailed f:
                 Log.NewWorkerFailed(logger, f.Pid, f.Status);
@@ -57,6 +63,9 @@ internal static class NoticeLog
             case Exiting:
                 Log.Exiting(logger);
                 break;
+            case StartingWorker { Slot: { } slot } w:
+                Log.StartingNewPoolWorker(logger, w.Pid, w.Generation, slot);
+                break;
             case StartingWorker w:
                 Log.StartingNewWorker(logger, w.Pid, w.Generation);
                 break;
@@ -78,6 +87,9 @@ internal static class NoticeLog
             case RestartAbandoned a:
                 Log.RestartAbandoned(logger, a.Failures, a.ServingGeneration, a.Failure);
                 break;
+            case StartTimedOut { Slot: { } slot } t:
+                Log.PoolStartTimedOut(logger, t.Pid, t.Generation, slot, Seconds(t.Timeout));
+                break;
             case StartTimedOut t:
                 Log.StartTimedOut(logger, t.Pid, t.Generation, Seconds(t.Timeout));
                 break;
@@ -98,6 +110,27 @@ internal static class NoticeLog
                 break;
             case CommandFaulted c:
                 Log.CommandFaulted(logger, c.Command, c.Reason);
+                break;
+            case PoolServing p:
+                Log.PoolServing(logger, p.Generation, p.Pids.Length, PidList(p.Pids));
+                break;
+            case PoolMembersStopped p:
+                Log.PoolMembersStopped(logger, p.Generation, PidList(p.Pids));
+                break;
+            case PoolMembersServeOn p:
+                Log.PoolMembersServeOn(logger, p.Generation, PidList(p.Pids));
+                break;
+            case SlotServing { Worker: var w }:
+                Log.SlotServing(logger, w.Pid, w.Generation, w.Slot);
+                break;
+            case LifetimeReached { Worker: var w } l:
+                Log.LifetimeReached(logger, w.Pid, w.Generation, w.Slot, Seconds(l.Lifetime));
+                break;
+            case MemoryExceeded { Worker: var w } m:
+                Log.MemoryExceeded(logger, w.Pid, w.Generation, w.Slot, m.Mebibytes, m.Limit);
+                break;
+            case ReplacementStopped { Worker: var w }:
+                Log.ReplacementStopped(logger, w.Pid, w.Generation, w.Slot);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(notice), notice, "unknown notice");

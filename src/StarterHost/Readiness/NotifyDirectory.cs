@@ -14,11 +14,19 @@ internal sealed class NotifyDirectory(IReadOnlyDictionary<string, string?> envir
     private const int MaxSocketPath = 107;
     private string? _path;
 
-    public NotifySocket Open(int generation)
+    /// <summary>
+    /// A socket named by generation and slot. A slot's replacement (same generation, same slot) may start
+    /// while its predecessor still holds that name: it gets the next free suffix, for a socket is never
+    /// taken over from a live worker.
+    /// </summary>
+    public NotifySocket Open(int generation, int slot)
     {
-        string name = $"notify.{generation.ToString(CultureInfo.InvariantCulture)}.sock";
-        _path ??= Create(name);
-        return new NotifySocket(System.IO.Path.Combine(_path, name));
+        string stem = string.Create(CultureInfo.InvariantCulture, $"notify.{generation}.{slot}");
+        _path ??= Create(stem + ".sock");
+        string path = System.IO.Path.Combine(_path, stem + ".sock");
+        for (int n = 1; File.Exists(path); n++)
+            path = System.IO.Path.Combine(_path, string.Create(CultureInfo.InvariantCulture, $"{stem}.{n}.sock"));
+        return new NotifySocket(path);
     }
 
     private string Create(string socketName)

@@ -16,15 +16,23 @@ internal sealed class StatusFileWriter(string path, int ownPid)
 
     public static string FailureFileOf(string statusFile) => statusFile + ".failure";
 
-    /// <summary>Lines come in the order the machine gives (the reference's).</summary>
+    /// <summary>
+    /// Lines come in the order the machine gives (the reference's). The failure file first: a client that
+    /// reads the status file and then the failure file knows whether a generation listed has failed.
+    /// </summary>
     public void Write(StatusDocument document)
     {
+        WriteFailure(document.Failure);
         var text = new StringBuilder();
         foreach (var worker in document.Workers)
             text.Append(CultureInfo.InvariantCulture, $"{worker.Generation}:{worker.Pid}\n");
         Replace(path, text.ToString());
         _created = true;
-        if (document.Failure is { } failure)
+    }
+
+    private void WriteFailure(RestartFailure? failure)
+    {
+        if (failure is not null)
         {
             Replace(FailureFileOf(path), string.Create(CultureInfo.InvariantCulture, $"{failure.Generation} {failure.Reason}\n"));
             _failureWritten = true;

@@ -22,11 +22,11 @@ internal interface IWorkerOs
     TimeProvider Time { get; }
 
     /// <summary>
-    /// Starts the worker of <paramref name="generation"/>, leading a process group of its own; with notify
-    /// readiness its sd_notify datagrams come back as <see cref="WorkerNotified"/> events.
+    /// Starts the worker of <paramref name="generation"/> for <paramref name="slot"/>, leading a process group
+    /// of its own; with notify readiness its sd_notify datagrams come back as <see cref="WorkerNotified"/> events.
     /// Throws when no process could be started.
     /// </summary>
-    SpawnedWorker Spawn(int generation);
+    SpawnedWorker Spawn(int generation, int slot);
 
     /// <summary>kill(2); false when the process is gone. The supervisor signals only children it has not reaped.</summary>
     bool Signal(int pid, int signal);
@@ -35,6 +35,9 @@ internal interface IWorkerOs
     bool SignalGroup(int pgid, int signal);
 
     bool GroupExists(int pgid);
+
+    /// <summary>A worker's resident memory in bytes (VmRSS), or null when it has none left (exited, a zombie).</summary>
+    long? ResidentMemory(int pid);
 
     /// <summary>Reaps every child that has exited, workers and inherited orphans alike, without blocking.</summary>
     IReadOnlyList<ChildExit> Reap();

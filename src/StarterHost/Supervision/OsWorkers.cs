@@ -23,13 +23,13 @@ internal sealed class OsWorkers(
 
     public TimeProvider Time => loop.Timers;
 
-    public SpawnedWorker Spawn(int generation)
+    public SpawnedWorker Spawn(int generation, int slot)
     {
-        var socket = options.Readiness == ReadinessMode.Notify ? notifyDirectory.Open(generation) : null;
+        var socket = options.Readiness == ReadinessMode.Notify ? notifyDirectory.Open(generation, slot) : null;
         (int Read, int Write)? report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
         try
         {
-            var (request, settings) = spawner.Prepare(generation, socket?.Path, report?.Write);
+            var (request, settings) = spawner.Prepare(generation, slot, socket?.Path, report?.Write);
             int pid = Posix.Spawn(request);
             if (socket is not null)
             {
@@ -85,6 +85,8 @@ internal sealed class OsWorkers(
     public bool SignalGroup(int pgid, int signal) => Posix.SendGroupSignal(pgid, signal);
 
     public bool GroupExists(int pgid) => Posix.GroupExists(pgid);
+
+    public long? ResidentMemory(int pid) => ResidentMemoryReader.Read(pid);
 
     public IReadOnlyList<ChildExit> Reap()
     {

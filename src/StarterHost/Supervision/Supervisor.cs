@@ -126,7 +126,7 @@ internal sealed class Supervisor
         {
             return command switch
             {
-                SpawnWorker spawn => [new SpawnFailed(spawn.Generation, e.Message)],
+                SpawnWorker spawn => [new SpawnFailed(spawn.Generation, e.Message, spawn.Slot)],
                 WriteStatus write => [new StatusWriteFailed(write.Document, e.Message)],
                 _ => [new CommandFailed(command, e.Message)],
             };
@@ -138,13 +138,15 @@ internal sealed class Supervisor
         switch (command)
         {
             case SpawnWorker spawn:
-                var spawned = _os.Spawn(spawn.Generation);
-                return [new WorkerSpawned(spawn.Generation, spawned.Pid, spawned.Settings, spawned.AwaitsExec)];
+                var spawned = _os.Spawn(spawn.Generation, spawn.Slot);
+                return [new WorkerSpawned(spawn.Generation, spawned.Pid, spawned.Settings, spawned.AwaitsExec, spawn.Slot)];
             case StartTimer timer:
                 Schedule(timer.Event, timer.Delay);
                 break;
             case SignalWorkers signal:
                 return SendSignals(signal);
+            case MeasureMemory measure:
+                return Measure(measure);
             case ProbeGroups probe:
                 return [.. probe.Pgids.Where(pgid => !_os.GroupExists(pgid)).Select(pgid => new GroupGone(pgid))];
             case WriteStatus write:
@@ -199,6 +201,25 @@ internal sealed class Supervisor
             }
         }
         return faults;
+    }
+
+    /// <summary>Each worker on its own, as signals are: one that cannot be read does not hide the others.</summary>
+    private List<StarterEvent> Measure(MeasureMemory measure)
+    {
+        var results = new List<StarterEvent>();
+        foreach (int pid in measure.Pids)
+        {
+            try
+            {
+                if (_os.ResidentMemory(pid) is { } bytes)
+                    results.Add(new MemoryMeasured(pid, bytes));
+            }
+            catch (Exception e)
+            {
+                results.Add(new CommandFailed(measure with { Pids = [pid] }, e.Message));
+            }
+        }
+        return results;
     }
 
     private void Schedule(StarterEvent evt, TimeSpan delay)

@@ -25,16 +25,19 @@ internal sealed class WorkerSpawner(
     public bool UsesExecHelper => options.DeathSignal;
 
     /// <summary>
-    /// Re-reads the envdir and composes the spawn of <paramref name="generation"/>'s worker, leading a
+    /// Re-reads the envdir and composes the spawn of <paramref name="generation"/>'s worker for <paramref name="slot"/>, leading a
     /// process group of its own; through the exec helper when workers get a death signal, which reports
     /// its exec by closing <paramref name="execReport"/> (the write end of a pipe).
     /// Throws <see cref="CommandNotExecutableException"/> when the command cannot be found.
     /// </summary>
-    public (SpawnRequest Request, RuntimeSettings Settings) Prepare(int generation, string? notifySocket, int? execReport)
+    public (SpawnRequest Request, RuntimeSettings Settings) Prepare(int generation, int slot, string? notifySocket, int? execReport)
     {
         var variables = environment.Compose(ReadEnvDir());
         variables[WorkerEnvironment.PortVariable] = listeners.EnvironmentValue;
         variables[WorkerEnvironment.GenerationVariable] = generation.ToString(CultureInfo.InvariantCulture);
+        // With one worker the environment stays start_server's, byte for byte.
+        if (options.Workers > 1)
+            variables[WorkerEnvironment.WorkerVariable] = slot.ToString(CultureInfo.InvariantCulture);
         if (notifySocket is not null)
             variables[Systemd.SystemdEnvironment.NotifySocket] = notifySocket;
         var settings = environment.SettingsFrom(variables);

@@ -1,0 +1,202 @@
+using System.Collections.Immutable;
+
+namespace StarterHost.Generations;
+
+/// <summary>
+/// Failed starts: a member of the starting generation that exits, cannot be spawned or misses
+/// --start-timeout fails the whole generation. What follows: backoff, bounded logs, a report to the
+/// waiting client, and giving up after --max-start-failures.
+/// </summary>
+internal static partial class GenerationMachine
+{
+    private static GenerationState OnSpawnFailed(GenerationState state, SpawnFailed failed, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Pending is not { } pending || pending.Generation != failed.Generation)
+            return ReplacementSpawnFailed(state, failed, commands);
+        if (state.Phase == Phase.Stopping)
+        {
+            // Nothing to wait for in that slot; the others that were spawned are stopping.
+            var left = pending.Members.SetItem(failed.Slot, pending.Members[failed.Slot] with { Phase = MemberPhase.Queued });
+            var stopping = left.Any(m => m.Pid > 0) ? pending with { Members = left } : null;
+            return ExitIfDone(state with { Pending = stopping }, commands);
+        }
+        if (pending.Failed || pending.Members[failed.Slot].Phase != MemberPhase.Spawning)
+            return state;
+        string kind = $"could not be spawned: {failed.Reason}";
+        if (RepeatsOf(state, kind) <= LoudRepeats)
+            commands.Add(new Say(new CouldNotSpawn(failed.Generation, failed.Reason)));
+        var next = Failed(StopStartedMembers(state, except: 0, commands), kind, commands);
+        return next.Pending is null ? next : ScheduleRetry(next, RetryFloor(state.Settings), commands);
+    }
+
+    /// <summary>Never a tight loop after a spawn that failed, whatever the backoff says: at least the interval, and a second.</summary>
+    private static TimeSpan RetryFloor(RuntimeSettings settings) =>
+        settings.Interval < MinimumRetryDelay ? MinimumRetryDelay : settings.Interval;
+
+    /// <summary>
+    /// Server::Starter: a worker that exits before it counts as started failed to start, whatever its
+    /// exit status; the next attempt takes the next generation number.
+    /// </summary>
+    private static GenerationState OnPendingExited(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        bool notify = state.Settings.Readiness == ReadinessMode.Notify;
+        string how = notify ? "before sending READY=1" : "within the interval";
+        string kind = $"failed to start: its worker exited {how}, status:{exited.Status}";
+        if (RepeatsOf(state, kind) <= LoudRepeats)
+            commands.Add(new Say(new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker))));
+        var next = StopStartedMembers(state, except: member.Pid, commands);
+        next = Failed(next, kind, commands, $"failed to start: worker {member.Pid}{InSlot(state, member.Slot)} exited {how}, status:{exited.Status}");
+        next = AddLeftover(next with { WorkerStatus = next.WorkerStatus.Remove(member.Pid) }, member.Pid, member.Generation, exited.GroupRemains,
+            groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnTerm, commands);
+        if (next.Pending is not { } failed)
+            return next;
+        // Interval readiness retries once that worker's interval is over, as start_server does; notify has
+        // no interval to wait for, and neither has a worker whose interval never began or had ended.
+        return !notify && member.Phase == MemberPhase.Starting
+            ? next with { Pending = failed with { AwaitsIntervalOf = member.Pid } }
+            : ScheduleRetry(next, TimeSpan.Zero, commands);
+    }
+
+    /// <summary>Notify readiness: no READY=1 in time. The worker is stopped, the old generation serves on.</summary>
+    private static GenerationState OnStartTimeout(GenerationState state, StartTimeoutElapsed elapsed, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Phase == Phase.Stopping)
+            return state;
+        var timeout = state.Settings.StartTimeout;
+        if (state.Replacement(elapsed.Pid) is { Phase: not MemberPhase.Ready } replacement && replacement.Generation == elapsed.Generation)
+            return ReplacementTimedOut(state, replacement, commands);
+        if (state.PendingMember(elapsed.Pid) is not { Phase: not MemberPhase.Ready } member || member.Generation != elapsed.Generation)
+            return state;
+        commands.Add(new Say(new StartTimedOut(member.Pid, member.Generation, timeout, SlotLabel(state, member.Slot))));
+        // It never served, so the signal that stops a worker, not the one that retires it gracefully.
+        var next = Stop(state, member.Worker, state.Settings.SignalOnTerm, commands);
+        next = Failed(StopStartedMembers(next, except: member.Pid, commands), $"was not ready within {Seconds(timeout)} s (no READY=1)", commands);
+        return next.Pending is null ? next : ScheduleRetry(next, TimeSpan.Zero, commands);
+    }
+
+    /// <summary>
+    /// The other live members of a generation that failed. Those not started are stopped (--signal-on-term).
+    /// Those started may be accepting connections already: with --handover=all they are retired gracefully
+    /// (--signal-on-hup); with rolling they have replaced old workers, so they serve on as old workers
+    /// themselves, each retired once the next attempt's worker for its slot has started.
+    /// </summary>
+    private static GenerationState StopStartedMembers(GenerationState state, int except, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Pending is not { } pending)
+            return state;
+        var live = pending.Members.Where(m => m.Pid > 0 && m.Pid != except).ToList();
+        var servingOn = state.Settings.Handover == HandoverMode.Rolling ? live.Where(m => m.Phase == MemberPhase.Ready).ToList() : [];
+        var stopped = live.Except(servingOn).ToList();
+        var next = state with { Old = state.Old.AddRange(servingOn.Select(m => new OldWorker(m.Worker, Retirement.Waiting))) };
+        if (servingOn.Count > 0)
+            commands.Add(new Say(new PoolMembersServeOn(pending.Generation, [.. servingOn.Select(m => m.Pid)])));
+        if (stopped.Count > 0)
+            commands.Add(new Say(new PoolMembersStopped(pending.Generation, [.. stopped.Select(m => m.Pid)])));
+        foreach (var member in stopped)
+            next = Stop(next, member.Worker, member.Phase == MemberPhase.Ready ? state.Settings.SignalOnHup : state.Settings.SignalOnTerm, commands);
+        return next;
+    }
+
+    private static GenerationState OnRetryDue(GenerationState state, int generation, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Pending is not { Failed: true } pending || pending.Generation != generation || state.Phase == Phase.Stopping)
+            return state;
+        return SpawnNext(state, pending.Reason, commands);
+    }
+
+    /// <summary>
+    /// A start failed (<paramref name="kind"/> says how, without a pid so that repeats compare equal, and
+    /// <paramref name="detail"/> with it): counted, told to a waiting restart client at once, and either retried later or,
+    /// after --max-start-failures while an old generation serves, given up until the next HUP.
+    /// </summary>
+    private static GenerationState Failed(GenerationState state, string kind, ImmutableArray<StarterCommand>.Builder commands, string? detail = null)
+    {
+        var pending = state.Pending!;
+        string failure = $"generation {pending.Generation} {detail ?? kind}";
+        var next = Counted(state, kind, failure) with { Pending = pending with { Failed = true } };
+        if (pending.Reason != SpawnReason.Restart || ServingGeneration(next) is not { } serving)
+            return next;
+        if (next.Settings.MaxStartFailures > 0 && next.ConsecutiveFailures >= next.Settings.MaxStartFailures)
+            return Abandon(next, serving, failure, commands);
+        return next with
+        {
+            RestartFailure = new RestartFailure(pending.Generation,
+                $"{failure}; generation {serving} keeps serving, and StarterHost tries again")
+        };
+    }
+
+    /// <summary>One more failure in a row, and what it was.</summary>
+    private static GenerationState Counted(GenerationState state, string kind, string failure) => state with
+    {
+        ConsecutiveFailures = state.ConsecutiveFailures + 1,
+        FailureRepeats = RepeatsOf(state, kind),
+        LastFailureKind = kind,
+        LastFailure = failure,
+    };
+
+    /// <summary>How many failures in a row, this one included, went wrong as <paramref name="kind"/> says.</summary>
+    private static int RepeatsOf(GenerationState state, string kind) =>
+        kind == state.LastFailureKind ? state.FailureRepeats + 1 : 1;
+
+    /// <summary>The next attempt, now or after the backoff; said in full only while failures are few or new.</summary>
+    private static GenerationState ScheduleRetry(GenerationState state, TimeSpan floor, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        var (next, delay) = WaitBeforeRetry(state, floor, commands);
+        if (delay <= TimeSpan.Zero)
+            return SpawnNext(next, state.Pending!.Reason, commands);
+        commands.Add(new StartTimer(new RetryDue(state.Pending!.Generation), delay));
+        return next with { NextAttemptIn = delay };
+    }
+
+    /// <summary>The backoff after the failures so far, and the lines that say so.</summary>
+    private static (GenerationState State, TimeSpan Delay) WaitBeforeRetry(GenerationState state, TimeSpan floor, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        var (delay, seed) = Backoff.After(state.ConsecutiveFailures, state.Settings.BackoffMax, state.JitterSeed);
+        if (delay < floor)
+            delay = floor;
+        if (state.FailureRepeats > LoudRepeats && int.IsPow2(state.FailureRepeats))
+            commands.Add(new Say(new FailuresRepeated(state.ConsecutiveFailures, state.LastFailure!, delay)));
+        if (delay > TimeSpan.Zero && state.FailureRepeats <= LoudRepeats)
+            commands.Add(new Say(new RetryScheduled(state.ConsecutiveFailures, delay)));
+        return (state with { JitterSeed = seed }, delay);
+    }
+
+    /// <summary>
+    /// The old workers serve on as the current generation, each in its slot; a slot none of them serves
+    /// (its worker died during the restart) gets a worker of its own.
+    /// </summary>
+    private static GenerationState Abandon(GenerationState state, int serving, string failure, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        int failures = state.ConsecutiveFailures;
+        commands.Add(new Say(new RestartAbandoned(failures, serving, failure)));
+        string reason = $"restart abandoned after {failures} failed starts, generation {serving} serves on until the next HUP; last: {failure}";
+        var olds = state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).ToList();
+        var slots = Enumerable.Range(0, state.Settings.Workers)
+            .Select(slot => olds.FirstOrDefault(o => o.Worker.Slot == slot) is { } old
+                ? new PoolSlot(new Member(old.Worker.Generation, slot, MemberPhase.Ready, old.Worker.Pid))
+                : new PoolSlot(null, new Member(serving, slot, MemberPhase.Spawning)))
+            .ToImmutableArray();
+        foreach (var vacant in slots.Select(s => s.Replacement).OfType<Member>())
+            commands.Add(new SpawnWorker(vacant.Generation, vacant.Slot));
+        var keep = slots.Select(s => s.Serving?.Pid).ToHashSet();
+        return state with
+        {
+            Current = new ServingGeneration(serving, slots),
+            Old = state.Old.RemoveAll(o => o.Retirement == Retirement.Waiting && keep.Contains(o.Worker.Pid)),
+            Pending = null,
+            RestartQueued = false,
+            ConsecutiveFailures = 0,
+            FailureRepeats = 0,
+            LastFailureKind = null,
+            NextAttemptIn = null,
+            LastFailure = reason,
+            RestartFailure = new RestartFailure(state.Pending!.Generation, reason),
+        };
+    }
+
+    /// <summary>The oldest generation a restart replaces, still serving while its successor starts.</summary>
+    private static int? ServingGeneration(GenerationState state) =>
+        state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).Select(o => (int?)o.Worker.Generation).Min();
+
+    private static string InSlot(GenerationState state, int slot) => state.Settings.Workers > 1 ? $" (slot {slot})" : "";
+}
