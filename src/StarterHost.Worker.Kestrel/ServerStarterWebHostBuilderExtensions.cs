@@ -23,6 +23,8 @@ public static class ServerStarterWebHostBuilderExtensions
     /// for the requests of connections it had just accepted, then Kestrel finishes the requests in flight
     /// within <c>HostOptions.ShutdownTimeout</c>. The inherited sockets are never closed nor shut down: the
     /// next generation accepts on them all along. Datagram (UDP) sockets are skipped; Kestrel serves streams.
+    /// A worker starts in the superdaemon's working directory: create the builder with
+    /// <c>ContentRootPath = AppContext.BaseDirectory</c>, or the app reads the superdaemon's appsettings.json.
     /// </remarks>
     /// <param name="builder">The web host builder, e.g. <c>WebApplicationBuilder.WebHost</c>.</param>
     /// <param name="configure">Adjusts the <see cref="ServerStarterOptions"/>; may be null.</param>

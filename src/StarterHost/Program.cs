@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StarterHost;
 using StarterHost.Cli;
@@ -15,6 +16,7 @@ if (args is [ExecHelper.Flag, ..])
     return ExecHelper.Run(args);
 
 StandardStreams.WriteThroughDescriptors();
+var logSink = new LogSink(2);
 try
 {
     var commandLine = StartServerCommandLine.Parse(args);
@@ -24,13 +26,15 @@ try
             Console.Out.WriteLine(HelpText.Usage);
             return 0;
         case CliMode.Version:
-            Console.Out.WriteLine(typeof(StarterOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]);
+            Console.Out.WriteLine($"starterhost {typeof(StarterOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}");
             return 0;
     }
 
-    using var host = StarterHostBuilder.Create(commandLine).Build();
+    using var host = StarterHostBuilder.Create(commandLine, logSink).Build();
     // Resolving the options runs every validator: bad input stops here, before anything is bound.
     var options = host.Services.GetRequiredService<IOptions<StarterOptions>>().Value;
+    if (commandLine.Mode is not CliMode.Serve)
+        logSink.EndStartup(); // a client binds nothing: what it logs is written as it comes
     switch (commandLine.Mode)
     {
         case CliMode.Restart:
@@ -46,18 +50,22 @@ try
     if (options.Daemonize && !Daemonizer.IsDetachedCopy)
         return Daemonizer.Detach(args);
 
+    Log.ConfigurationRead(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarterHost.Configuration"), host.Services.GetRequiredService<ConfigurationRead>().Files);
     await host.StartAsync();
+    logSink.EndStartup();
     Daemonizer.ReportReady();
     await host.WaitForShutdownAsync();
     return Environment.ExitCode;
 }
-catch (Exception e) when (e is UsageException or StartupException or ClientFailure or OptionsValidationException or InvalidOperationException)
+catch (Exception e)
 {
-    string message = e is OptionsValidationException validation ? string.Join("; ", validation.Failures) : e.Message;
+    // Whatever went wrong, one line: what start-up had logged so far is dropped, and nothing more is said.
+    logSink.DiscardStartup();
+    string message = FailureText.Of(e);
     if (Daemonizer.IsDetachedCopy)
         Daemonizer.ReportFailure(message);
     // Under systemd the journal takes "<3>" as the priority: an error, not the default info.
     string priority = JournalConsoleFormatter.IsUnderSystemd(Environment.GetEnvironmentVariables()) ? "<3>" : "";
     Console.Error.WriteLine($"{priority}starterhost: {message}");
-    return e is UsageException ? 2 : 1;
+    return 1;
 }

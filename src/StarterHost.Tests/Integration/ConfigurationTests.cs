@@ -51,6 +51,25 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void ConfigFilesComeAfterTheEnvironmentsFileAndTheFirstLineNamesEveryFileRead()
+    {
+        File.WriteAllText(_dir.File("appsettings.json"), $$"""
+            { "Starter": { "Port": [ "127.0.0.1:0" ], "Command": [ "perl", "{{TestWorker.Script}}" ], "SignalOnTerm": "QUIT" } }
+            """);
+        File.WriteAllText(_dir.File("appsettings.Staging.json"), """{ "Starter": { "Interval": 0.1, "SignalOnTerm": "USR1" } }""");
+        Directory.CreateDirectory(_dir.File("etc"));
+        File.WriteAllText(_dir.File("etc/extra.json"), """{ "Starter": { "SignalOnTerm": "USR2" } }""");
+        var environment = new Dictionary<string, string?>(_worker.Environment) { ["DOTNET_ENVIRONMENT"] = "Staging" };
+        using var starter = StarterProcess.Start(["--config=etc/extra.json"], environment, workingDirectory: _dir.Path);
+        int first = starter.WorkerPid(1);
+        Assert.Matches(@$"^\S+ \S+ configuration files read: {_dir.File("appsettings.json")}, {_dir.File("appsettings.Staging.json")}, {_dir.File("etc/extra.json")}$", starter.Output.Split('\n')[0]);
+        _worker.Events.WaitFor("ready .*gen=1");
+        starter.Signal(StarterHost.Signals.SignalNames.Term);
+        Assert.Equal(0, starter.WaitForExit());
+        Assert.True(_worker.Events.Has($"signal USR2 gen=1 pid={first}"), string.Join('\n', _worker.Events.Lines));
+    }
+
+    [Fact]
     public void PlainValuesFillTheListSettings()
     {
         // What the issue and an operator write: --Starter:Port=8080, Starter__Path=/run/app.sock.

@@ -15,7 +15,7 @@ public sealed class PoolOptionsTests : IDisposable
     [InlineData(new[] { "--Starter:Workers=5000", "--", "true" }, "Starter:Workers=5000 (--workers) is out of range: expected 1 to 4096")]
     [InlineData(new[] { "--workers=2.5", "--", "true" }, "Value \"2.5\" invalid for option workers (integer expected)")]
     [InlineData(new[] { "--handover=sideways", "--", "true" }, "Value \"sideways\" invalid for option handover (all or rolling expected)")]
-    [InlineData(new[] { "--Starter:Handover=sideways", "--", "true" }, "'sideways' at 'Starter:Handover'")]
+    [InlineData(new[] { "--Starter:Handover=sideways", "--", "true" }, "Starter:Handover=sideways (in command line --Starter:Handover): expected all or rolling")]
     [InlineData(new[] { "--max-worker-lifetime=-1", "--", "true" }, "Starter:MaxWorkerLifetime=-1 (--max-worker-lifetime) is out of range: expected 0 to 31536000")]
     [InlineData(new[] { "--max-worker-rss=lots", "--", "true" }, "Value \"lots\" invalid for option max-worker-rss (integer expected)")]
     [InlineData(new[] { "--Starter:MaxWorkerRss=-5", "--", "true" }, "Starter:MaxWorkerRss=-5 (--max-worker-rss) is out of range: expected 0 to 1048576")]
@@ -51,7 +51,7 @@ public sealed class PoolOptionsTests : IDisposable
     {
         var (code, output) = StarterProcess.Run(["--help"]);
         Assert.Equal(0, code);
-        foreach (string option in new[] { "--workers=N", "--handover=all|rolling", "--max-worker-lifetime=seconds", "--max-worker-rss=MB" })
+        foreach (string option in new[] { "--workers=N", "--handover=all|rolling", "--max-worker-lifetime=SECONDS", "--max-worker-rss=MB" })
             Assert.Contains(option, output);
     }
 }

@@ -1,62 +1,94 @@
 namespace StarterHost.Cli;
 
+/// <summary>
+/// --help, and through help2man the man page (see deploy/release): one source for both. Options and
+/// descriptions in two columns, at most 100 characters a line; a description that does not fit
+/// goes on under its own column.
+/// </summary>
 internal static class HelpText
 {
     public const string Usage = """
-        Usage:
-          starterhost [options] -- server-prog server-arg1 server-arg2 ...
-          starterhost --restart --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
-          starterhost --reload --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
-          starterhost --stop --pid-file=FILE [--timeout=SECONDS]
+        Usage: starterhost [options] -- server-prog server-arg1 server-arg2 ...
+          or:  starterhost --restart --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
+          or:  starterhost --reload --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
+          or:  starterhost --stop --pid-file=FILE [--timeout=SECONDS]
 
-        A superdaemon for hot-deploying server programs, compatible with start_server.
-        Every option is also a configuration key in the "Starter" section
-        (appsettings.json, Starter__Key environment variables, --Starter:Key=value).
+        A superdaemon for hot-deploying server programs, compatible with start_server: it binds the
+        ports and unix sockets once, runs the server program with them inherited, and on SIGHUP
+        starts a new generation before it tells the old one to finish.
 
         Options:
-          --port=(port|host:port|[v6]:port)[=fd]   Starter:Port      TCP port to listen on; "u" before the port for UDP (repeatable)
-          --path=path                              Starter:Path      unix socket to listen on (repeatable)
-          --dir=path                               Starter:Dir       working directory of the workers
-          --interval=seconds                       Starter:Interval  a new worker must live this long to count as started (default 1)
-          --signal-on-hup=SIGNAL                   Starter:SignalOnHup   sent to old workers after a restart (default TERM)
-          --signal-on-term=SIGNAL                  Starter:SignalOnTerm  sent to workers when stopping on SIGTERM (default TERM)
-          --pid-file=filename                      Starter:PidFile   write and lock the superdaemon's pid
-          --status-file=filename                   Starter:StatusFile  write "generation:pid" of live workers
-          --envdir=ENVDIR                          Starter:EnvDir    environment for the workers, re-read at each restart (or ENVDIR)
-          --log-file=file | --log-file="| cmd"     Starter:LogFile   send output to a file or a command
-          --daemonize                              Starter:Daemonize detach (requires --log-file)
-          --enable-auto-restart                    Starter:EnableAutoRestart  restart periodically (or ENABLE_AUTO_RESTART)
-          --auto-restart-interval=seconds          Starter:AutoRestartInterval  (default 360, or AUTO_RESTART_INTERVAL)
-          --kill-old-delay=seconds                 Starter:KillOldDelay  wait before signalling old workers
-                                                   (default 0, 5 with auto-restart, or KILL_OLD_DELAY)
-          --backlog=size                           Starter:Backlog   listen backlog (default SOMAXCONN)
-          --restart                                send SIGHUP and wait until the new generation alone runs
-          --reload                                 send SIGHUP and wait until the new generation serves (for ExecReload=)
-          --stop                                   send SIGTERM and wait until the superdaemon has exited
-          --timeout=seconds                        Starter:Timeout   give up --restart/--reload/--stop after this long (default: wait)
-          --readiness=interval|notify              Starter:Readiness  a new generation has started once it lived --interval
-                                                   (default) or once it sent READY=1 to its NOTIFY_SOCKET
-          --start-timeout=seconds                  Starter:StartTimeout  notify: no READY=1 this long after the spawn is a
-                                                   failed start (default 60)
-          --drain-timeout=seconds                  Starter:DrainTimeout  a signalled worker still alive this long later gets
-                                                   SIGKILL, group and all (default 60; 0: wait for ever)
-          --backoff-max=seconds                    Starter:BackoffMax  longest wait between attempts after failed starts (default 30)
-          --max-start-failures=N                   Starter:MaxStartFailures  give a restart up after N failed starts in a row
-                                                   while the old generation serves (default 0: never)
-          --workers=N                              Starter:Workers  processes per generation, each with SERVER_STARTER_WORKER=slot
-                                                   (0 to N-1); one that dies is respawned in its slot (default 1)
-          --handover=all|rolling                   Starter:Handover  all: the whole new generation starts, then the old one is
-                                                   signalled (default); rolling: each new worker that started retires one old one
-          --max-worker-lifetime=seconds            Starter:MaxWorkerLifetime  replace a worker after this long (+-10 %), its
-                                                   replacement started first (default 0: never)
-          --max-worker-rss=MB                      Starter:MaxWorkerRss  replace a worker whose resident memory passes this
-                                                   (read every 5 s; default 0: never)
-          --signal-group                           Starter:SignalGroup  send HUP/TERM signals to the worker's whole process group
-          --no-death-signal                        Starter:DeathSignal=false  workers outlive a killed StarterHost (start_server's way)
-          --help                                   print this help
-          --version                                print the version
+          --port=PORT, HOST:PORT, [V6]:PORT  TCP port to listen on (repeatable); "u" before the port
+                                             binds UDP, "=FD" after it puts it at that fd in the worker
+          --path=PATH                        unix socket to listen on (repeatable)
+          --dir=DIR                          working directory of the workers
+          --interval=SECONDS                 a new worker must live this long to count as started
+                                             (default 1)
+          --signal-on-hup=SIGNAL             sent to the old workers once the new ones started
+                                             (default TERM)
+          --signal-on-term=SIGNAL            sent to every worker when stopping on SIGTERM (default TERM)
+          --pid-file=FILE                    write and lock the superdaemon's pid
+          --status-file=FILE                 write "generation:pid" of the live workers
+          --envdir=DIR                       environment for the workers, re-read at each restart
+                                             (or ENVDIR)
+          --log-file=FILE, --log-file="| COMMAND"
+                                             append all output to a file, or pipe it to a command
+          --daemonize                        detach into a new session (requires --log-file)
+          --enable-auto-restart              restart periodically (or ENABLE_AUTO_RESTART)
+          --auto-restart-interval=SECONDS    period of auto-restart (default 360, or AUTO_RESTART_INTERVAL)
+          --kill-old-delay=SECONDS           wait before signalling old workers (default 0, 5 with
+                                             auto-restart, or KILL_OLD_DELAY)
+          --backlog=N                        listen backlog (default SOMAXCONN, 4096)
+          --readiness=interval|notify        a new generation has started once it lived --interval
+                                             (default), or once it sent READY=1 to its NOTIFY_SOCKET
+          --start-timeout=SECONDS            notify: no READY=1 this long after the spawn is a failed
+                                             start (default 60)
+          --drain-timeout=SECONDS            a signalled worker still alive this long later gets SIGKILL,
+                                             group and all (default 60; 0: wait for ever)
+          --backoff-max=SECONDS              longest wait between attempts after failed starts
+                                             (default 30)
+          --max-start-failures=N             give a restart up after N failed starts in a row while the
+                                             old generation serves (default 0: never)
+          --workers=N                        processes per generation, each with SERVER_STARTER_WORKER=slot
+                                             (0 to N-1); one that dies is respawned in its slot (default 1)
+          --handover=all|rolling             all: the whole new generation starts, then the old one is
+                                             signalled (default); rolling: each new worker that started
+                                             retires one old one
+          --max-worker-lifetime=SECONDS      replace a worker after this long (+-10 %), its replacement
+                                             started first (default 0: never)
+          --max-worker-rss=MB                replace a worker whose resident memory passes this (read
+                                             every 5 s; default 0: never)
+          --signal-group                     send HUP/TERM signals to the worker's whole process group
+          --no-death-signal                  workers outlive a killed StarterHost (start_server's way)
+          --config=FILE                      also read this JSON file, after appsettings.json
+                                             (repeatable)
+          --restart                          send SIGHUP and wait until the new generation alone runs
+          --reload                           send SIGHUP and wait until the new generation serves
+                                             (for ExecReload=)
+          --stop                             send SIGTERM and wait until the superdaemon has exited
+          --timeout=SECONDS                  give up --restart, --reload and --stop after this long
+                                             (default: wait)
+          --help                             print this help
+          --version                          print the version
 
-        Signals: HUP starts a new generation; TERM sends --signal-on-term to every worker, waits, exits;
-        INT sends TERM to every worker, waits, exits.
+        Configuration:
+          Each option --some-name=VALUE (but --config, --restart, --reload, --stop, --help and
+          --version) is also the key Starter:SomeName, --no-some-name is Starter:SomeName=false, and
+          the server program is Starter:Command, a list. Sources, later wins: appsettings.json and
+          appsettings.{DOTNET_ENVIRONMENT}.json in the working directory, the --config files,
+          Starter__SomeName environment variables, --Starter:SomeName=VALUE arguments, the options.
+
+        Signals:
+          HUP starts a new generation; TERM sends --signal-on-term to every worker, waits for them
+          and exits; INT does the same with TERM.
+
+        Examples:
+          Serve app.psgi on port 8080, then start a new generation and stop:
+
+          starterhost --port=8080 --pid-file=app.pid --status-file=app.status -- plackup app.psgi
+
+          starterhost --restart --pid-file=app.pid --status-file=app.status --timeout=60
+
+          starterhost --stop --pid-file=app.pid
         """;
 }

@@ -27,11 +27,14 @@ internal sealed class StartServerCommandLine
         "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term",
         "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
         "drain-timeout", "readiness", "start-timeout", "backoff-max", "max-start-failures",
-        "workers", "handover", "max-worker-lifetime", "max-worker-rss",
+        "workers", "handover", "max-worker-lifetime", "max-worker-rss", "config",
     ];
 
     private static readonly string[] FlagOptions =
         ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version", "signal-group", "no-death-signal"];
+
+    /// <summary>Every option's name, as --help must list them.</summary>
+    internal static IEnumerable<string> OptionNames => ValueOptions.Concat(FlagOptions);
 
     private readonly List<(string Name, string? Value)> _given = [];
 
@@ -42,6 +45,9 @@ internal sealed class StartServerCommandLine
 
     /// <summary>The worker command: the non-option arguments, and everything after "--".</summary>
     public List<string> Command { get; } = [];
+
+    /// <summary>--config: JSON files read after appsettings.json, in this order.</summary>
+    public List<string> ConfigFiles { get; } = [];
 
     /// <exception cref="UsageException">An unknown option, a missing or malformed value.</exception>
     public static StartServerCommandLine Parse(IReadOnlyList<string> args)
@@ -108,6 +114,9 @@ internal sealed class StartServerCommandLine
                 return;
             case "stop" when Mode is CliMode.Serve:
                 Mode = CliMode.Stop;
+                return;
+            case "config":
+                ConfigFiles.Add(value!);
                 return;
             case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout" or "drain-timeout"
                 or "start-timeout" or "backoff-max" or "max-start-failures":

@@ -8,6 +8,17 @@ namespace StarterHost.Configuration;
 /// </summary>
 internal static class LegacyEnvironment
 {
+    private static readonly Dictionary<string, string> Variables = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Starter:EnvDir"] = "ENVDIR",
+        ["Starter:EnableAutoRestart"] = "ENABLE_AUTO_RESTART",
+        ["Starter:KillOldDelay"] = "KILL_OLD_DELAY",
+        ["Starter:AutoRestartInterval"] = "AUTO_RESTART_INTERVAL",
+    };
+
+    /// <summary>The variable a key read here came from, to name it in an error.</summary>
+    public static string? VariableFor(string key) => Variables.GetValueOrDefault(key);
+
     public static IEnumerable<KeyValuePair<string, string?>> Read(IDictionary environment)
     {
         if (environment["ENVDIR"] is string envDir && envDir.Length > 0)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using StarterHost.Cli;
 using StarterHost.Environment;
 using StarterHost.Listening;
+using StarterHost.Logging;
 using StarterHost.Signals;
 using StarterHost.Workers;
 
@@ -15,7 +16,7 @@ internal sealed partial class StarterOptionsAnnotationsValidator : IValidateOpti
 /// Everything else that can be known wrong before a socket is bound or a worker spawned. Each
 /// failure is one line naming the setting (configuration key and option) and the bad value.
 /// </summary>
-internal sealed class StarterOptionsValidator(CliMode mode) : IValidateOptions<StarterOptions>
+internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead configurationRead) : IValidateOptions<StarterOptions>
 {
     public ValidateOptionsResult Validate(string? name, StarterOptions options)
     {
@@ -37,10 +38,12 @@ internal sealed class StarterOptionsValidator(CliMode mode) : IValidateOptions<S
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateServe(StarterOptions options, List<string> failures)
+    private void ValidateServe(StarterOptions options, List<string> failures)
     {
         if (options.Daemonize && options.LogFile is null)
             failures.Add("--daemonize requires --log-file (Starter:LogFile): a detached process has no terminal to write to");
+        if (options.LogFile is { } logFile && LogFileRedirect.PipeCommand(logFile) is null && LogFileRedirect.WhyNotWritable(logFile) is { } why)
+            failures.Add(why);
         CheckSignal(options.SignalOnHup, "SignalOnHup", "signal-on-hup", failures);
         CheckSignal(options.SignalOnTerm, "SignalOnTerm", "signal-on-term", failures);
         try
@@ -67,7 +70,8 @@ internal sealed class StarterOptionsValidator(CliMode mode) : IValidateOptions<S
         }
         if (options.Command.Count == 0)
         {
-            failures.Add("server program not specified: give the worker command after \"--\" (or as Starter:Command)");
+            // A misspelled section or a config file that was not where it was looked for ends up here.
+            failures.Add($"server program not specified: give the worker command after \"--\" (or as Starter:Command; configuration files read: {configurationRead.Files})");
             return;
         }
         try
@@ -77,7 +81,10 @@ internal sealed class StarterOptionsValidator(CliMode mode) : IValidateOptions<S
         }
         catch (CommandNotExecutableException e)
         {
-            failures.Add(e.Message);
+            // "Command": "python3 app.py" is one program (a list without arguments), whose name has a space.
+            failures.Add(options.Command is [var only] && only.Contains(' ', StringComparison.Ordinal)
+                ? $"{e.Message}; a command is a list, the program then its arguments: [\"{string.Join("\", \"", only.Split(' ', StringSplitOptions.RemoveEmptyEntries))}\"]"
+                : e.Message);
         }
     }
 

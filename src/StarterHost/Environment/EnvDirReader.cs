@@ -9,7 +9,7 @@ internal static class EnvDirReader
     /// Server::Starter semantics: names starting with "." are skipped, the value is the first line
     /// without its newline, an empty file sets nothing, and unreadable entries are skipped.
     /// </summary>
-    /// <exception cref="IOException">The directory itself cannot be read.</exception>
+    /// <exception cref="IOException">The directory itself cannot be read; the message is the reason alone.</exception>
     public static IReadOnlyDictionary<string, string> Read(string directory)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -18,9 +18,16 @@ internal static class EnvDirReader
         {
             entries = Directory.EnumerateFiles(directory).ToArray();
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new IOException($"cannot read envdir {directory}: {e.Message}", e);
+            // The errno's words, as start_server would print them; the caller names the directory.
+            throw new IOException(e switch
+            {
+                UnauthorizedAccessException => "Permission denied",
+                _ when File.Exists(directory) => "Not a directory",
+                DirectoryNotFoundException => "No such file or directory",
+                _ => e.Message,
+            }, e);
         }
         foreach (string path in entries)
         {

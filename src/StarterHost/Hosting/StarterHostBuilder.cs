@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -20,7 +19,8 @@ namespace StarterHost.Hosting;
 /// <summary>Wires the generic host: configuration sources, options and their validation, logging, components.</summary>
 internal static class StarterHostBuilder
 {
-    public static HostApplicationBuilder Create(StartServerCommandLine commandLine)
+    /// <exception cref="StartupException">A configuration file cannot be read, or a setting is unknown or of the wrong type.</exception>
+    public static HostApplicationBuilder Create(StartServerCommandLine commandLine, LogSink logSink)
     {
         // The empty builder: no file watchers (the default reload-on-change watches the content
         // root, which under systemd is "/"), no default logging providers, nothing implicit.
@@ -31,34 +31,35 @@ internal static class StarterHostBuilder
         });
         var processEnvironment = System.Environment.GetEnvironmentVariables();
 
-        // Later wins: appsettings.json < ENVDIR & co. < Starter__* < --Starter:* < start_server options.
+        // Later wins: appsettings.json < appsettings.{Environment}.json < --config files < ENVDIR & co.
+        // < Starter__* < --Starter:* < start_server options.
+        string directory = builder.Environment.ContentRootPath;
+        var filesRead = ConfigurationFiles.Add(builder.Configuration, directory, builder.Environment.EnvironmentName, commandLine.ConfigFiles);
         builder.Configuration
-            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
-            .AddJsonFile($"appsettings.{builder.Environment.EnvironmentName}.json", optional: true, reloadOnChange: false)
             .AddInMemoryCollection(LegacyEnvironment.Read(processEnvironment))
             .AddEnvironmentVariables()
             .AddCommandLine([.. commandLine.ConfigurationArguments]);
+        SettingsCheck.Run(builder.Configuration);
+        var configurationRead = new ConfigurationRead(ConfigurationFiles.Describe(filesRead, directory));
 
+        // start_server writes everything to stderr, and so do we, synchronously (see LogSink).
+        ConsoleFormatter format = JournalConsoleFormatter.IsUnderSystemd(processEnvironment) ? new JournalConsoleFormatter() : new StarterConsoleFormatter();
         builder.Logging
             .AddConfiguration(builder.Configuration.GetSection("Logging"))
-            .AddConsole(o =>
-            {
-                o.FormatterName = JournalConsoleFormatter.IsUnderSystemd(processEnvironment) ? JournalConsoleFormatter.Name : StarterConsoleFormatter.Name;
-                o.LogToStandardErrorThreshold = LogLevel.Trace; // start_server writes to stderr
-            });
-        // Registered by hand: AddConsoleFormatter<,> binds its options by reflection, which does not trim.
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, StarterConsoleFormatter>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, JournalConsoleFormatter>());
+            .AddProvider(new StarterLoggerProvider(format, logSink));
 
         var services = builder.Services;
         var section = builder.Configuration.GetSection(StarterOptions.SectionName);
         services.AddOptions<StarterOptions>()
-            .Bind(section)
+            // SettingsCheck has named every unknown key with its source; this is the binder's own net under it.
+            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
             .Configure(options => ScalarLists.Apply(section, options))
             .PostConfigure(commandLine.ApplyTo)
             .ValidateOnStart();
+        services.AddSingleton(configurationRead);
+        services.AddSingleton(logSink);
         services.AddSingleton<IValidateOptions<StarterOptions>, StarterOptionsAnnotationsValidator>();
-        services.AddSingleton<IValidateOptions<StarterOptions>>(new StarterOptionsValidator(commandLine.Mode));
+        services.AddSingleton<IValidateOptions<StarterOptions>>(new StarterOptionsValidator(commandLine.Mode, configurationRead));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StarterOptions>>().Value);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
 

@@ -14,6 +14,7 @@ internal static unsafe partial class Libc
     internal const int ECHILD = 10;
     internal const int EWOULDBLOCK = 11;
     internal const int ESRCH = 3;
+    internal const int ENAMETOOLONG = 36;
 
     internal const int LOCK_EX = 2;
     internal const int LOCK_NB = 4;
@@ -53,6 +54,13 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
     internal static partial nint Read(int fd, byte* buffer, nint count);
+
+    internal const ushort AF_UNIX = 1;
+    /// <summary>sizeof(sockaddr_un.sun_path): the path and its terminating NUL.</summary>
+    internal const int SunPathSize = 108;
+
+    [LibraryImport(Lib, EntryPoint = "bind", SetLastError = true)]
+    internal static partial int Bind(int fd, byte* address, int length);
 
     internal const int X_OK = 1;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
 using StarterHost.Logging;
@@ -12,7 +13,7 @@ namespace StarterHost.Listening;
 /// activation passed), tells workers where to find them (SERVER_STARTER_PORT and the descriptor map),
 /// and removes the unix socket files it created at exit.
 /// </summary>
-internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, SystemdEnvironment systemd) : IDisposable
+internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, SystemdEnvironment systemd, LogSink logSink) : IDisposable
 {
     private readonly List<(ListenAddress Address, Socket Socket, int ChildFd)> _bound = [];
     private readonly Dictionary<string, ulong> _createdSocketFiles = [];
@@ -26,8 +27,17 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
 
     public IReadOnlyList<Socket> Sockets => _bound.Select(b => b.Socket).ToArray();
 
-    /// <summary>Binds every address or throws <see cref="StartupException"/> naming the first that failed.</summary>
+    /// <summary>
+    /// Binds every address or throws <see cref="StartupException"/> naming the first that failed. Bound,
+    /// start-up can no longer fail on the configuration: the log lines held until now are written.
+    /// </summary>
     public void BindAll(IReadOnlyList<ListenAddress> addresses, int backlog)
+    {
+        Bind(addresses, backlog);
+        logSink.EndStartup();
+    }
+
+    private void Bind(IReadOnlyList<ListenAddress> addresses, int backlog)
     {
         if (systemd.PassedSocketCount > 0)
         {
@@ -99,7 +109,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
+            Posix.BindUnix(socket.SafeHandle, path);
             // Server::Starter: the socket is created under umask(0), i.e. mode 0777, so that a
             // front-end running as another user can connect. Keep that: deployments rely on it.
             File.SetUnixFileMode(path, (UnixFileMode)0x1FF);
@@ -112,6 +122,11 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         {
             socket.Dispose();
             throw new StartupException($"failed to listen to file {path}: {e.Message}");
+        }
+        catch (PosixException e)
+        {
+            socket.Dispose();
+            throw new StartupException($"failed to listen to file {path}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
         }
     }
 

@@ -89,6 +89,9 @@ internal static partial class Log
     [LoggerMessage(27, LogLevel.Warning, "socket {Socket} passed by the service manager matches no --port or --path; not used")]
     public static partial void PassedSocketUnused(ILogger logger, string socket);
 
+    [LoggerMessage(70, LogLevel.Information, "configuration files read: {Files}")]
+    public static partial void ConfigurationRead(ILogger logger, string files);
+
     [LoggerMessage(40, LogLevel.Critical, "internal error while handling {Event}; carrying on")]
     public static partial void EventFailed(ILogger logger, string @event, Exception exception);
 

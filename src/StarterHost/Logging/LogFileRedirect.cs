@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using StarterHost.Interop;
 
@@ -15,6 +16,24 @@ internal static partial class LogFileRedirect
     /// <summary>The command of a "| command" log file, or null for a plain file.</summary>
     public static string? PipeCommand(string logFile) =>
         PipePrefix().Match(logFile) is { Success: true } match ? match.Groups[1].Value : null;
+
+    /// <summary>
+    /// Opens (creating) a log file and closes it again: null when it can be appended to, else the error.
+    /// Server::Starter opens it first thing; checked here with the other settings, so that it fails
+    /// before the sockets are bound and their lines are logged.
+    /// </summary>
+    public static string? WhyNotWritable(string logFile)
+    {
+        try
+        {
+            Posix.Close(Posix.OpenForAppend(logFile));
+            return null;
+        }
+        catch (PosixException e)
+        {
+            return $"failed to open log file:{logFile}: {Marshal.GetPInvokeErrorMessage(e.Errno)}";
+        }
+    }
 
     /// <exception cref="StartupException">The file cannot be opened or the command started.</exception>
     public static void Apply(string logFile)
@@ -47,7 +66,7 @@ internal static partial class LogFileRedirect
             }
             catch (PosixException e)
             {
-                throw new StartupException($"failed to open log file:{logFile}: {e.Message}");
+                throw new StartupException($"failed to open log file:{logFile}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
             }
         }
         Console.Out.Flush();

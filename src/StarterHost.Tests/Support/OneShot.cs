@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace StarterHost.Tests.Support;
+
+/// <summary>
+/// StarterHost run to completion with stdout and stderr kept apart, for what must be said on stderr
+/// alone and in exactly one line.
+/// </summary>
+internal sealed partial record OneShot(int ExitCode, string Stdout, string Stderr)
+{
+    public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public static OneShot Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(StarterProcess.ExecutablePath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        foreach (string arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (string inherited in (string[])["NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "JOURNAL_STREAM", "INVOCATION_ID", "WATCHDOG_USEC", "WATCHDOG_PID"])
+            info.Environment.Remove(inherited);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+            info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(StarterProcess.DefaultTimeout) || !Task.WaitAll([stdout, stderr], StarterProcess.DefaultTimeout))
+        {
+            process.Kill();
+            throw new TimeoutException($"StarterHost {string.Join(' ', info.ArgumentList)} did not finish");
+        }
+        return new OneShot(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    // How .NET's resource keys look (IO_PathNotFound_Path, Error_FailedToLoad), unlike KILL_OLD_DELAY or Starter__Port.
+    [GeneratedRegex(@"[a-z]_[A-Z][a-z]|\b[A-Z]{2,}_[A-Z][a-z]")]
+    private static partial Regex ResourceKey();
+
+    /// <summary>Refused at start: exit 1, nothing on stdout, and on stderr exactly <paramref name="line"/>.</summary>
+    public void AssertRefused(string line)
+    {
+        Assert.True(ExitCode == 1, $"exit code {ExitCode}; stderr:\n{Stderr}");
+        Assert.Equal([$"starterhost: {line}"], StderrLines);
+        Assert.Equal("", Stdout);
+        Assert.DoesNotContain("Exception", Stderr);
+        Assert.DoesNotMatch(ResourceKey(), Stderr);
+    }
+}
