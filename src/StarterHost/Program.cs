@@ -53,7 +53,7 @@ try
     Log.ConfigurationRead(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarterHost.Configuration"), host.Services.GetRequiredService<ConfigurationRead>().Files);
     await host.StartAsync();
     logSink.EndStartup();
-    Daemonizer.ReportReady();
+    // A --daemonize launcher is released once generation 1 serves (see ServiceNotifier), not here.
     await host.WaitForShutdownAsync();
     return Environment.ExitCode;
 }

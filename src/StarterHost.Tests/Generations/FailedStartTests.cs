@@ -173,6 +173,19 @@ public sealed class FailedStartTests
     }
 
     [Fact]
+    public void AFailedStartIsReportedToWhoeverWaitsOnlyWhileNothingHasEverServed()
+    {
+        var d = new MachineDriver(Instant).On(new Started()).On(new WorkerSpawned(1, 100, Instant)).On(new WorkerExited(100, ExitedThree));
+        Assert.Contains(new ReportStartFailure("generation 1 failed to start: worker 100 exited within the interval, status:768 (exit code 3)"), d.Last);
+        d.On(new StartupIntervalElapsed(1, 100));
+        d.Serve(d.State.Pending!.Generation, 900).On(new HangupReceived());
+        int generation = d.State.Pending!.Generation;
+        d.On(new WorkerSpawned(generation, 950, Instant)).On(new WorkerExited(950, ExitedThree));
+        Assert.Contains(d.Said, n => n is NewWorkerFailed);
+        Assert.DoesNotContain(d.Last, c => c is ReportStartFailure);
+    }
+
+    [Fact]
     public void StatusSaysWhenTheNextAttemptComes()
     {
         var d = FailingRestart(Instant, 2);

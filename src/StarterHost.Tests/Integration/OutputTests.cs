@@ -78,6 +78,48 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public void ALauncherReturnsOnlyOnceGenerationOneServesSoThatRestartWorksAtOnce()
+    {
+        string pidFile = _dir.File("pid"), status = _dir.File("status");
+        var (code, output) = StarterProcess.Run(
+            ["--port=127.0.0.1:0", "--daemonize", $"--log-file={_dir.File("log")}", $"--pid-file={pidFile}", $"--status-file={status}", "--interval=1", .. _worker.Command],
+            _worker.Environment);
+        try
+        {
+            Assert.True(code == 0, output);
+            // Returned at READY, which waits for the status file: a --restart right now has what it needs.
+            Assert.Matches(@"^1:\d+\n$", File.ReadAllText(status));
+            var (restarted, said) = StarterProcess.Run(["--restart", $"--pid-file={pidFile}", $"--status-file={status}", "--timeout=60"]);
+            Assert.True(restarted == 0, said);
+        }
+        finally
+        {
+            StarterProcess.Run(["--stop", $"--pid-file={pidFile}", "--timeout=30"]);
+        }
+    }
+
+    [Fact]
+    public void ALauncherWhoseFirstGenerationFailsReturnsWithTheReasonWhileTheDaemonKeepsTrying()
+    {
+        _worker.Fail();
+        string pidFile = _dir.File("pid");
+        // Wide enough for the failing worker to exit within it, even on a loaded machine.
+        var (code, output) = StarterProcess.Run(
+            ["--port=127.0.0.1:0", "--daemonize", $"--log-file={_dir.File("log")}", $"--pid-file={pidFile}", "--interval=2", .. _worker.Command],
+            _worker.Environment);
+        try
+        {
+            Assert.Equal(1, code);
+            Assert.Matches(@"starterhost: generation 1 failed to start: worker \d+ exited within the interval, status:768 \(exit code 3\); the daemon \(pid \d+\) keeps trying, see its log file", output);
+            Assert.True(File.Exists(pidFile), "the daemon gave up");
+        }
+        finally
+        {
+            StarterProcess.Run(["--stop", $"--pid-file={pidFile}", "--timeout=30"]);
+        }
+    }
+
+    [Fact]
     public void ADaemonThatCannotStartTellsTheLauncherWhy()
     {
         using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

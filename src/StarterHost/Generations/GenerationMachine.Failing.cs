@@ -114,6 +114,9 @@ internal static partial class GenerationMachine
         var pending = state.Pending!;
         string failure = $"generation {pending.Generation} {detail ?? kind}";
         var next = Counted(state, kind, failure) with { Pending = pending with { Failed = true } };
+        // Nothing has ever served: whoever waits for the service to come up (a --daemonize launcher) hears why it has not.
+        if (state.StartedCount == 0)
+            commands.Add(new ReportStartFailure(failure));
         if (pending.Reason != SpawnReason.Restart || ServingGeneration(next) is not { } serving)
             return next;
         if (next.Settings.MaxStartFailures > 0 && next.ConsecutiveFailures >= next.Settings.MaxStartFailures)

@@ -36,6 +36,9 @@ internal sealed record Exit(int Code) : StarterCommand;
 /// <summary>A generation was accepted: the service is ready (READY=1), for the first time or again after a reload.</summary>
 internal sealed record ReportReady(int Generation) : StarterCommand;
 
+/// <summary>No generation has served yet and an attempt failed: the reason, for whoever waits for the first <see cref="ReportReady"/>.</summary>
+internal sealed record ReportStartFailure(string Reason) : StarterCommand;
+
 /// <summary>A requested restart began (RELOADING=1); a <see cref="ReportReady"/> ends it.</summary>
 internal sealed record ReportReloading : StarterCommand;
 

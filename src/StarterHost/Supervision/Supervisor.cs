@@ -158,6 +158,9 @@ internal sealed class Supervisor
             case ReportReady:
                 _notifier.Ready();
                 break;
+            case ReportStartFailure failure:
+                _notifier.StartFailed(failure.Reason);
+                break;
             case ReportReloading:
                 _notifier.Reloading();
                 break;

@@ -10,7 +10,8 @@ namespace StarterHost.Systemd;
 /// <summary>
 /// Tells the service manager about the service (man sd_notify) whenever NOTIFY_SOCKET is set, whoever
 /// the parent is: UseSystemd() would only do so under PID 1's systemd. A send that fails is logged and
-/// survived; the supervisor must never fall over because its manager is not listening.
+/// survived; the supervisor must never fall over because its manager is not listening. The launcher of
+/// --daemonize waits like a service manager, and hears of readiness (or of why not) here too.
 /// </summary>
 /// <param name="socketName">How to name the socket in a log line (the NOTIFY_SOCKET value).</param>
 internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketName, ILogger<ServiceNotifier> logger)
@@ -19,7 +20,15 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
 
     public bool IsEnabled => notifier.IsEnabled;
 
-    public void Ready() => Send("READY=1");
+    public void Ready()
+    {
+        Send("READY=1");
+        Hosting.Daemonizer.ReportReady();
+    }
+
+    /// <summary>Nothing serves yet and a start failed: a --daemonize launcher returns with the reason (the daemon keeps trying).</summary>
+    public void StartFailed(string reason) =>
+        Hosting.Daemonizer.ReportFailure($"{reason}; the daemon (pid {System.Environment.ProcessId}) keeps trying, see its log file");
 
     /// <summary>RELOADING=1 with the CLOCK_MONOTONIC time in one datagram, as Type=notify-reload requires.</summary>
     public void Reloading() =>
