@@ -27,10 +27,11 @@ internal sealed class StartServerCommandLine
         "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term",
         "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
         "drain-timeout", "readiness", "start-timeout", "backoff-max", "max-start-failures",
+        "listen-fdnames", "path-mode", "path-owner", "user", "group", "check-command", "check-timeout",
     ];
 
     private static readonly string[] FlagOptions =
-        ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version", "signal-group", "no-death-signal"];
+        ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version", "signal-group", "no-death-signal", "listen-fds"];
 
     private readonly List<(string Name, string? Value)> _given = [];
 
@@ -109,7 +110,7 @@ internal sealed class StartServerCommandLine
                 Mode = CliMode.Stop;
                 return;
             case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout" or "drain-timeout"
-                or "start-timeout" or "backoff-max" or "max-start-failures":
+                or "start-timeout" or "backoff-max" or "max-start-failures" or "check-timeout":
                 if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
                     throw new UsageException($"Value \"{value}\" invalid for option {option} (number expected)");
                 break;
@@ -176,6 +177,14 @@ internal sealed class StartServerCommandLine
                 case "max-start-failures": options.MaxStartFailures = (int)Math.Clamp(Number(value), int.MinValue, int.MaxValue); break;
                 case "signal-group": options.SignalGroup = true; break;
                 case "no-death-signal": options.DeathSignal = false; break;
+                case "listen-fds": options.ListenFds = true; break;
+                case "listen-fdnames": options.ListenFdNames = value; break;
+                case "path-mode": options.PathMode = value; break;
+                case "path-owner": options.PathOwner = value; break;
+                case "user": options.User = value; break;
+                case "group": options.Group = value; break;
+                case "check-command": options.CheckCommand = value; break;
+                case "check-timeout": options.CheckTimeout = Number(value); break;
             }
         }
     }

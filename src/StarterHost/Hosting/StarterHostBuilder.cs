@@ -59,6 +59,7 @@ internal static class StarterHostBuilder
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StarterOptions>, StarterOptionsAnnotationsValidator>();
         services.AddSingleton<IValidateOptions<StarterOptions>>(new StarterOptionsValidator(commandLine.Mode));
+        services.AddSingleton<IValidateOptions<StarterOptions>>(new SocketAndIdentityValidator(commandLine.Mode));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StarterOptions>>().Value);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
 

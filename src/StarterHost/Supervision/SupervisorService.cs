@@ -48,7 +48,9 @@ internal sealed class SupervisorService(
         {
             if (options.PidFile is { } pidFile)
                 _pidFile = PidFile.Acquire(pidFile, _pid);
-            listeners.BindAll(StarterOptionsValidator.ListenAddresses(options), options.Backlog);
+            listeners.BindAll(StarterOptionsValidator.ListenAddresses(options), options.Backlog, SocketFileAccess.Parse(options.PathMode, options.PathOwner));
+            if (options.ListenFds)
+                spawner.ListenFdNames();
             if (options.LogFile is { } logFile)
                 LogFileRedirect.Apply(logFile);
             // Orphans of our workers come back to us, so that nothing of a worker outlives its stop unseen.
@@ -62,7 +64,7 @@ internal sealed class SupervisorService(
         if (options.StatusFile is { } statusFile)
             _status = new StatusFileWriter(statusFile, _pid);
         _loop = new EventLoop();
-        var notifyDirectory = new NotifyDirectory(environment.Base, _pid);
+        var notifyDirectory = new NotifyDirectory(environment.Base, _pid, WorkerIdentity.Resolve(options.User, options.Group));
         _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
         _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake);
         _signals = new SignalRouter(_supervisor);
