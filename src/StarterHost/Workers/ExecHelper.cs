@@ -90,7 +90,7 @@ internal static class ExecHelper
             Posix.ExecReplacing(args[separator + 1], args[(separator + 2)..]);
             return Fail($"exec {args[separator + 1]} returned");
         }
-        catch (Exception e) when (e is PosixException or ArgumentException)
+        catch (Exception e) when (e is PosixException or ArgumentException or InvalidOperationException)
         {
             return Fail(e.Message);
         }
