@@ -135,4 +135,15 @@ internal static partial class Log
 
     [LoggerMessage(54, LogLevel.Information, "received {Signal}, no worker to send {Sent} to")]
     public static partial void TerminatingWithoutWorkers(ILogger logger, string signal, string sent);
+
+    // 90–119: sockets and privileges (socket activation out to workers, identity, log reopen, pre-flight check).
+
+    [LoggerMessage(90, LogLevel.Information, "received USR1, reopened log file {Path}")]
+    public static partial void LogReopened(ILogger logger, string path);
+
+    [LoggerMessage(91, LogLevel.Error, "received USR1, failed to reopen log file {Path}: {Reason}; still writing to the old one")]
+    public static partial void LogReopenFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(92, LogLevel.Warning, "received USR1, but the log goes to a command ({LogFile}): nothing to reopen")]
+    public static partial void LogReopenNotAFile(ILogger logger, string logFile);
 }

@@ -36,6 +36,7 @@ internal sealed class SupervisorService(
     private OsWorkers? _os;
     private Supervisor? _supervisor;
     private SignalRouter? _signals;
+    private LogFileReopener? _logReopener;
 
     /// <summary>
     /// Everything that can fail because of the configuration happens here, before the host reports
@@ -68,6 +69,8 @@ internal sealed class SupervisorService(
         _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
         _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake);
         _signals = new SignalRouter(_supervisor);
+        if (options.LogFile is { } reopened)
+            _logReopener = new LogFileReopener(reopened, logger);
         await base.StartAsync(cancellationToken);
     }
 
@@ -123,6 +126,8 @@ internal sealed class SupervisorService(
     {
         _signals?.Dispose();
         _signals = null;
+        _logReopener?.Dispose();
+        _logReopener = null;
         _supervisor?.CancelTimers();
         try
         {
