@@ -31,6 +31,9 @@ internal static class RestartClient
         if (before.Count == 0)
             throw new ClientFailure("no active process found in the status file");
         int waitFor = before[^1] + 1;
+        // A failure already reported before this HUP (a refused check, an abandoned restart) is not this restart's.
+        string failureFile = StatusFileWriter.FailureFileOf(statusFile);
+        var earlierFailure = FailureSnapshot(failureFile);
 
         if (!Posix.SendSignal(pid, SignalNames.Hup))
             throw new ClientFailure($"failed to send SIGHUP to the server process {pid}: no such process");
@@ -54,7 +57,7 @@ internal static class RestartClient
                 output.WriteLine($"reload complete: generation {newest} is serving");
                 return;
             }
-            if (StatusFileReader.Failure(StatusFileWriter.FailureFileOf(statusFile)) is { } failure && failure.Generation >= waitFor)
+            if (StatusFileReader.Failure(failureFile) is { } failure && failure.Generation >= waitFor && FailureSnapshot(failureFile) != earlierFailure)
                 throw new ClientFailure($"{what} failed: {failure.Reason}");
             if (!Posix.ProcessExists(pid))
                 throw new ClientFailure($"the server process {pid} exited before the {what} completed");
@@ -68,6 +71,19 @@ internal static class RestartClient
                 throw new ClientFailure($"restart did not complete within {options.Timeout} s: waiting for generation {waitFor} or later to be the only one ({state})");
             }
             Thread.Sleep(PollInterval);
+        }
+    }
+
+    /// <summary>What the failure file says and when it was written (it is replaced whole, never edited), or null.</summary>
+    private static (string Text, DateTime Written)? FailureSnapshot(string path)
+    {
+        try
+        {
+            return (File.ReadAllText(path), File.GetLastWriteTimeUtc(path));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 

@@ -86,7 +86,9 @@ internal sealed class WorkerEnvironment
             TimeSpan.FromSeconds(_options.StartTimeout),
             TimeSpan.FromSeconds(_options.BackoffMax),
             _options.MaxStartFailures,
-            _options.SignalGroup);
+            _options.SignalGroup,
+            _options.CheckCommand is not null,
+            TimeSpan.FromSeconds(_options.CheckTimeout));
     }
 
     private static bool PerlTrue(string? value) => !string.IsNullOrEmpty(value) && value != "0";

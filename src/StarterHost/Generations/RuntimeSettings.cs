@@ -22,6 +22,8 @@ public enum ReadinessMode
 /// <param name="BackoffMax">The longest wait between two attempts after consecutive failed starts.</param>
 /// <param name="MaxStartFailures">Consecutive failed starts after which a restart is abandoned while an old generation serves; 0 never gives up.</param>
 /// <param name="SignalGroup">Retirement signals go to the worker's whole process group, not only to the worker.</param>
+/// <param name="CheckBeforeRestart">A requested restart runs the check command first, and a failed check refuses it.</param>
+/// <param name="CheckTimeout">How long the check command may run before it is killed and the restart refused.</param>
 internal sealed record RuntimeSettings(
     TimeSpan Interval,
     int SignalOnHup,
@@ -34,4 +36,6 @@ internal sealed record RuntimeSettings(
     TimeSpan StartTimeout = default,
     TimeSpan BackoffMax = default,
     int MaxStartFailures = 0,
-    bool SignalGroup = false);
+    bool SignalGroup = false,
+    bool CheckBeforeRestart = false,
+    TimeSpan CheckTimeout = default);

@@ -146,4 +146,19 @@ internal static partial class Log
 
     [LoggerMessage(92, LogLevel.Warning, "received USR1, but the log goes to a command ({LogFile}): nothing to reopen")]
     public static partial void LogReopenNotAFile(ILogger logger, string logFile);
+
+    [LoggerMessage(93, LogLevel.Information, "received HUP, running the check command before spawning generation {Generation}")]
+    public static partial void CheckRunning(ILogger logger, int generation);
+
+    [LoggerMessage(94, LogLevel.Information, "received HUP while the check command runs; it runs again once this run is over")]
+    public static partial void CheckQueued(ILogger logger);
+
+    [LoggerMessage(95, LogLevel.Information, "the check command passed for generation {Generation}")]
+    public static partial void CheckPassed(ILogger logger, int generation);
+
+    [LoggerMessage(96, LogLevel.Warning, "the check command (pid {Pid}) is still running after {Seconds} s; sending KILL to its process group")]
+    public static partial void CheckTimedOut(ILogger logger, int pid, string seconds);
+
+    [LoggerMessage(97, LogLevel.Error, "generation {Generation} not spawned: {Reason}")]
+    public static partial void CheckRefused(ILogger logger, int generation, string reason);
 }

@@ -36,6 +36,7 @@ internal sealed class SupervisorService(
     private OsWorkers? _os;
     private Supervisor? _supervisor;
     private SignalRouter? _signals;
+    private CheckRunner? _checks;
     private LogFileReopener? _logReopener;
 
     /// <summary>
@@ -67,7 +68,8 @@ internal sealed class SupervisorService(
         _loop = new EventLoop();
         var notifyDirectory = new NotifyDirectory(environment.Base, _pid, WorkerIdentity.Resolve(options.User, options.Group));
         _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
-        _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake);
+        _checks = options.CheckCommand is { } check ? new CheckRunner(spawner, check, _loop) : null;
+        _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake, _checks);
         _signals = new SignalRouter(_supervisor);
         if (options.LogFile is { } reopened)
             _logReopener = new LogFileReopener(reopened, logger);
@@ -139,6 +141,8 @@ internal sealed class SupervisorService(
         }
         _os?.Dispose();
         _os = null;
+        _checks?.Dispose();
+        _checks = null;
         listeners.Dispose();
         _pidFile?.Dispose();
         _pidFile = null;
