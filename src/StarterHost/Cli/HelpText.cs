@@ -45,10 +45,20 @@ internal static class HelpText
                                                    while the old generation serves (default 0: never)
           --signal-group                           Starter:SignalGroup  send HUP/TERM signals to the worker's whole process group
           --no-death-signal                        Starter:DeathSignal=false  workers outlive a killed StarterHost (start_server's way)
+          --listen-fds                             Starter:ListenFds  also pass the listeners as socket activation does
+                                                   (LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES; fds 3 upward in order)
+          --listen-fdnames=NAME:NAME...            Starter:ListenFdNames  LISTEN_FDNAMES (default: each key, ':' made '_')
+          --path-mode=OCTAL                        Starter:PathMode  mode of the --path sockets (default 0777)
+          --path-owner=USER[:GROUP]                Starter:PathOwner  owner of the --path sockets
+          --user=USER                              Starter:User      run the workers as this user, with its groups
+          --group=GROUP                            Starter:Group     run the workers with this group (default: the user's)
+          --check-command="CMD"                    Starter:CheckCommand  run on each HUP before spawning, as a worker;
+                                                   a non-zero exit refuses the restart
+          --check-timeout=seconds                  Starter:CheckTimeout  kill the check and refuse after this long (default 60)
           --help                                   print this help
           --version                                print the version
 
         Signals: HUP starts a new generation; TERM sends --signal-on-term to every worker, waits, exits;
-        INT sends TERM to every worker, waits, exits.
+        INT sends TERM to every worker, waits, exits; USR1 reopens --log-file.
         """;
 }
