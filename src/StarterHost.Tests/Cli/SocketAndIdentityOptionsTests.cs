@@ -43,6 +43,33 @@ public sealed class SocketAndIdentityOptionsTests
     }
 
     [Theory]
+    [InlineData("--pat=/run/a.sock", "path")]
+    [InlineData("--l=/var/log/a.log", "log-file")]
+    [InlineData("--re", "restart")]
+    [InlineData("--path-m=0600", "path-mode")]
+    [InlineData("--u=app", "user")]
+    public void AnAbbreviationStartServerKnewKeepsItsMeaning(string arg, string option)
+    {
+        var options = new StarterOptions();
+        var line = StartServerCommandLine.Parse([arg, "--", "true"]);
+        line.ApplyTo(options);
+        string? value = option switch
+        {
+            "path" => options.Path.SingleOrDefault(),
+            "log-file" => options.LogFile,
+            "restart" => line.Mode == CliMode.Restart ? "" : null,
+            "path-mode" => options.PathMode,
+            _ => options.User,
+        };
+        Assert.Equal(arg.Contains('=') ? arg[(arg.IndexOf('=') + 1)..] : "", value);
+    }
+
+    [Fact]
+    public void AnAbbreviationOfNewOptionsAloneIsStillAmbiguous() =>
+        Assert.Equal("Option che is ambiguous (check-command, check-timeout)",
+            Assert.Throws<UsageException>(() => StartServerCommandLine.Parse(["--che=x"])).Message);
+
+    [Theory]
     [InlineData("--check-timeout=soon", "Value \"soon\" invalid for option check-timeout (number expected)")]
     [InlineData("--listen-fds=yes", "Option listen-fds does not take an argument")]
     [InlineData("--user", "Option user requires an argument")]

@@ -33,6 +33,13 @@ internal sealed class StartServerCommandLine
     private static readonly string[] FlagOptions =
         ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version", "signal-group", "no-death-signal", "listen-fds"];
 
+    /// <summary>start_server's own options (Server::Starter 0.35).</summary>
+    private static readonly string[] StartServerOptions =
+    [
+        "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term", "backlog", "envdir",
+        "enable-auto-restart", "auto-restart-interval", "kill-old-delay", "status-file", "restart", "stop", "daemonize", "help", "version",
+    ];
+
     private readonly List<(string Name, string? Value)> _given = [];
 
     public CliMode Mode { get; private set; } = CliMode.Serve;
@@ -129,6 +136,10 @@ internal sealed class StartServerCommandLine
         if (all.Contains(lower))
             return lower;
         var matches = all.Where(o => o.StartsWith(lower, StringComparison.Ordinal)).ToArray();
+        // Server::Starter: an abbreviation that was unique among its options keeps its meaning, though newer
+        // options share the prefix ("--pat" is --path, not --path-mode; "--l" is --log-file, not --listen-fds).
+        if (matches.Length > 1 && matches.Where(StartServerOptions.Contains).ToArray() is [var original])
+            return original;
         return matches.Length switch
         {
             1 => matches[0],
