@@ -57,7 +57,8 @@ internal static class RestartClient
                 output.WriteLine($"reload complete: generation {newest} is serving");
                 return;
             }
-            if (StatusFileReader.Failure(failureFile) is { } failure && failure.Generation >= waitFor && FailureSnapshot(failureFile) != earlierFailure)
+            if (FailureSnapshot(failureFile) is { } written && written != earlierFailure
+                && StatusFileReader.ParseFailure(written.Text) is { } failure && failure.Generation >= waitFor)
                 throw new ClientFailure($"{what} failed: {failure.Reason}");
             if (!Posix.ProcessExists(pid))
                 throw new ClientFailure($"the server process {pid} exited before the {what} completed");
@@ -74,12 +75,18 @@ internal static class RestartClient
         }
     }
 
-    /// <summary>What the failure file says and when it was written (it is replaced whole, never edited), or null.</summary>
+    /// <summary>
+    /// What the failure file says and when it was written, both of the one file opened (it is replaced whole
+    /// by a rename, or removed, at any moment), or null.
+    /// </summary>
     private static (string Text, DateTime Written)? FailureSnapshot(string path)
     {
         try
         {
-            return (File.ReadAllText(path), File.GetLastWriteTimeUtc(path));
+            using var file = File.OpenHandle(path);
+            var bytes = new byte[RandomAccess.GetLength(file)];
+            int read = RandomAccess.Read(file, bytes, 0);
+            return (System.Text.Encoding.UTF8.GetString(bytes, 0, read), File.GetLastWriteTimeUtc(file));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
