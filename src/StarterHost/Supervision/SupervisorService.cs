@@ -46,6 +46,16 @@ internal sealed class SupervisorService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         Log.StartingNow(logger, _pid);
+        WorkerIdentity? workers;
+        try
+        {
+            workers = WorkerIdentity.Resolve(options.User, options.Group);
+        }
+        catch (ArgumentException e)
+        {
+            // Validated already; only a user removed since then gets here.
+            throw new StartupException(e.Message);
+        }
         try
         {
             if (options.PidFile is { } pidFile)
@@ -66,7 +76,7 @@ internal sealed class SupervisorService(
         if (options.StatusFile is { } statusFile)
             _status = new StatusFileWriter(statusFile, _pid);
         _loop = new EventLoop();
-        var notifyDirectory = new NotifyDirectory(environment.Base, _pid, WorkerIdentity.Resolve(options.User, options.Group));
+        var notifyDirectory = new NotifyDirectory(environment.Base, _pid, workers);
         _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
         _checks = options.CheckCommand is { } check ? new CheckRunner(spawner, check, _loop) : null;
         _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake, _checks);
