@@ -80,6 +80,22 @@ public sealed class SocketActivationTests : IDisposable
         Assert.EndsWith($" key=127.0.0.1:{_port}", WorkerClient.Ask(_port));
     }
 
+    /// <summary>--listen-fds: what StarterHost was passed goes on to each worker as that worker's own socket activation.</summary>
+    [Fact]
+    public void WithListenFdsThePassedSocketsGoOnToTheWorkerAsItsOwnActivation()
+    {
+        using var starter = Activate(["--listen-fds"]);
+        WaitUntilListening(starter);
+        Assert.StartsWith("gen=1 ", WorkerClient.Ask(SocketPath));
+        int worker = starter.WorkerPid(1);
+        string[] environment = File.ReadAllText($"/proc/{worker}/environ").Split('\0');
+        Assert.Contains($"LISTEN_PID={worker}", environment);
+        Assert.Contains("LISTEN_FDS=2", environment);
+        Assert.Contains($"LISTEN_FDNAMES={SocketPath}:127.0.0.1_{_port}", environment);
+        Assert.Equal(Link(starter.Pid, 3), Link(worker, 3));
+        Assert.Equal(Link(starter.Pid, 4), Link(worker, 4));
+    }
+
     [Fact]
     public void AConfiguredAddressThatWasNotPassedIsNamedAtStart()
     {

@@ -71,7 +71,7 @@ public sealed class ThirdPartyWorkerTests(ITestOutputHelper output)
         }
     }
 
-    private static string? Which(string program) =>
+    internal static string? Which(string program) =>
         (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);

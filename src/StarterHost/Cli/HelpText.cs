@@ -60,6 +60,17 @@ internal static class HelpText
                                              every 5 s; default 0: never)
           --signal-group                     send HUP/TERM signals to the worker's whole process group
           --no-death-signal                  workers outlive a killed StarterHost (start_server's way)
+          --listen-fds                       also hand the listeners over as socket activation does:
+                                             LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES (fds 3 upward)
+          --listen-fdnames=NAME:NAME...      LISTEN_FDNAMES (default: each key, ':' made '_')
+          --path-mode=OCTAL                  mode of the --path sockets (default 0777)
+          --path-owner=USER[:GROUP]          owner of the --path sockets
+          --user=USER                        run the workers as this user, with its groups
+          --group=GROUP                      run the workers with this group (default: the user's)
+          --check-command="COMMAND"          run on each HUP before spawning, as a worker would; a
+                                             non-zero exit refuses the restart
+          --check-timeout=SECONDS            kill the check and refuse the restart after this long
+                                             (default 60)
           --config=FILE                      also read this JSON file, after appsettings.json
                                              (repeatable)
           --restart                          send SIGHUP and wait until the new generation alone runs
@@ -80,7 +91,7 @@ internal static class HelpText
 
         Signals:
           HUP starts a new generation; TERM sends --signal-on-term to every worker, waits for them
-          and exits; INT does the same with TERM.
+          and exits; INT does the same with TERM; USR1 reopens --log-file.
 
         Examples:
           Serve app.psgi on port 8080, then start a new generation and stop:

@@ -28,10 +28,18 @@ internal sealed class StartServerCommandLine
         "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
         "drain-timeout", "readiness", "start-timeout", "backoff-max", "max-start-failures",
         "workers", "handover", "max-worker-lifetime", "max-worker-rss", "config",
+        "listen-fdnames", "path-mode", "path-owner", "user", "group", "check-command", "check-timeout",
     ];
 
     private static readonly string[] FlagOptions =
-        ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version", "signal-group", "no-death-signal"];
+        ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version", "signal-group", "no-death-signal", "listen-fds"];
+
+    /// <summary>start_server's own options (Server::Starter 0.35).</summary>
+    private static readonly string[] StartServerOptions =
+    [
+        "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term", "backlog", "envdir",
+        "enable-auto-restart", "auto-restart-interval", "kill-old-delay", "status-file", "restart", "stop", "daemonize", "help", "version",
+    ];
 
     /// <summary>Every option's name, as --help must list them.</summary>
     internal static IEnumerable<string> OptionNames => ValueOptions.Concat(FlagOptions);
@@ -119,7 +127,7 @@ internal sealed class StartServerCommandLine
                 ConfigFiles.Add(value!);
                 return;
             case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout" or "drain-timeout"
-                or "start-timeout" or "backoff-max" or "max-start-failures":
+                or "start-timeout" or "backoff-max" or "max-start-failures" or "check-timeout":
                 if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
                     throw new UsageException($"Value \"{value}\" invalid for option {option} (number expected)");
                 break;
@@ -144,6 +152,10 @@ internal sealed class StartServerCommandLine
         if (all.Contains(lower))
             return lower;
         var matches = all.Where(o => o.StartsWith(lower, StringComparison.Ordinal)).ToArray();
+        // Server::Starter: an abbreviation that was unique among its options keeps its meaning, though newer
+        // options share the prefix ("--pat" is --path, not --path-mode; "--l" is --log-file, not --listen-fds).
+        if (matches.Length > 1 && matches.Where(StartServerOptions.Contains).ToArray() is [var original])
+            return original;
         return matches.Length switch
         {
             1 => matches[0],
@@ -196,6 +208,14 @@ internal sealed class StartServerCommandLine
                 case "handover": options.Handover = HandoverNamed(value!); break;
                 case "max-worker-lifetime": options.MaxWorkerLifetime = PoolNumber(name, value!); break;
                 case "max-worker-rss": options.MaxWorkerRss = (int)Math.Clamp(PoolNumber(name, value!), int.MinValue, int.MaxValue); break;
+                case "listen-fds": options.ListenFds = true; break;
+                case "listen-fdnames": options.ListenFdNames = value; break;
+                case "path-mode": options.PathMode = value; break;
+                case "path-owner": options.PathOwner = value; break;
+                case "user": options.User = value; break;
+                case "group": options.Group = value; break;
+                case "check-command": options.CheckCommand = value; break;
+                case "check-timeout": options.CheckTimeout = Number(value); break;
             }
         }
     }

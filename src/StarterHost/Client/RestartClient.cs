@@ -31,6 +31,9 @@ internal static class RestartClient
         if (before.Count == 0)
             throw new ClientFailure("no active process found in the status file");
         int waitFor = before[^1] + 1;
+        // A failure already reported before this HUP (a refused check, an abandoned restart) is not this restart's.
+        string failureFile = StatusFileWriter.FailureFileOf(statusFile);
+        var earlierFailure = FailureSnapshot(failureFile);
 
         if (!Posix.SendSignal(pid, SignalNames.Hup))
             throw new ClientFailure($"failed to send SIGHUP to the server process {pid}: no such process");
@@ -44,7 +47,9 @@ internal static class RestartClient
             var generations = now?.Select(e => e.Generation).Distinct().Order().ToList();
             // Read after the status file, and written before it: a generation the status file names is
             // known failed here (a pool's rolling handover lists the started workers of a failed attempt).
-            var failure = StatusFileReader.Failure(StatusFileWriter.FailureFileOf(statusFile));
+            var failure = FailureSnapshot(failureFile) is { } written && written != earlierFailure
+                ? StatusFileReader.ParseFailure(written.Text)
+                : null;
             // ">=" where the reference has "==": a later generation completes the restart as well (one that
             // a queued HUP started, say).
             if (generations is [var only] && only >= waitFor && !(failure?.Generation >= only))
@@ -71,6 +76,25 @@ internal static class RestartClient
                 throw new ClientFailure($"restart did not complete within {options.Timeout} s: waiting for generation {waitFor} or later to be the only one ({state})");
             }
             Thread.Sleep(PollInterval);
+        }
+    }
+
+    /// <summary>
+    /// What the failure file says and when it was written, both of the one file opened (it is replaced whole
+    /// by a rename, or removed, at any moment), or null.
+    /// </summary>
+    private static (string Text, DateTime Written)? FailureSnapshot(string path)
+    {
+        try
+        {
+            using var file = File.OpenHandle(path);
+            var bytes = new byte[RandomAccess.GetLength(file)];
+            int read = RandomAccess.Read(file, bytes, 0);
+            return (System.Text.Encoding.UTF8.GetString(bytes, 0, read), File.GetLastWriteTimeUtc(file));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 

@@ -41,13 +41,19 @@ internal static partial class StatusFileReader
         string text;
         try
         {
-            text = File.ReadAllText(path).TrimEnd('\n');
+            text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
-        var match = FailureLine().Match(text);
+        return ParseFailure(text);
+    }
+
+    /// <summary>The failure file's line: its first generation and why, or null.</summary>
+    public static (int Generation, string Reason)? ParseFailure(string text)
+    {
+        var match = FailureLine().Match(text.TrimEnd('\n'));
         return match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int generation)
             ? (generation, match.Groups[2].Value)
             : null;

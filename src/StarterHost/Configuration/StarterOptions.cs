@@ -117,6 +117,41 @@ public sealed class StarterOptions
     [OptionRange(0, 1048576, "max-worker-rss")]
     public int MaxWorkerRss { get; set; }
 
+    /// <summary>
+    /// --listen-fds: also hand the listeners over as systemd's socket activation does (sd_listen_fds(3)):
+    /// LISTEN_FDS, LISTEN_PID (the worker's own pid) and LISTEN_FDNAMES, the sockets at fds 3 upward in
+    /// SERVER_STARTER_PORT order. Defaults to false.
+    /// </summary>
+    public bool ListenFds { get; set; }
+
+    /// <summary>
+    /// --listen-fdnames: LISTEN_FDNAMES, one name per listener joined by ':', in SERVER_STARTER_PORT order.
+    /// Defaults to each listener's SERVER_STARTER_PORT key with ':' replaced by '_'.
+    /// </summary>
+    public string? ListenFdNames { get; set; }
+
+    /// <summary>--path-mode: the mode of the unix sockets --path creates, in octal. Defaults to 0777, as start_server's.</summary>
+    public string? PathMode { get; set; }
+
+    /// <summary>--path-owner: USER or USER:GROUP (or :GROUP) to own the unix sockets --path creates. Defaults to StarterHost's own.</summary>
+    public string? PathOwner { get; set; }
+
+    /// <summary>--user: run the workers as this user (name or uid), with its groups. Defaults to StarterHost's own.</summary>
+    public string? User { get; set; }
+
+    /// <summary>--group: run the workers with this group (name or gid). Defaults to the --user's group.</summary>
+    public string? Group { get; set; }
+
+    /// <summary>
+    /// --check-command: a shell command run on each HUP, before the new generation is spawned, in the
+    /// workers' environment, directory and identity; a non-zero exit refuses the restart. Defaults to none.
+    /// </summary>
+    public string? CheckCommand { get; set; }
+
+    /// <summary>--check-timeout: seconds --check-command may run before it is killed and the restart refused. Defaults to 60.</summary>
+    [OptionRange(0.001, 86400, "check-timeout")]
+    public double CheckTimeout { get; set; } = 60;
+
     /// <summary>--timeout: how long --restart and --stop wait before giving up, in seconds. 0 waits forever. Defaults to 0.</summary>
     [OptionRange(0, 31536000, "timeout")]
     public double Timeout { get; set; }

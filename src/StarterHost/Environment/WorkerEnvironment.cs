@@ -93,7 +93,9 @@ internal sealed class WorkerEnvironment
             _options.Workers,
             _options.Handover,
             TimeSpan.FromSeconds(_options.MaxWorkerLifetime),
-            _options.MaxWorkerRss);
+            _options.MaxWorkerRss,
+            _options.CheckCommand is not null,
+            TimeSpan.FromSeconds(_options.CheckTimeout));
     }
 
     private static bool PerlTrue(string? value) => !string.IsNullOrEmpty(value) && value != "0";

@@ -20,8 +20,7 @@ internal static partial class GenerationMachine
             commands.Add(new Say(new HangupQueued(starting.Generation)));
             return state with { RestartQueued = true };
         }
-        commands.Add(new Say(new HangupSpawning()));
-        return Restart(Announce(state, new ReportReloading(), commands), commands);
+        return RestartRequested(state, commands);
     }
 
     private static GenerationState OnSpawned(GenerationState state, WorkerSpawned spawned, ImmutableArray<StarterCommand>.Builder commands)
@@ -164,10 +163,7 @@ internal static partial class GenerationMachine
             next = RetireOrSchedule(next, replaced, commands);
 
         if (next.RestartQueued)
-        {
-            commands.Add(new Say(new HangupSpawning()));
-            next = Restart(Announce(next with { RestartQueued = false }, new ReportReloading(), commands), commands);
-        }
+            next = RestartRequested(next with { RestartQueued = false }, commands);
         return next;
     }
 

@@ -19,7 +19,7 @@ internal static partial class GenerationMachine
         {
             Started s => OnStarted(state, s, commands),
             HangupReceived => OnHangup(state, commands),
-            TerminateReceived t => OnTerminate(state, t.Signal, commands),
+            TerminateReceived t => OnTerminate(AbortCheck(state, commands), t.Signal, commands),
             WorkerSpawned s => OnSpawned(state, s, commands),
             WorkerExecuted x => OnExecuted(state, x, commands),
             SpawnFailed f => OnSpawnFailed(state, f, commands),
@@ -45,6 +45,10 @@ internal static partial class GenerationMachine
             StatusWriteFailed f => OnStatusWriteFailed(state, f, commands),
             StatusRetryDue => OnStatusRetryDue(state, commands),
             CommandFailed f => OnCommandFailed(state, f, commands),
+            CheckStarted c => OnCheckStarted(state, c),
+            CheckNotStarted c => OnCheckNotStarted(state, c, commands),
+            CheckFinished c => OnCheckFinished(state, c, commands),
+            CheckTimeoutDue c => OnCheckTimeout(state, c, commands),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt, "unknown event"),
         };
         next = Publish(next, commands);

@@ -24,6 +24,9 @@ internal sealed record GenerationState
     public ImmutableList<LeftoverGroup> Leftovers { get; init; } = [];
     public bool RestartQueued { get; init; }
 
+    /// <summary>The check command's run before a restart (<c>--check-command</c>): the current one, or the last.</summary>
+    public CheckRun? Check { get; init; }
+
     /// <summary>While stopping, the signal the workers were sent (what a leftover group gets too).</summary>
     public int StopSignal { get; init; } = Signals.SignalNames.Term;
     public int StartedCount { get; init; }

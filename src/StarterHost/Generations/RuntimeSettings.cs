@@ -35,6 +35,8 @@ public enum HandoverMode
 /// <param name="Workers">Processes per generation, one per slot (0 to N-1).</param>
 /// <param name="MaxWorkerLifetime">A serving worker is replaced after this long (±10 %); zero never.</param>
 /// <param name="MaxWorkerRss">A serving worker whose resident memory passes this many MiB is replaced; zero never.</param>
+/// <param name="CheckBeforeRestart">A requested restart runs the check command first, and a failed check refuses it.</param>
+/// <param name="CheckTimeout">How long the check command may run before it is killed and the restart refused.</param>
 internal sealed record RuntimeSettings(
     TimeSpan Interval,
     int SignalOnHup,
@@ -51,4 +53,6 @@ internal sealed record RuntimeSettings(
     int Workers = 1,
     HandoverMode Handover = HandoverMode.All,
     TimeSpan MaxWorkerLifetime = default,
-    int MaxWorkerRss = 0);
+    int MaxWorkerRss = 0,
+    bool CheckBeforeRestart = false,
+    TimeSpan CheckTimeout = default);

@@ -60,6 +60,7 @@ internal static class StarterHostBuilder
         services.AddSingleton(logSink);
         services.AddSingleton<IValidateOptions<StarterOptions>, StarterOptionsAnnotationsValidator>();
         services.AddSingleton<IValidateOptions<StarterOptions>>(new StarterOptionsValidator(commandLine.Mode, configurationRead));
+        services.AddSingleton<IValidateOptions<StarterOptions>>(new SocketAndIdentityValidator(commandLine.Mode));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StarterOptions>>().Value);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
 

@@ -27,17 +27,21 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
 
     public IReadOnlyList<Socket> Sockets => _bound.Select(b => b.Socket).ToArray();
 
+    /// <summary>The SERVER_STARTER_PORT keys, in its order.</summary>
+    public IReadOnlyList<string> Keys => _bound.Select(b => b.Address.Key).ToArray();
+
     /// <summary>
     /// Binds every address or throws <see cref="StartupException"/> naming the first that failed. Bound,
     /// start-up can no longer fail on the configuration: the log lines held until now are written.
     /// </summary>
-    public void BindAll(IReadOnlyList<ListenAddress> addresses, int backlog)
+    /// <param name="access">Mode and owner of the unix socket files created; 0777 and ours by default.</param>
+    public void BindAll(IReadOnlyList<ListenAddress> addresses, int backlog, SocketFileAccess? access = null)
     {
-        Bind(addresses, backlog);
+        Bind(addresses, backlog, access ?? SocketFileAccess.Default);
         logSink.EndStartup();
     }
 
-    private void Bind(IReadOnlyList<ListenAddress> addresses, int backlog)
+    private void Bind(IReadOnlyList<ListenAddress> addresses, int backlog, SocketFileAccess access)
     {
         if (systemd.PassedSocketCount > 0)
         {
@@ -53,7 +57,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         for (int i = 0; i < addresses.Count; i++)
         {
             var address = addresses[i];
-            var socket = address.Kind == ListenKind.Unix ? BindUnix(address, backlog) : BindInet(address, backlog);
+            var socket = address.Kind == ListenKind.Unix ? BindUnix(address, backlog, access) : BindInet(address, backlog);
             _bound.Add((address, socket, childFds[i]));
             Log.Listening(logger, Describe(address, socket), address.Key, childFds[i]);
         }
@@ -102,7 +106,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         throw new StartupException($"failed to resolve host:{address.Host} (in --port {address.Key})");
     }
 
-    private Socket BindUnix(ListenAddress address, int backlog)
+    private Socket BindUnix(ListenAddress address, int backlog, SocketFileAccess access)
     {
         string path = address.Path!;
         RemoveStaleSocketFile(path);
@@ -110,23 +114,25 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         try
         {
             Posix.BindUnix(socket.SafeHandle, path);
-            // Server::Starter: the socket is created under umask(0), i.e. mode 0777, so that a
-            // front-end running as another user can connect. Keep that: deployments rely on it.
-            File.SetUnixFileMode(path, (UnixFileMode)0x1FF);
             if (Posix.TryGetFileIdentity(path) is { } created)
                 _createdSocketFiles[path] = created.Inode;
+            // Server::Starter: the socket is created under umask(0), i.e. mode 0777, so that a
+            // front-end running as another user can connect. Keep that (deployments rely on it) unless
+            // --path-mode or --path-owner say otherwise.
+            access.ApplyTo(path);
             socket.Listen(backlog);
             return socket;
         }
-        catch (SocketException e)
+        catch (PosixException e)
+        {
+            // The kernel's words alone: "No such file or directory", not the call that said it.
+            socket.Dispose();
+            throw new StartupException($"failed to listen to file {path}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
         {
             socket.Dispose();
             throw new StartupException($"failed to listen to file {path}: {e.Message}");
-        }
-        catch (PosixException e)
-        {
-            socket.Dispose();
-            throw new StartupException($"failed to listen to file {path}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
         }
     }
 

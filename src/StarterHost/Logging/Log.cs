@@ -139,6 +139,32 @@ internal static partial class Log
     [LoggerMessage(54, LogLevel.Information, "received {Signal}, no worker to send {Sent} to")]
     public static partial void TerminatingWithoutWorkers(ILogger logger, string signal, string sent);
 
+    // 90–119: sockets and privileges (socket activation out to workers, identity, log reopen, pre-flight check).
+
+    [LoggerMessage(90, LogLevel.Information, "received USR1, reopened log file {Path}")]
+    public static partial void LogReopened(ILogger logger, string path);
+
+    [LoggerMessage(91, LogLevel.Error, "received USR1, failed to reopen log file {Path}: {Reason}; still writing to the old one")]
+    public static partial void LogReopenFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(92, LogLevel.Warning, "received USR1, but the log goes to a command ({LogFile}): nothing to reopen")]
+    public static partial void LogReopenNotAFile(ILogger logger, string logFile);
+
+    [LoggerMessage(93, LogLevel.Information, "received HUP, running the check command before spawning generation {Generation}")]
+    public static partial void CheckRunning(ILogger logger, int generation);
+
+    [LoggerMessage(94, LogLevel.Information, "received HUP while the check command runs; it runs again once this run is over")]
+    public static partial void CheckQueued(ILogger logger);
+
+    [LoggerMessage(95, LogLevel.Information, "the check command passed for generation {Generation}")]
+    public static partial void CheckPassed(ILogger logger, int generation);
+
+    [LoggerMessage(96, LogLevel.Warning, "the check command (pid {Pid}) is still running after {Seconds} s; sending KILL to its process group")]
+    public static partial void CheckTimedOut(ILogger logger, int pid, string seconds);
+
+    [LoggerMessage(97, LogLevel.Error, "generation {Generation} not spawned: {Reason}")]
+    public static partial void CheckRefused(ILogger logger, int generation, string reason);
+
     // 120–139: worker pools (--workers, --handover, recycling). With one worker per generation the lines above are used.
 
     [LoggerMessage(120, LogLevel.Information, "starting new worker {Pid} (generation {Generation}, slot {Slot})")]

@@ -132,6 +132,21 @@ internal static class NoticeLog
             case ReplacementStopped { Worker: var w }:
                 Log.ReplacementStopped(logger, w.Pid, w.Generation, w.Slot);
                 break;
+            case CheckRunning c:
+                Log.CheckRunning(logger, c.Generation);
+                break;
+            case CheckQueued:
+                Log.CheckQueued(logger);
+                break;
+            case CheckPassed c:
+                Log.CheckPassed(logger, c.Generation);
+                break;
+            case CheckTimedOut c:
+                Log.CheckTimedOut(logger, c.Pid, Seconds(c.Timeout));
+                break;
+            case CheckRefused c:
+                Log.CheckRefused(logger, c.Generation, c.Reason);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(notice), notice, "unknown notice");
         }

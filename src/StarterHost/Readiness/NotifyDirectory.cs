@@ -6,9 +6,11 @@ namespace StarterHost.Readiness;
 /// <summary>
 /// Where the workers' notify sockets live: a directory of StarterHost's own, mode 0700, in the service's
 /// runtime directory ($RUNTIME_DIRECTORY, systemd's RuntimeDirectory=), else $XDG_RUNTIME_DIR, else /tmp.
-/// Created at the first notify spawn, removed at exit.
+/// Created at the first notify spawn, removed at exit. With workers running as another user
+/// (<paramref name="workers"/>), the directory is 0711 (they may pass through it, not list it) and each
+/// socket belongs to that user, mode 0600: a worker can send to it, nobody else but root.
 /// </summary>
-internal sealed class NotifyDirectory(IReadOnlyDictionary<string, string?> environment, int ownPid) : IDisposable
+internal sealed class NotifyDirectory(IReadOnlyDictionary<string, string?> environment, int ownPid, Workers.WorkerIdentity? workers = null) : IDisposable
 {
     // sockaddr_un.sun_path holds 108 bytes, the final NUL included.
     private const int MaxSocketPath = 107;
@@ -26,7 +28,19 @@ internal sealed class NotifyDirectory(IReadOnlyDictionary<string, string?> envir
         string path = System.IO.Path.Combine(_path, stem + ".sock");
         for (int n = 1; File.Exists(path); n++)
             path = System.IO.Path.Combine(_path, string.Create(CultureInfo.InvariantCulture, $"{stem}.{n}.sock"));
-        return new NotifySocket(path);
+        var socket = new NotifySocket(path);
+        if (workers is null)
+            return socket;
+        try
+        {
+            new Listening.SocketFileAccess(UnixFileMode.UserRead | UnixFileMode.UserWrite, workers.Uid, workers.Gid).ApplyTo(socket.Path);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private string Create(string socketName)
@@ -39,7 +53,8 @@ internal sealed class NotifyDirectory(IReadOnlyDictionary<string, string?> envir
         string path = System.IO.Path.Combine(chosen, leaf);
         if (Directory.Exists(path))
             Directory.Delete(path, recursive: true);
-        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(path, workers is null ? mode : mode | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         return path;
     }
 

@@ -25,8 +25,11 @@ internal sealed class Supervisor
     // Set by SIGCHLD, and at first: a child that exited before we listened is reaped too.
     private volatile bool _childrenExited = true;
 
-    public Supervisor(IWorkerOs os, StatusFileWriter? status, ServiceNotifier notifier, ILogger logger, RuntimeSettings settings, Action wake)
+    private readonly ICheckRunner? _checks;
+
+    public Supervisor(IWorkerOs os, StatusFileWriter? status, ServiceNotifier notifier, ILogger logger, RuntimeSettings settings, Action wake, ICheckRunner? checks = null)
     {
+        _checks = checks;
         _os = os;
         _status = status;
         _notifier = notifier;
@@ -81,7 +84,8 @@ internal sealed class Supervisor
         _childrenExited = false;
         try
         {
-            return [.. _os.Reap().Select(e => new WorkerExited(e.Pid, e.Status, e.GroupRemains))];
+            // The check command is a child too: its exit is the check's result, not a worker's.
+            return [.. _os.Reap().Select(e => _checks?.Finished(e.Pid, e.Status, e.GroupRemains) ?? (StarterEvent)new WorkerExited(e.Pid, e.Status, e.GroupRemains))];
         }
         catch (Exception e)
         {
@@ -128,6 +132,7 @@ internal sealed class Supervisor
             {
                 SpawnWorker spawn => [new SpawnFailed(spawn.Generation, e.Message, spawn.Slot)],
                 WriteStatus write => [new StatusWriteFailed(write.Document, e.Message)],
+                RunCheck check => [new CheckNotStarted(check.Serial, e.Message)],
                 _ => [new CommandFailed(command, e.Message)],
             };
         }
@@ -140,6 +145,8 @@ internal sealed class Supervisor
             case SpawnWorker spawn:
                 var spawned = _os.Spawn(spawn.Generation, spawn.Slot);
                 return [new WorkerSpawned(spawn.Generation, spawned.Pid, spawned.Settings, spawned.AwaitsExec, spawn.Slot)];
+            case RunCheck check:
+                return [new CheckStarted(check.Serial, _checks!.Start(check.Generation))];
             case StartTimer timer:
                 Schedule(timer.Event, timer.Delay);
                 break;

@@ -36,6 +36,8 @@ internal sealed class SupervisorService(
     private OsWorkers? _os;
     private Supervisor? _supervisor;
     private SignalRouter? _signals;
+    private CheckRunner? _checks;
+    private LogFileReopener? _logReopener;
 
     /// <summary>
     /// Everything that can fail because of the configuration happens here, before the host reports
@@ -44,11 +46,23 @@ internal sealed class SupervisorService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         Log.StartingNow(logger, _pid);
+        WorkerIdentity? workers;
+        try
+        {
+            workers = WorkerIdentity.Resolve(options.User, options.Group);
+        }
+        catch (ArgumentException e)
+        {
+            // Validated already; only a user removed since then gets here.
+            throw new StartupException(e.Message);
+        }
         try
         {
             if (options.PidFile is { } pidFile)
                 _pidFile = PidFile.Acquire(pidFile, _pid);
-            listeners.BindAll(StarterOptionsValidator.ListenAddresses(options), options.Backlog);
+            listeners.BindAll(StarterOptionsValidator.ListenAddresses(options), options.Backlog, SocketFileAccess.Parse(options.PathMode, options.PathOwner));
+            if (options.ListenFds)
+                spawner.ListenFdNames();
             if (options.LogFile is { } logFile)
                 LogFileRedirect.Apply(logFile);
             // Orphans of our workers come back to us, so that nothing of a worker outlives its stop unseen.
@@ -62,10 +76,13 @@ internal sealed class SupervisorService(
         if (options.StatusFile is { } statusFile)
             _status = new StatusFileWriter(statusFile, _pid);
         _loop = new EventLoop();
-        var notifyDirectory = new NotifyDirectory(environment.Base, _pid);
+        var notifyDirectory = new NotifyDirectory(environment.Base, _pid, workers);
         _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
-        _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake);
+        _checks = options.CheckCommand is { } check ? new CheckRunner(spawner, check, _loop) : null;
+        _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake, _checks);
         _signals = new SignalRouter(_supervisor);
+        if (options.LogFile is { } reopened)
+            _logReopener = new LogFileReopener(reopened, logger);
         await base.StartAsync(cancellationToken);
     }
 
@@ -121,6 +138,8 @@ internal sealed class SupervisorService(
     {
         _signals?.Dispose();
         _signals = null;
+        _logReopener?.Dispose();
+        _logReopener = null;
         _supervisor?.CancelTimers();
         try
         {
@@ -132,6 +151,8 @@ internal sealed class SupervisorService(
         }
         _os?.Dispose();
         _os = null;
+        _checks?.Dispose();
+        _checks = null;
         listeners.Dispose();
         _pidFile?.Dispose();
         _pidFile = null;

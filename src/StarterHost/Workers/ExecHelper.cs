@@ -4,9 +4,10 @@ using StarterHost.Interop;
 namespace StarterHost.Workers;
 
 /// <summary>
-/// What posix_spawn cannot do for a worker: ask for a parent-death signal (prctl(PR_SET_PDEATHSIG)) and
-/// learn the worker's own pid before it runs (SYSTEMD_EXEC_PID). StarterHost spawns itself in this mode
-/// instead of the worker; it does those things, puts every signal back to its default, and execs the
+/// What posix_spawn cannot do for a worker: switch to the worker's user and groups (--user, --group), ask
+/// for a parent-death signal (prctl(PR_SET_PDEATHSIG)) and learn the worker's own pid before it runs
+/// (SYSTEMD_EXEC_PID, LISTEN_PID). StarterHost spawns itself in this mode instead of the worker; it does
+/// those things, puts every signal back to its default, and execs the
 /// worker in the same process, so the pid StarterHost holds is the worker's. Managed code must not
 /// fork, so this second exec is the way to run code between fork and exec. Nothing of the host runs
 /// here: no configuration, no logging, no thread of ours.
@@ -20,10 +21,14 @@ internal static class ExecHelper
     private const string ParentOption = "--parent=";
     private const string PidVariablesOption = "--pid-variables=";
     private const string ReportOption = "--report-fd=";
+    private const string UserOption = "--user=";
+    private const string GroupOption = "--group=";
 
     /// <summary>The helper's command line, with the worker's path and argv after "--".</summary>
+    /// <param name="deathSignal">0 for none (--no-death-signal).</param>
+    /// <param name="user">The user to become (name or uid), or null to stay; <paramref name="group"/> likewise.</param>
     public static string[] Arguments(IReadOnlyList<string> self, int deathSignal, int parentPid, IReadOnlyList<string> pidVariables,
-        int? reportFd, string path, IReadOnlyList<string> argv) =>
+        int? reportFd, string? user, string? group, string path, IReadOnlyList<string> argv) =>
     [
         .. self,
         Flag,
@@ -31,6 +36,8 @@ internal static class ExecHelper
         ParentOption + parentPid.ToString(CultureInfo.InvariantCulture),
         PidVariablesOption + string.Join(',', pidVariables),
         .. reportFd is { } fd ? [ReportOption + fd.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+        .. user is null ? Array.Empty<string>() : [UserOption + user],
+        .. group is null ? Array.Empty<string>() : [GroupOption + group],
         "--",
         path,
         .. argv,
@@ -44,6 +51,7 @@ internal static class ExecHelper
     {
         int deathSignal = 0, parent = 0, separator = Array.IndexOf(args, "--");
         string[] pidVariables = [];
+        string? user = null, group = null;
         for (int i = 1; i < separator; i++)
         {
             string arg = args[i];
@@ -55,6 +63,10 @@ internal static class ExecHelper
                 pidVariables = arg[PidVariablesOption.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries);
             else if (arg.StartsWith(ReportOption, StringComparison.Ordinal))
                 s_reportFd = int.Parse(arg.AsSpan(ReportOption.Length), CultureInfo.InvariantCulture);
+            else if (arg.StartsWith(UserOption, StringComparison.Ordinal))
+                user = arg[UserOption.Length..];
+            else if (arg.StartsWith(GroupOption, StringComparison.Ordinal))
+                group = arg[GroupOption.Length..];
         }
         if (separator < 0 || separator + 2 >= args.Length)
             return Fail("usage: starterhost --exec-worker [options] -- path argv0 [args...]");
@@ -62,6 +74,8 @@ internal static class ExecHelper
         {
             if (s_reportFd >= 0)
                 Posix.SetCloseOnExec(s_reportFd);
+            // First: the kernel clears the parent-death signal when the credentials change.
+            WorkerIdentity.Resolve(user, group)?.Assume();
             if (deathSignal > 0)
             {
                 Posix.SetParentDeathSignal(deathSignal);
@@ -76,7 +90,7 @@ internal static class ExecHelper
             Posix.ExecReplacing(args[separator + 1], args[(separator + 2)..]);
             return Fail($"exec {args[separator + 1]} returned");
         }
-        catch (PosixException e)
+        catch (Exception e) when (e is PosixException or ArgumentException or InvalidOperationException)
         {
             return Fail(e.Message);
         }

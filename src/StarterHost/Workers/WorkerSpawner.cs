@@ -18,54 +18,92 @@ internal sealed class WorkerSpawner(
     WorkerEnvironment environment,
     ILogger<WorkerSpawner> logger)
 {
-    private readonly string[] _self = options.DeathSignal ? SelfCommand.Get() : [];
+    private readonly string[] _self = UsesExecHelperFor(options) ? SelfCommand.Get() : [];
     private readonly int _ownPid = Posix.CurrentPid;
-
-    /// <summary>Whether spawns go through the exec helper (and so report their exec on a pipe).</summary>
-    public bool UsesExecHelper => options.DeathSignal;
+    private string[]? _listenFdNames;
 
     /// <summary>
-    /// Re-reads the envdir and composes the spawn of <paramref name="generation"/>'s worker for <paramref name="slot"/>, leading a
-    /// process group of its own; through the exec helper when workers get a death signal, which reports
+    /// Whether spawns go through the exec helper (and so report their exec on a pipe): for the death
+    /// signal, and for what only the worker's own process can do (LISTEN_PID, an identity switch) even
+    /// with --no-death-signal.
+    /// </summary>
+    public bool UsesExecHelper => _self.Length > 0;
+
+    private static bool UsesExecHelperFor(StarterOptions options) =>
+        options.DeathSignal || options.ListenFds || options.User is not null || options.Group is not null;
+
+    /// <summary>LISTEN_FDNAMES, checked against the listeners once they are bound.</summary>
+    /// <exception cref="StartupException">--listen-fdnames does not name each listener validly.</exception>
+    public string[] ListenFdNames() => _listenFdNames ??= Listening.ListenFdNames.For(options.ListenFdNames, listeners.Keys);
+
+    /// <summary>
+    /// Re-reads the envdir and composes the spawn of <paramref name="generation"/>'s worker for <paramref name="slot"/>,
+    /// leading a process group of its own; through the exec helper (see <see cref="UsesExecHelper"/>), which reports
     /// its exec by closing <paramref name="execReport"/> (the write end of a pipe).
     /// Throws <see cref="CommandNotExecutableException"/> when the command cannot be found.
     /// </summary>
     public (SpawnRequest Request, RuntimeSettings Settings) Prepare(int generation, int slot, string? notifySocket, int? execReport)
     {
-        var variables = environment.Compose(ReadEnvDir());
-        variables[WorkerEnvironment.PortVariable] = listeners.EnvironmentValue;
-        variables[WorkerEnvironment.GenerationVariable] = generation.ToString(CultureInfo.InvariantCulture);
+        var variables = Variables(generation);
         // With one worker the environment stays start_server's, byte for byte.
         if (options.Workers > 1)
             variables[WorkerEnvironment.WorkerVariable] = slot.ToString(CultureInfo.InvariantCulture);
         if (notifySocket is not null)
             variables[Systemd.SystemdEnvironment.NotifySocket] = notifySocket;
+        if (options.ListenFds)
+        {
+            // sd_listen_fds(3): the sockets at 3 upward (DescriptorPlan put them there), LISTEN_PID set by the helper.
+            variables[Systemd.SystemdEnvironment.ListenFds] = listeners.Keys.Count.ToString(CultureInfo.InvariantCulture);
+            variables[Systemd.SystemdEnvironment.ListenFdNames] = string.Join(':', ListenFdNames());
+        }
         var settings = environment.SettingsFrom(variables);
 
         string path = CommandResolver.Resolve(options.Command[0], variables.GetValueOrDefault("PATH"), options.Dir);
-        IReadOnlyList<string> argv = options.Command;
         var descriptors = listeners.Descriptors;
+        // Newer Microsoft.Extensions.Hosting.Systemd takes SYSTEMD_EXEC_PID equal to its own pid as "I am
+        // the service" and then sends READY=1 itself: wanted with notify readiness, and only then.
+        string[] pidVariables =
+        [
+            .. notifySocket is null ? Array.Empty<string>() : [Systemd.SystemdEnvironment.ExecPid],
+            .. options.ListenFds ? [Systemd.SystemdEnvironment.ListenPid] : Array.Empty<string>(),
+        ];
+        // Above every listener, where the worker would not look; the helper closes it as it execs.
+        int reportFd = descriptors.Select(d => d.ChildFd).DefaultIfEmpty(2).Max() + 1;
+        if (UsesExecHelper && execReport is { } report)
+            descriptors = [.. descriptors, (report, reportFd)];
+        var (program, argv) = ThroughHelper(path, options.Command, pidVariables, execReport is null ? null : reportFd);
+        return (new SpawnRequest(program, argv, [.. variables.Select(v => $"{v.Key}={v.Value}")], descriptors, options.Dir, NewProcessGroup: true), settings);
+    }
+
+    /// <summary>
+    /// The spawn of <c>--check-command</c> before a restart to <paramref name="generation"/>: /bin/sh -c, in the
+    /// worker's environment, directory and identity, without the listeners, stdout and stderr to <paramref name="outputFd"/>.
+    /// </summary>
+    public SpawnRequest PrepareCheck(int generation, string command, int outputFd)
+    {
+        var variables = Variables(generation);
+        var (program, argv) = ThroughHelper("/bin/sh", ["/bin/sh", "-c", command], [], null);
+        return new SpawnRequest(program, argv, [.. variables.Select(v => $"{v.Key}={v.Value}")], [(outputFd, 1), (outputFd, 2)], options.Dir, NewProcessGroup: true);
+    }
+
+    /// <summary>StarterHost's environment, the envdir re-read, SERVER_STARTER_PORT and SERVER_STARTER_GENERATION.</summary>
+    private SortedDictionary<string, string> Variables(int generation)
+    {
+        var variables = environment.Compose(ReadEnvDir());
+        variables[WorkerEnvironment.PortVariable] = listeners.EnvironmentValue;
+        variables[WorkerEnvironment.GenerationVariable] = generation.ToString(CultureInfo.InvariantCulture);
+        return variables;
+    }
+
+    /// <summary>The program and argv that run <paramref name="path"/>: itself, or the exec helper that becomes it.</summary>
+    private (string Program, IReadOnlyList<string> Argv) ThroughHelper(string path, IReadOnlyList<string> argv, string[] pidVariables, int? reportFd)
+    {
+        if (!UsesExecHelper)
+            return (path, argv);
+        int deathSignal = 0;
         if (options.DeathSignal)
-        {
-            SignalNames.TryParse(options.SignalOnTerm, out int deathSignal);
-            // Newer Microsoft.Extensions.Hosting.Systemd takes SYSTEMD_EXEC_PID equal to its own pid as "I am
-            // the service" and then sends READY=1 itself: wanted with notify readiness, and only then.
-            string[] pidVariables = notifySocket is null ? [] : [Systemd.SystemdEnvironment.ExecPid];
-            // Above every listener, where the worker would not look; the helper closes it as it execs.
-            int reportFd = descriptors.Select(d => d.ChildFd).DefaultIfEmpty(2).Max() + 1;
-            if (execReport is { } report)
-                descriptors = [.. descriptors, (report, reportFd)];
-            argv = ExecHelper.Arguments(_self, deathSignal, _ownPid, pidVariables, execReport is null ? null : reportFd, path, options.Command);
-            path = _self[0];
-        }
-        var request = new SpawnRequest(
-            path,
-            argv,
-            [.. variables.Select(v => $"{v.Key}={v.Value}")],
-            descriptors,
-            options.Dir,
-            NewProcessGroup: true);
-        return (request, settings);
+            SignalNames.TryParse(options.SignalOnTerm, out deathSignal);
+        return (_self[0], ExecHelper.Arguments(_self, deathSignal, _ownPid, pidVariables, reportFd, options.User, options.Group, path, argv));
     }
 
     private IReadOnlyDictionary<string, string>? ReadEnvDir()

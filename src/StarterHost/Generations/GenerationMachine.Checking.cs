@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using StarterHost.Workers;
+
+namespace StarterHost.Generations;
+
+/// <summary>
+/// A check command run before a requested restart (<c>--check-command</c>): the run of one check, numbered so
+/// that a timer of an earlier run cannot touch a later one. It is kept after it ends, for its number.
+/// </summary>
+internal sealed record CheckRun(int Serial, int Generation, int Pid = 0, bool Running = true, bool TimedOut = false, bool HangupAgain = false);
+
+/// <summary>Run the check command for the restart to <paramref name="Generation"/>; answered by CheckStarted or CheckNotStarted.</summary>
+internal sealed record RunCheck(int Serial, int Generation) : StarterCommand;
+
+/// <summary>The check command runs as <paramref name="Pid"/>, leading a process group of its own.</summary>
+internal sealed record CheckStarted(int Serial, int Pid) : StarterEvent;
+
+internal sealed record CheckNotStarted(int Serial, string Reason) : StarterEvent;
+
+/// <summary>
+/// The check command exited (reaped); <paramref name="Output"/> is the end of what it wrote.
+/// <paramref name="GroupRemains"/>: it left processes in its group.
+/// </summary>
+internal sealed record CheckFinished(int Pid, WaitStatus Status, string Output, bool GroupRemains = false) : StarterEvent;
+
+/// <summary>The check command of run <paramref name="Serial"/> has had <c>--check-timeout</c>.</summary>
+internal sealed record CheckTimeoutDue(int Serial) : StarterEvent;
+
+internal sealed record CheckRunning(int Generation) : Notice;
+
+internal sealed record CheckQueued : Notice;
+
+internal sealed record CheckPassed(int Generation) : Notice;
+
+internal sealed record CheckTimedOut(int Pid, TimeSpan Timeout) : Notice;
+
+internal sealed record CheckRefused(int Generation, string Reason) : Notice;
+
+/// <summary>
+/// HUP → run the check → spawn, or refuse: the old generation serves on, and the reason is logged, shown
+/// in STATUS= and written for a waiting --restart or --reload. The check runs as a process like a worker
+/// (the loop never waits for it): its start, its exit and its time limit come back as events.
+/// </summary>
+internal static partial class GenerationMachine
+{
+    /// <summary>A requested restart (a HUP now, or one queued while a generation started): checked first when asked to.</summary>
+    private static GenerationState RestartRequested(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (!state.Settings.CheckBeforeRestart)
+        {
+            commands.Add(new Say(new HangupSpawning()));
+            return Restart(Announce(state, new ReportReloading(), commands), commands);
+        }
+        if (state.Check is { Running: true } running)
+        {
+            // What is being checked may be older than what the HUP is about: check again once this run ends.
+            commands.Add(new Say(new CheckQueued()));
+            return state with { Check = running with { HangupAgain = true } };
+        }
+        int serial = (state.Check?.Serial ?? 0) + 1, generation = state.LastGeneration + 1;
+        commands.Add(new Say(new CheckRunning(generation)));
+        commands.Add(new RunCheck(serial, generation));
+        commands.Add(new StartTimer(new CheckTimeoutDue(serial), state.Settings.CheckTimeout));
+        // A refusal of an earlier run is no longer the news: the next outcome is written afresh.
+        return state with { Check = new CheckRun(serial, generation), RestartFailure = null };
+    }
+
+    private static GenerationState OnCheckStarted(GenerationState state, CheckStarted started) =>
+        state.Check is { Running: true } run && run.Serial == started.Serial ? state with { Check = run with { Pid = started.Pid } } : state;
+
+    private static GenerationState OnCheckNotStarted(GenerationState state, CheckNotStarted failed, ImmutableArray<StarterCommand>.Builder commands) =>
+        state.Check is { Running: true } run && run.Serial == failed.Serial
+            ? Concluded(state with { Check = run with { Running = false } }, run, $"the check command could not be run: {failed.Reason}", commands)
+            : state;
+
+    private static GenerationState OnCheckTimeout(GenerationState state, CheckTimeoutDue due, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Check is not { Running: true, Pid: > 0 } run || run.Serial != due.Serial)
+            return state;
+        commands.Add(new Say(new CheckTimedOut(run.Pid, state.Settings.CheckTimeout)));
+        commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
+        return state with { Check = run with { TimedOut = true } };
+    }
+
+    private static GenerationState OnCheckFinished(GenerationState state, CheckFinished finished, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Check is not { Running: true } run || run.Pid != finished.Pid)
+            return state;
+        var next = state with { Check = run with { Running = false } };
+        // A check leaves nothing running behind it.
+        if (finished.GroupRemains)
+            commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
+        if (state.Phase == Phase.Stopping)
+            return next;
+        string? failure = run.TimedOut
+            ? $"the check command did not finish within {Seconds(state.Settings.CheckTimeout)} s"
+            : finished.Status.Raw == 0 ? null : $"the check command failed with status:{finished.Status}";
+        if (failure is not null && finished.Output.Length > 0)
+            failure += $": {finished.Output}";
+        return Concluded(next, run, failure, commands);
+    }
+
+    /// <summary>The check is over: passed (<paramref name="failure"/> null) or not; or a HUP since asks for another run.</summary>
+    private static GenerationState Concluded(GenerationState state, CheckRun run, string? failure, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (run.HangupAgain)
+            return RestartRequested(state, commands);
+        if (failure is null)
+        {
+            commands.Add(new Say(new CheckPassed(run.Generation)));
+            if (state.Pending is { } starting)
+            {
+                // A crashed worker is being replaced meanwhile: one restart at a time, checked again after it.
+                commands.Add(new Say(new HangupQueued(starting.Generation)));
+                return state with { RestartQueued = true };
+            }
+            commands.Add(new Say(new HangupSpawning()));
+            return Restart(Announce(state, new ReportReloading(), commands), commands);
+        }
+        string serving = state.Current is { } current ? $"generation {current.Generation} keeps serving" : "no generation is serving";
+        string reason = $"restart refused: {failure}; {serving}";
+        commands.Add(new Say(new CheckRefused(run.Generation, reason)));
+        return state with { LastFailure = reason, RestartFailure = new RestartFailure(run.Generation, reason) };
+    }
+
+    /// <summary>Stopping: the check's whole process group gets SIGKILL; nothing waits for a check.</summary>
+    private static GenerationState AbortCheck(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Phase != Phase.Stopping && state.Check is { Running: true, Pid: > 0 } run)
+            commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
+        return state;
+    }
+}

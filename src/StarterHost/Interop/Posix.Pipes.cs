@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+
+namespace StarterHost.Interop;
+
+/// <summary>Reading a child's output from the event loop without ever blocking it.</summary>
+internal static unsafe partial class Posix
+{
+    private const int F_GETFL = 3;
+    private const int F_SETFL = 4;
+    private const int O_NONBLOCK = 0x800;
+
+    /// <summary>O_NONBLOCK on our end only: the child's end stays blocking, as a program writing its output expects.</summary>
+    public static void SetNonBlocking(int fd)
+    {
+        int flags = Libc.Fcntl(fd, F_GETFL, 0);
+        if (flags < 0 || Libc.Fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+            throw PosixException.FromLastError($"fcntl({fd}, F_SETFL, O_NONBLOCK)");
+    }
+
+    /// <summary>One read(2) of a non-blocking descriptor: the bytes read, 0 at end of file, -1 when nothing is there yet.</summary>
+    public static int ReadAvailable(int fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                nint n = Libc.Read(fd, p, buffer.Length);
+                if (n >= 0)
+                    return (int)n;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Libc.EWOULDBLOCK)
+                    return -1;
+                if (errno != Libc.EINTR)
+                    throw new PosixException($"read({fd})", errno);
+            }
+        }
+    }
+}
