@@ -51,10 +51,12 @@ try
         return Daemonizer.Detach(args);
 
     Log.ConfigurationRead(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarterHost.Configuration"), host.Services.GetRequiredService<ConfigurationRead>().Files);
-    await host.StartAsync();
+    // Blocking, not awaited: what follows must run on the main thread, which lives as long as the process.
+    host.StartAsync().GetAwaiter().GetResult();
     logSink.EndStartup();
     // A --daemonize launcher is released once generation 1 serves (see ServiceNotifier), not here.
-    await host.WaitForShutdownAsync();
+    host.Services.GetRequiredService<StarterHost.Supervision.SupervisorService>().RunOnThisThread();
+    host.StopAsync().GetAwaiter().GetResult();
     return Environment.ExitCode;
 }
 catch (Exception e)

@@ -73,7 +73,9 @@ internal static class StarterHostBuilder
             new SystemdNotifier(),
             processEnvironment[SystemdEnvironment.NotifySocket] as string,
             sp.GetRequiredService<ILogger<ServiceNotifier>>()));
-        services.AddHostedService<SupervisorService>();
+        // One instance: the host starts and stops it, Program.cs runs its loop on the main thread.
+        services.AddSingleton<SupervisorService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SupervisorService>());
         return builder;
     }
 }

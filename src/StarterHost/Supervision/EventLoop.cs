@@ -5,8 +5,8 @@ namespace StarterHost.Supervision;
 /// <summary>
 /// The supervisor's thread. It sleeps in poll(2) on an eventfd that <see cref="Wake"/> bumps (signals) and on
 /// the notify sockets and exec reports of starting workers, until the next of its <see cref="Timers"/> is due,
-/// and wakes for nothing else: no polling interval, no periodic wake-up. It is also the thread that spawns the workers, which matters: a
-/// parent-death signal fires when the spawning thread exits, and this one lives as long as they do.
+/// and wakes for nothing else: no polling interval, no periodic wake-up. It runs on the main thread, which also spawns
+/// the workers: a parent-death signal fires when the spawning thread exits, and this one lives as long as the process.
 /// </summary>
 internal sealed class EventLoop : IDisposable
 {

@@ -94,13 +94,16 @@ internal sealed class SupervisorService(
         if (notifier.IsEnabled && systemd.WatchdogPeriod is { } period)
             supervisor.Post(new WatchdogDue(period));
         // Not stoppingToken: a host stop becomes a TERM (see StopAsync) and the loop runs until the workers are gone.
-        var thread = new Thread(() => RunLoop(supervisor), maxStackSize: 256 * 1024) { IsBackground = true, Name = "supervisor" };
-        thread.Start();
         return _exited.Task;
     }
 
-    private void RunLoop(Supervisor supervisor)
+    /// <summary>
+    /// Runs the loop on the calling thread, the process's main thread (see Program.cs), until every worker is
+    /// gone: one thread fewer, and the one the workers' death signal follows lives exactly as long as the process.
+    /// </summary>
+    public void RunOnThisThread()
     {
+        var supervisor = _supervisor ?? throw new InvalidOperationException("the host has not started");
         try
         {
             _loop!.Run(() =>
