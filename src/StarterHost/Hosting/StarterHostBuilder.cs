@@ -70,7 +70,7 @@ internal static class StarterHostBuilder
         services.AddSingleton<WorkerSpawner>();
         services.AddSingleton(new SystemdEnvironment(processEnvironment, Interop.Posix.CurrentPid));
         services.AddSingleton(sp => new ServiceNotifier(
-            new SystemdNotifier(),
+            new DatagramNotifier(processEnvironment[SystemdEnvironment.NotifySocket] as string),
             processEnvironment[SystemdEnvironment.NotifySocket] as string,
             sp.GetRequiredService<ILogger<ServiceNotifier>>()));
         // One instance: the host starts and stops it, Program.cs runs its loop on the main thread.

@@ -101,24 +101,6 @@ internal static unsafe partial class Posix
         return new FileIdentity((mode & 0xF000) == 0xC000, inode);
     }
 
-    /// <summary>
-    /// bind(2) of a unix stream socket to a path. Socket.Bind maps the errno to a SocketError, which
-    /// turns ENOENT into "Cannot assign requested address" and ENOTDIR into "Unknown socket error";
-    /// the user needs the kernel's own answer.
-    /// </summary>
-    public static void BindUnix(SafeHandle socket, string path)
-    {
-        byte* address = stackalloc byte[2 + Libc.SunPathSize];
-        new Span<byte>(address, 2 + Libc.SunPathSize).Clear();
-        *(ushort*)address = Libc.AF_UNIX;
-        var sunPath = new Span<byte>(address + 2, Libc.SunPathSize - 1); // keeps the NUL
-        if (Encoding.UTF8.GetByteCount(path) > sunPath.Length)
-            throw new PosixException($"bind({path})", Libc.ENAMETOOLONG);
-        int length = Encoding.UTF8.GetBytes(path, sunPath);
-        if (Libc.Bind((int)socket.DangerousGetHandle(), address, 2 + length + 1) < 0)
-            throw PosixException.FromLastError($"bind({path})");
-    }
-
     /// <summary>A close-on-exec pipe: (read end, write end).</summary>
     public static (int Read, int Write) OpenPipe()
     {

@@ -15,7 +15,7 @@ namespace StarterHost.Listening;
 /// </summary>
 internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, SystemdEnvironment systemd, LogSink logSink) : IDisposable
 {
-    private readonly List<(ListenAddress Address, Socket Socket, int ChildFd)> _bound = [];
+    private readonly List<(ListenAddress Address, ListeningSocket Socket, int ChildFd)> _bound = [];
     private readonly Dictionary<string, ulong> _createdSocketFiles = [];
 
     /// <summary>SERVER_STARTER_PORT: "key=fd" joined by ';', ports in order then paths; empty when nothing is bound.</summary>
@@ -23,9 +23,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
 
     /// <summary>Where each listener goes in a worker: parent fd → the fd named in SERVER_STARTER_PORT.</summary>
     public IReadOnlyList<(int ParentFd, int ChildFd)> Descriptors =>
-        _bound.Select(b => ((int)b.Socket.SafeHandle.DangerousGetHandle(), b.ChildFd)).ToArray();
-
-    public IReadOnlyList<Socket> Sockets => _bound.Select(b => b.Socket).ToArray();
+        _bound.Select(b => (b.Socket.Fd, b.ChildFd)).ToArray();
 
     /// <summary>The SERVER_STARTER_PORT keys, in its order.</summary>
     public IReadOnlyList<string> Keys => _bound.Select(b => b.Address.Key).ToArray();
@@ -63,27 +61,27 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         }
     }
 
-    private static Socket BindInet(ListenAddress address, int backlog)
+    private static ListeningSocket BindInet(ListenAddress address, int backlog)
     {
         var ip = Resolve(address);
         bool udp = address.Kind == ListenKind.Udp;
-        var socket = new Socket(ip.AddressFamily, udp ? SocketType.Dgram : SocketType.Stream, udp ? ProtocolType.Udp : ProtocolType.Tcp);
+        var socket = new ListeningSocket(Posix.OpenSocket(ip.AddressFamily, datagram: udp));
         try
         {
-            // SO_REUSEADDR only. Socket.ReuseAddress would also set SO_REUSEPORT on Linux, letting a
-            // second superdaemon silently share the port and steal half the connections.
-            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            // SO_REUSEADDR only. SO_REUSEPORT (which .NET's ReuseAddress also sets) would let a second
+            // superdaemon silently share the port and steal half the connections.
+            Posix.SetSocketOption(socket.Fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);
             if (ip.AddressFamily == AddressFamily.InterNetworkV6)
-                socket.DualMode = false; // IPV6_V6ONLY, as the reference sets it
-            socket.Bind(new IPEndPoint(ip, address.Port));
+                Posix.SetSocketOption(socket.Fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 1); // as the reference sets it
+            Posix.Bind(socket.Fd, new IPEndPoint(ip, address.Port));
             if (!udp)
-                socket.Listen(backlog);
+                Posix.Listen(socket.Fd, backlog);
             return socket;
         }
-        catch (SocketException e)
+        catch (PosixException e)
         {
             socket.Dispose();
-            throw new StartupException($"failed to bind to {address.Display}: {e.Message}");
+            throw new StartupException($"failed to bind to {address.Display}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
         }
     }
 
@@ -106,21 +104,21 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         throw new StartupException($"failed to resolve host:{address.Host} (in --port {address.Key})");
     }
 
-    private Socket BindUnix(ListenAddress address, int backlog, SocketFileAccess access)
+    private ListeningSocket BindUnix(ListenAddress address, int backlog, SocketFileAccess access)
     {
         string path = address.Path!;
         RemoveStaleSocketFile(path);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var socket = new ListeningSocket(Posix.OpenSocket(AddressFamily.Unix, datagram: false));
         try
         {
-            Posix.BindUnix(socket.SafeHandle, path);
+            Posix.BindUnix(socket.Fd, path);
             if (Posix.TryGetFileIdentity(path) is { } created)
                 _createdSocketFiles[path] = created.Inode;
             // Server::Starter: the socket is created under umask(0), i.e. mode 0777, so that a
             // front-end running as another user can connect. Keep that (deployments rely on it) unless
             // --path-mode or --path-owner say otherwise.
             access.ApplyTo(path);
-            socket.Listen(backlog);
+            Posix.Listen(socket.Fd, backlog);
             return socket;
         }
         catch (PosixException e)
@@ -129,7 +127,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
             socket.Dispose();
             throw new StartupException($"failed to listen to file {path}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
         }
-        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             socket.Dispose();
             throw new StartupException($"failed to listen to file {path}: {e.Message}");
@@ -144,16 +142,10 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
     {
         if (!IsSocketFile(path))
             return;
-        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        using (var probe = new ListeningSocket(Posix.OpenSocket(AddressFamily.Unix, datagram: false)))
         {
-            try
-            {
-                probe.Connect(new UnixDomainSocketEndPoint(path));
+            if (Posix.TryConnectUnix(probe.Fd, path))
                 throw new StartupException($"failed to listen to file {path}: another process is listening on it");
-            }
-            catch (SocketException)
-            {
-            }
         }
         Log.RemovingStaleSocket(logger, path);
         try
@@ -168,7 +160,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
 
     private static bool IsSocketFile(string path) => Posix.TryGetFileIdentity(path) is { IsSocket: true };
 
-    private static string Describe(ListenAddress address, Socket socket) =>
+    private static string Describe(ListenAddress address, ListeningSocket socket) =>
         socket.LocalEndPoint switch
         {
             IPEndPoint ip when address.Kind == ListenKind.Udp => $"udp {ip}",
@@ -189,7 +181,4 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         }
         _createdSocketFiles.Clear();
     }
-
-    private const int SolSocket = 1;
-    private const int SoReuseAddr = 2;
 }

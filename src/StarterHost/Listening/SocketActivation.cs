@@ -15,20 +15,19 @@ internal static class SocketActivation
     /// <summary>The passed sockets in use, each with the address it serves and its fd in a worker.</summary>
     /// <param name="unused">Told of each passed socket no address takes; it is closed (systemd keeps its copy).</param>
     /// <exception cref="StartupException">A passed fd is no socket, or a configured address was not passed.</exception>
-    public static List<(ListenAddress Address, Socket Socket, int ChildFd, PassedSocket Passed)> Adopt(
+    public static List<(ListenAddress Address, ListeningSocket Socket, int ChildFd, PassedSocket Passed)> Adopt(
         IReadOnlyList<ListenAddress> addresses, SystemdEnvironment systemd, Func<ListenAddress, IPAddress> resolve, Action<PassedSocket> unused)
     {
-        var sockets = new Dictionary<int, Socket>();
+        var sockets = new Dictionary<int, ListeningSocket>();
         var passed = new List<PassedSocket>();
-        var adopted = new List<(ListenAddress, Socket, int, PassedSocket)>();
+        var adopted = new List<(ListenAddress, ListeningSocket, int, PassedSocket)>();
         try
         {
             for (int i = 0; i < systemd.PassedSocketCount; i++)
             {
                 int fd = SystemdEnvironment.FirstPassedFd + i;
-                var socket = Inherit(fd);
-                sockets[fd] = socket;
-                passed.Add(new PassedSocket(fd, systemd.PassedSocketNames?[i], socket.SocketType, socket.LocalEndPoint));
+                sockets[fd] = new ListeningSocket(fd);
+                passed.Add(Inherit(fd, systemd.PassedSocketNames?[i]));
             }
             // sd_listen_fds(unset_environment=true): nothing started later may take them for its own.
             foreach (string name in new[] { SystemdEnvironment.ListenPid, SystemdEnvironment.ListenFds, SystemdEnvironment.ListenFdNames })
@@ -64,16 +63,17 @@ internal static class SocketActivation
         }
     }
 
-    private static Socket Inherit(int fd)
+    private static PassedSocket Inherit(int fd, string? name)
     {
         try
         {
             // Inherited without FD_CLOEXEC. Our spawns close every fd they do not map, but nothing
             // else exec'd from here should get it either.
             Posix.SetCloseOnExec(fd);
-            return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+            var type = Posix.GetSocketOption(fd, Libc.SOL_SOCKET, Libc.SO_TYPE) == Libc.SOCK_DGRAM ? SocketType.Dgram : SocketType.Stream;
+            return new PassedSocket(fd, name, type, Posix.LocalEndPoint(fd));
         }
-        catch (Exception e) when (e is SocketException or PosixException)
+        catch (PosixException e)
         {
             throw new StartupException($"LISTEN_FDS: fd {fd} passed by the service manager is not a usable socket: {e.Message}");
         }

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
+using StarterHost.Interop;
+using StarterHost.Listening;
 
 namespace StarterHost.Readiness;
 
@@ -10,7 +12,7 @@ namespace StarterHost.Readiness;
 /// </summary>
 internal sealed class NotifySocket : IDisposable
 {
-    private readonly Socket _socket;
+    private readonly ListeningSocket _socket;
     private readonly byte[] _buffer = new byte[4096];
 
     public NotifySocket(string path)
@@ -18,10 +20,10 @@ internal sealed class NotifySocket : IDisposable
         Path = path;
         // A file left by a process that had our pid before is in the way; it cannot be anyone's now.
         File.Delete(path);
-        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
+        _socket = new ListeningSocket(Posix.OpenSocket(AddressFamily.Unix, datagram: true, nonBlocking: true));
         try
         {
-            _socket.Bind(new UnixDomainSocketEndPoint(path));
+            Posix.BindUnix(_socket.Fd, path);
         }
         catch
         {
@@ -32,25 +34,16 @@ internal sealed class NotifySocket : IDisposable
 
     public string Path { get; }
 
-    public int Fd => (int)_socket.Handle;
+    public int Fd => _socket.Fd;
 
     /// <summary>Every datagram waiting, parsed; none when there is none.</summary>
     public List<NotifyMessage> ReceiveAll()
     {
         var messages = new List<NotifyMessage>();
-        while (true)
-        {
-            int received;
-            try
-            {
-                received = _socket.Receive(_buffer);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
-            {
-                return messages;
-            }
+        int received;
+        while ((received = Posix.ReceiveNow(_socket.Fd, _buffer)) >= 0)
             messages.Add(NotifyMessage.Parse(Encoding.UTF8.GetString(_buffer, 0, received)));
-        }
+        return messages;
     }
 
     public void Dispose()

@@ -56,7 +56,7 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
                 Log.NotifyRecovered(logger);
             }
         }
-        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or PosixException)
         {
             // One line when it starts failing, not one per watchdog tick.
             if (!_failing)

@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace StarterHost.Interop;
+
+/// <summary>
+/// Sockets by hand. System.Net.Sockets.Socket starts the runtime's socket engine (an epoll thread) the
+/// moment one is created; the superdaemon only binds, listens and hands fds down, so it never needs it.
+/// </summary>
+internal static unsafe partial class Libc
+{
+    internal const int AF_INET = 2;
+    internal const int AF_INET6 = 10;
+    internal const int SOCK_STREAM = 1;
+    internal const int SOCK_DGRAM = 2;
+    internal const int SOCK_NONBLOCK = 0x800;
+    internal const int SOCK_CLOEXEC = 0x80000;
+    internal const int SOL_SOCKET = 1;
+    internal const int SO_REUSEADDR = 2;
+    internal const int SO_TYPE = 3;
+    internal const int SO_ACCEPTCONN = 30;
+    internal const int IPPROTO_IPV6 = 41;
+    internal const int IPV6_V6ONLY = 26;
+    internal const int MSG_DONTWAIT = 0x40;
+    internal const int EAGAIN = 11;
+
+    [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
+    internal static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
+    internal static partial int SetSockOpt(int fd, int level, int name, int* value, uint length);
+
+    [LibraryImport(Lib, EntryPoint = "getsockopt", SetLastError = true)]
+    internal static partial int GetSockOpt(int fd, int level, int name, int* value, uint* length);
+
+    [LibraryImport(Lib, EntryPoint = "listen", SetLastError = true)]
+    internal static partial int Listen(int fd, int backlog);
+
+    [LibraryImport(Lib, EntryPoint = "getsockname", SetLastError = true)]
+    internal static partial int GetSockName(int fd, byte* address, uint* length);
+
+    [LibraryImport(Lib, EntryPoint = "connect", SetLastError = true)]
+    internal static partial int Connect(int fd, byte* address, int length);
+
+    [LibraryImport(Lib, EntryPoint = "sendto", SetLastError = true)]
+    internal static partial nint SendTo(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
+
+    [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
+    internal static partial nint Recv(int fd, byte* buffer, nint length, int flags);
+}
