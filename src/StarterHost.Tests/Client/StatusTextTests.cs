@@ -63,6 +63,11 @@ public sealed class StatusTextTests
     }
 
     [Fact]
+    public void TwoGenerationsServingAreBothNamed() =>
+        Assert.Equal("starterhost 0.1.0 (pid 42): serving, generations 1 and 2 (2 workers)",
+            StatusText.Describe(Report("running", Worker(1, 0, 100, "serving"), Worker(2, 0, 200, "serving")), T0).First());
+
+    [Fact]
     public void StoppingSaysHowManyAreLeft() =>
         Assert.Equal("starterhost 0.1.0 (pid 42): stopping, 2 workers left",
             StatusText.Describe(Report("stopping", Worker(1, 0, 100, "draining"), Worker(1, 1, 101, "killed")), T0).First());

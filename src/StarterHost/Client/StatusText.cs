@@ -36,8 +36,10 @@ internal static class StatusText
             : $"generation {starting.Max(p => p.Generation)} starting ({starting.Count(p => p.State == "ready")}/{starting.Count} ready)";
         if (serving.Count == 0)
             return "not serving" + (next is null ? "" : $": {next}");
-        var generations = serving.Select(p => p.Generation).Distinct().Order().Select(g => g.ToString(CultureInfo.InvariantCulture));
-        return $"serving, generation {string.Join(" and ", generations)} ({Count(serving.Count, "worker")})" + (next is null ? "" : $"; {next}");
+        var generations = serving.Select(p => p.Generation).Distinct().Order().Select(g => g.ToString(CultureInfo.InvariantCulture)).ToList();
+        // Two while an old generation serves out the --kill-old-delay.
+        string which = generations.Count == 1 ? $"generation {generations[0]}" : $"generations {string.Join(" and ", generations)}";
+        return $"serving, {which} ({Count(serving.Count, "worker")})" + (next is null ? "" : $"; {next}");
     }
 
     private static string Describe(ProcessReport p, DateTime now)
