@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,7 +25,7 @@ try
             Console.Out.WriteLine(HelpText.Usage);
             return 0;
         case CliMode.Version:
-            Console.Out.WriteLine($"starterhost {typeof(StarterOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}");
+            Console.Out.WriteLine($"starterhost {ProductVersion.Current}");
             return 0;
     }
 
@@ -46,6 +45,8 @@ try
         case CliMode.Stop:
             StopClient.Run(options, Console.Error);
             return 0;
+        case CliMode.Status:
+            return StatusClient.Run(options, Console.Out);
     }
     if (options.Daemonize && !Daemonizer.IsDetachedCopy)
         return Daemonizer.Detach(args);

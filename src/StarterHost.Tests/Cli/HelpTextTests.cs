@@ -7,7 +7,7 @@ namespace StarterHost.Tests.Cli;
 public sealed class HelpTextTests
 {
     private const int DescriptionColumn = 37;
-    private static readonly string[] WithoutKey = ["config", "restart", "reload", "stop", "help", "version"];
+    private static readonly string[] WithoutKey = ["config", "restart", "reload", "stop", "status", "help", "version"];
 
     private static string[] OptionLines()
     {

@@ -28,6 +28,9 @@ internal sealed class TestWorker(TempDirectory directory)
     /// <summary>From now on, new workers (with NOTIFY_SOCKET) never send READY=1.</summary>
     public void NeverReady(bool on = true) => Toggle("never-ready", on);
 
+    /// <summary>New workers (with NOTIFY_SOCKET) hold READY=1 back until this is turned off again.</summary>
+    public void Hold(bool on = true) => Toggle("hold", on);
+
     /// <summary>From now on, new workers (with NOTIFY_SOCKET) warm up this long before READY=1.</summary>
     public void ReadyAfter(TimeSpan delay) =>
         File.WriteAllText(Path.Combine(ControlDirectory, "ready-delay"), ((int)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -8,6 +8,7 @@
 #   stubborn     ignore TERM (a worker that a drain deadline must kill)
 #   ready-delay  with NOTIFY_SOCKET: warm up this many ms (the file's content) before READY=1
 #   never-ready  with NOTIFY_SOCKET: never send READY=1
+#   hold         with NOTIFY_SOCKET: send READY=1 only once this file is gone
 use strict;
 use warnings;
 use IO::Select;
@@ -62,6 +63,7 @@ if (my $notify = $ENV{NOTIFY_SOCKET}) {
         my $ms = <$delay>;
         select(undef, undef, undef, $ms / 1000);
     }
+    select(undef, undef, undef, 0.05) while $control ne '' && -e "$control/hold" && !$stop;
     unless ($control ne '' && -e "$control/never-ready") {
         $notify =~ s/^@/\0/;
         socket(my $sd, PF_UNIX, SOCK_DGRAM, 0) or die "socket: $!";

@@ -12,6 +12,7 @@ internal static class HelpText
           or:  starterhost --restart --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
           or:  starterhost --reload --pid-file=FILE --status-file=FILE [--timeout=SECONDS]
           or:  starterhost --stop --pid-file=FILE [--timeout=SECONDS]
+          or:  starterhost --status --status-json=FILE
 
         A superdaemon for hot-deploying server programs, compatible with start_server: it binds the
         ports and unix sockets once, runs the server program with them inherited, and on SIGHUP
@@ -29,6 +30,8 @@ internal static class HelpText
           --signal-on-term=SIGNAL            sent to every worker when stopping on SIGTERM (default TERM)
           --pid-file=FILE                    write and lock the superdaemon's pid
           --status-file=FILE                 write "generation:pid" of the live workers
+          --status-json=FILE                 write every worker's state and times, the counters and
+                                             the last failure as JSON (docs/status.schema.json)
           --envdir=DIR                       environment for the workers, re-read at each restart
                                              (or ENVDIR)
           --log-file=FILE, --log-file="| COMMAND"
@@ -77,14 +80,16 @@ internal static class HelpText
           --reload                           send SIGHUP and wait until the new generation serves
                                              (for ExecReload=)
           --stop                             send SIGTERM and wait until the superdaemon has exited
+          --status                           print what --status-json says; exit 0 if a worker serves,
+                                             2 if none does, 3 if StarterHost is not running
           --timeout=SECONDS                  give up --restart, --reload and --stop after this long
                                              (default: wait)
           --help                             print this help
           --version                          print the version
 
         Configuration:
-          Each option --some-name=VALUE (but --config, --restart, --reload, --stop, --help and
-          --version) is also the key Starter:SomeName, --no-some-name is Starter:SomeName=false, and
+          Each option --some-name=VALUE (but --config, --restart, --reload, --stop, --status, --help
+          and --version) is also the key Starter:SomeName, --no-some-name is Starter:SomeName=false, and
           the server program is Starter:Command, a list. Sources, later wins: appsettings.json and
           appsettings.{DOTNET_ENVIRONMENT}.json in the working directory, the --config files,
           Starter__SomeName environment variables, --Starter:SomeName=VALUE arguments, the options.

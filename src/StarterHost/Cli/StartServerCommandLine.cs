@@ -10,6 +10,7 @@ internal enum CliMode
     Restart,
     Reload,
     Stop,
+    Status,
     Help,
     Version,
 }
@@ -29,10 +30,11 @@ internal sealed class StartServerCommandLine
         "drain-timeout", "readiness", "start-timeout", "backoff-max", "max-start-failures",
         "workers", "handover", "max-worker-lifetime", "max-worker-rss", "config",
         "listen-fdnames", "path-mode", "path-owner", "user", "group", "check-command", "check-timeout",
+        "status-json",
     ];
 
     private static readonly string[] FlagOptions =
-        ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "help", "version", "signal-group", "no-death-signal", "listen-fds"];
+        ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "status", "help", "version", "signal-group", "no-death-signal", "listen-fds"];
 
     /// <summary>start_server's own options (Server::Starter 0.35).</summary>
     private static readonly string[] StartServerOptions =
@@ -89,6 +91,9 @@ internal sealed class StartServerCommandLine
             }
 
             string option = Resolve(name);
+            // Server::Starter: "--status=FILE" abbreviated --status-file before --status was a mode, and still does.
+            if (option == "status" && inline is not null)
+                option = "status-file";
             if (FlagOptions.Contains(option))
             {
                 if (inline is not null)
@@ -122,6 +127,9 @@ internal sealed class StartServerCommandLine
                 return;
             case "stop" when Mode is CliMode.Serve:
                 Mode = CliMode.Stop;
+                return;
+            case "status" when Mode is CliMode.Serve:
+                Mode = CliMode.Status;
                 return;
             case "config":
                 ConfigFiles.Add(value!);
@@ -195,6 +203,7 @@ internal sealed class StartServerCommandLine
                 case "auto-restart-interval": options.AutoRestartInterval = Number(value); break;
                 case "kill-old-delay": options.KillOldDelay = Number(value); break;
                 case "status-file": options.StatusFile = value; break;
+                case "status-json": options.StatusJson = value; break;
                 case "daemonize": options.Daemonize = true; break;
                 case "timeout": options.Timeout = Number(value); break;
                 case "drain-timeout": options.DrainTimeout = Number(value); break;

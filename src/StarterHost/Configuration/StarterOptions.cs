@@ -39,6 +39,12 @@ public sealed class StarterOptions
     /// <summary>--status-file: where to write the "generation:pid" lines of the live workers.</summary>
     public string? StatusFile { get; set; }
 
+    /// <summary>
+    /// --status-json: where to write, as JSON (docs/status.schema.json), every worker process with its state and
+    /// times, StarterHost's pid and version, the counters and the last failure; what --status reads. Defaults to none.
+    /// </summary>
+    public string? StatusJson { get; set; }
+
     /// <summary>--log-file: a file to append StarterHost's and the workers' output to, or "| command".</summary>
     public string? LogFile { get; set; }
 

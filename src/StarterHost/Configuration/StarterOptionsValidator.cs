@@ -31,6 +31,10 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
                 if (options.PidFile is null)
                     failures.Add("--stop option requires --pid-file to be set as well (Starter:PidFile)");
                 break;
+            case CliMode.Status:
+                if (options.StatusJson is null)
+                    failures.Add("--status option requires --status-json to be set as well (Starter:StatusJson)");
+                break;
             case CliMode.Serve:
                 ValidateServe(options, failures);
                 break;
@@ -44,6 +48,7 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
             failures.Add("--daemonize requires --log-file (Starter:LogFile): a detached process has no terminal to write to");
         if (options.LogFile is { } logFile && LogFileRedirect.PipeCommand(logFile) is null && LogFileRedirect.WhyNotWritable(logFile) is { } why)
             failures.Add(why);
+        CheckStatusJson(options, failures);
         CheckSignal(options.SignalOnHup, "SignalOnHup", "signal-on-hup", failures);
         CheckSignal(options.SignalOnTerm, "SignalOnTerm", "signal-on-term", failures);
         try
@@ -86,6 +91,21 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
                 ? $"{e.Message}; a command is a list, the program then its arguments: [\"{string.Join("\", \"", only.Split(' ', StringSplitOptions.RemoveEmptyEntries))}\"]"
                 : e.Message);
         }
+    }
+
+    /// <summary>Each file would overwrite the other.</summary>
+    private static void CheckStatusJson(StarterOptions options, List<string> failures)
+    {
+        if (options.StatusJson is not { } json)
+            return;
+        (string Path, string What)[] others =
+        [
+            (options.StatusFile ?? "", "--status-file"),
+            (options.StatusFile is { } statusFile ? Status.StatusFileWriter.FailureFileOf(statusFile) : "", "the status file's .failure companion"),
+            (options.PidFile ?? "", "--pid-file"),
+        ];
+        foreach (var (path, what) in others.Where(o => o.Path.Length > 0 && Path.GetFullPath(o.Path) == Path.GetFullPath(json)))
+            failures.Add($"Starter:StatusJson={json} (--status-json) is also {what}");
     }
 
     private static void CheckSignal(string value, string key, string option, List<string> failures)

@@ -95,7 +95,8 @@ internal sealed class WorkerEnvironment
             TimeSpan.FromSeconds(_options.MaxWorkerLifetime),
             _options.MaxWorkerRss,
             _options.CheckCommand is not null,
-            TimeSpan.FromSeconds(_options.CheckTimeout));
+            TimeSpan.FromSeconds(_options.CheckTimeout),
+            _options.StatusJson is not null);
     }
 
     private static bool PerlTrue(string? value) => !string.IsNullOrEmpty(value) && value != "0";

@@ -121,7 +121,7 @@ internal static partial class GenerationMachine
         string serving = state.Current is { } current ? $"generation {current.Generation} keeps serving" : "no generation is serving";
         string reason = $"restart refused: {failure}; {serving}";
         commands.Add(new Say(new CheckRefused(run.Generation, reason)));
-        return state with { LastFailure = reason, RestartFailure = new RestartFailure(run.Generation, reason) };
+        return state with { LastFailure = reason, FailureCount = state.FailureCount + 1, RestartFailure = new RestartFailure(run.Generation, reason) };
     }
 
     /// <summary>Stopping: the check's whole process group gets SIGKILL; nothing waits for a check.</summary>

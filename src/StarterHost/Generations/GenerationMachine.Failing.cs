@@ -132,6 +132,7 @@ internal static partial class GenerationMachine
     private static GenerationState Counted(GenerationState state, string kind, string failure) => state with
     {
         ConsecutiveFailures = state.ConsecutiveFailures + 1,
+        FailureCount = state.FailureCount + 1,
         FailureRepeats = RepeatsOf(state, kind),
         LastFailureKind = kind,
         LastFailure = failure,

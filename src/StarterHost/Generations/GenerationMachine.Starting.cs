@@ -197,7 +197,7 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState Restart(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var next = state with { Current = null, AutoRestartOverdue = false };
+        var next = state with { Current = null, AutoRestartOverdue = false, RestartCount = state.RestartCount + 1 };
         if (state.Current is { } current)
         {
             next = next with { Old = next.Old.AddRange(current.Serving.Select(m => new OldWorker(m.Worker, Retirement.Waiting))) };

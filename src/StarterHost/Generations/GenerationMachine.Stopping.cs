@@ -39,7 +39,7 @@ internal static partial class GenerationMachine
         var alive = state.LiveWorkers.Where(w => !killed.Contains(w.Pid))
             .Concat(state.Leftovers.Where(l => !l.Killed).Select(l => new Worker(l.Generation, l.Pgid)))
             .ToImmutableArray();
-        return Kill(state, alive, commands);
+        return Kill(state with { StopDeadlinePassed = true }, alive, commands);
     }
 
     private static GenerationState OnStopProgressDue(GenerationState state, StopProgressDue due, ImmutableArray<StarterCommand>.Builder commands)

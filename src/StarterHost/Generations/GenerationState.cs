@@ -53,6 +53,15 @@ internal sealed record GenerationState
     /// <summary>The last start or crash an operator should hear about.</summary>
     public string? LastFailure { get; init; }
 
+    /// <summary>Restarts begun since StarterHost started (for --status-json).</summary>
+    public int RestartCount { get; init; }
+
+    /// <summary>Failed starts, crashes and refused checks since StarterHost started (for --status-json).</summary>
+    public int FailureCount { get; init; }
+
+    /// <summary>While stopping: the drain deadline has passed and every worker still alive was sent SIGKILL.</summary>
+    public bool StopDeadlinePassed { get; init; }
+
     /// <summary>The failed start of a requested restart that a waiting --restart or --reload reports.</summary>
     public RestartFailure? RestartFailure { get; init; }
 
@@ -85,7 +94,8 @@ internal sealed record GenerationState
             .OrderBy(w => w.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
             .ThenBy(w => w.Pid)];
 
-    public StatusDocument StatusDocument => new(StatusEntries, RestartFailure);
+    /// <summary>What the status files should say; with --status-json, every live worker and the counters too.</summary>
+    public StatusDocument StatusDocument => new(StatusEntries, RestartFailure, Settings.DetailedStatus ? StatusDetail.Of(this) : null);
 
     /// <summary>Every live worker process, oldest generation first: old, current (and replacements), starting.</summary>
     public ImmutableArray<Worker> LiveWorkers =>
@@ -113,14 +123,20 @@ internal sealed record GenerationState
 /// <summary>A requested restart whose new generation failed to start, as the restart client reports it.</summary>
 internal sealed record RestartFailure(int Generation, string Reason);
 
-/// <summary>What the status file (gen:pid lines) and its failure companion say.</summary>
-internal sealed record StatusDocument(ImmutableArray<Worker> Workers, RestartFailure? Failure)
+/// <summary>
+/// What the status file (gen:pid lines) and its failure companion say, and with --status-json the
+/// <paramref name="Detail"/> (null without it: then nothing more is written, and no more often).
+/// </summary>
+internal sealed record StatusDocument(ImmutableArray<Worker> Workers, RestartFailure? Failure, StatusDetail? Detail = null)
 {
     public static readonly StatusDocument Empty = new([], null);
 
     // ImmutableArray compares by reference; two documents are equal when they read the same.
     public bool Equals(StatusDocument? other) =>
-        other is not null && Workers.SequenceEqual(other.Workers) && Equals(Failure, other.Failure);
+        other is not null && Workers.SequenceEqual(other.Workers) && Equals(Failure, other.Failure) && Equals(Detail, other.Detail);
+
+    /// <summary>The status file and its failure companion say the same for both.</summary>
+    public bool SameFilesAs(StatusDocument other) => Workers.SequenceEqual(other.Workers) && Equals(Failure, other.Failure);
 
     public override int GetHashCode() => Workers.Length;
 }

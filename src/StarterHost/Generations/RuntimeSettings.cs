@@ -37,6 +37,7 @@ public enum HandoverMode
 /// <param name="MaxWorkerRss">A serving worker whose resident memory passes this many MiB is replaced; zero never.</param>
 /// <param name="CheckBeforeRestart">A requested restart runs the check command first, and a failed check refuses it.</param>
 /// <param name="CheckTimeout">How long the check command may run before it is killed and the restart refused.</param>
+/// <param name="DetailedStatus">--status-json: the status document also holds every live worker, its state and the counters.</param>
 internal sealed record RuntimeSettings(
     TimeSpan Interval,
     int SignalOnHup,
@@ -55,4 +56,5 @@ internal sealed record RuntimeSettings(
     TimeSpan MaxWorkerLifetime = default,
     int MaxWorkerRss = 0,
     bool CheckBeforeRestart = false,
-    TimeSpan CheckTimeout = default);
+    TimeSpan CheckTimeout = default,
+    bool DetailedStatus = false);

@@ -13,6 +13,9 @@ internal sealed class StatusFileWriter(string path, int ownPid)
 {
     private bool _created;
     private bool _failureWritten;
+    // The last document written, or null when that write failed. With --status-json a document changes more
+    // often than these files do: they are written when what they say changes, or after a failure, as before.
+    private StatusDocument? _written = StatusDocument.Empty;
 
     public static string FailureFileOf(string statusFile) => statusFile + ".failure";
 
@@ -22,12 +25,16 @@ internal sealed class StatusFileWriter(string path, int ownPid)
     /// </summary>
     public void Write(StatusDocument document)
     {
+        if (_written is { } written && document.SameFilesAs(written))
+            return;
+        _written = null;
         WriteFailure(document.Failure);
         var text = new StringBuilder();
         foreach (var worker in document.Workers)
             text.Append(CultureInfo.InvariantCulture, $"{worker.Generation}:{worker.Pid}\n");
         Replace(path, text.ToString());
         _created = true;
+        _written = document;
     }
 
     private void WriteFailure(RestartFailure? failure)
@@ -44,24 +51,7 @@ internal sealed class StatusFileWriter(string path, int ownPid)
         }
     }
 
-    /// <summary>
-    /// Server::Starter: written whole to "&lt;file&gt;.&lt;pid&gt;" and renamed over the file, so a reader
-    /// never sees half of it. A write that fails (a full disk) leaves no half-written temporary behind.
-    /// </summary>
-    private void Replace(string target, string text)
-    {
-        string temporary = $"{target}.{ownPid.ToString(CultureInfo.InvariantCulture)}";
-        try
-        {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
+    private void Replace(string target, string text) => AtomicFile.Replace(target, Encoding.UTF8.GetBytes(text), ownPid);
 
     /// <summary>Removes the files, but only those this process wrote.</summary>
     public void Remove()

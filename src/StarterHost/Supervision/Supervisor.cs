@@ -27,9 +27,16 @@ internal sealed class Supervisor
 
     private readonly ICheckRunner? _checks;
 
-    public Supervisor(IWorkerOs os, StatusFileWriter? status, ServiceNotifier notifier, ILogger logger, RuntimeSettings settings, Action wake, ICheckRunner? checks = null)
+    // --status-json: the file, and the times only the effect layer can stamp. Both null without it.
+    private readonly StatusJsonWriter? _json;
+    private readonly WorkerTimeline? _timeline;
+
+    public Supervisor(IWorkerOs os, StatusFileWriter? status, ServiceNotifier notifier, ILogger logger, RuntimeSettings settings, Action wake,
+        ICheckRunner? checks = null, StatusJsonWriter? json = null)
     {
         _checks = checks;
+        _json = json;
+        _timeline = json is null ? null : new WorkerTimeline(os.Time);
         _os = os;
         _status = status;
         _notifier = notifier;
@@ -85,7 +92,11 @@ internal sealed class Supervisor
         try
         {
             // The check command is a child too: its exit is the check's result, not a worker's.
-            return [.. _os.Reap().Select(e => _checks?.Finished(e.Pid, e.Status, e.GroupRemains) ?? (StarterEvent)new WorkerExited(e.Pid, e.Status, e.GroupRemains))];
+            return [.. _os.Reap().Select(e =>
+            {
+                _timeline?.Exited(e.Pid, e.Status);
+                return _checks?.Finished(e.Pid, e.Status, e.GroupRemains) ?? (StarterEvent)new WorkerExited(e.Pid, e.Status, e.GroupRemains);
+            })];
         }
         catch (Exception e)
         {
@@ -144,6 +155,7 @@ internal sealed class Supervisor
         {
             case SpawnWorker spawn:
                 var spawned = _os.Spawn(spawn.Generation, spawn.Slot);
+                _timeline?.Spawned(spawned.Pid, spawn.Generation, spawn.Slot);
                 return [new WorkerSpawned(spawn.Generation, spawned.Pid, spawned.Settings, spawned.AwaitsExec, spawn.Slot)];
             case RunCheck check:
                 return [new CheckStarted(check.Serial, _checks!.Start(check.Generation))];
@@ -157,7 +169,11 @@ internal sealed class Supervisor
             case ProbeGroups probe:
                 return [.. probe.Pgids.Where(pgid => !_os.GroupExists(pgid)).Select(pgid => new GroupGone(pgid))];
             case WriteStatus write:
+                // Composed first: what the document shows first is stamped now, even when a write fails.
+                var report = _timeline?.Report(write.Document, _json!.Host);
                 _status?.Write(write.Document);
+                if (report is not null)
+                    _json!.Write(report);
                 return [new StatusWritten(write.Document)];
             case Say say:
                 NoticeLog.Write(_logger, say.Notice);
@@ -204,6 +220,7 @@ internal sealed class Supervisor
                     _os.SignalGroup(pid, signal.Signal);
                 else
                     _os.Signal(pid, signal.Signal);
+                _timeline?.Signalled(pid, signal.Signal);
             }
             catch (Exception e)
             {

@@ -32,6 +32,7 @@ internal sealed class SupervisorService(
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PidFile? _pidFile;
     private StatusFileWriter? _status;
+    private StatusJsonWriter? _statusJson;
     private EventLoop? _loop;
     private OsWorkers? _os;
     private Supervisor? _supervisor;
@@ -75,11 +76,13 @@ internal sealed class SupervisorService(
         }
         if (options.StatusFile is { } statusFile)
             _status = new StatusFileWriter(statusFile, _pid);
+        if (options.StatusJson is { } statusJson)
+            _statusJson = new StatusJsonWriter(statusJson, new HostReport(_pid, Hosting.ProductVersion.Current));
         _loop = new EventLoop();
         var notifyDirectory = new NotifyDirectory(environment.Base, _pid, workers);
         _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
         _checks = options.CheckCommand is { } check ? new CheckRunner(spawner, check, _loop) : null;
-        _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake, _checks);
+        _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake, _checks, _statusJson);
         _signals = new SignalRouter(_supervisor);
         if (options.LogFile is { } reopened)
             _logReopener = new LogFileReopener(reopened, logger);
@@ -151,6 +154,14 @@ internal sealed class SupervisorService(
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Log.CleanupFailed(logger, options.StatusFile!, e.Message);
+        }
+        try
+        {
+            _statusJson?.Remove();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.CleanupFailed(logger, options.StatusJson!, e.Message);
         }
         _os?.Dispose();
         _os = null;

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+
+namespace StarterHost.Status;
+
+/// <summary>
+/// The <c>--status-json</c> file, as docs/status.schema.json describes it. Times are UTC. Written and read
+/// through <see cref="StatusJsonContext"/>: source-generated, no reflection (NativeAOT, trimming).
+/// </summary>
+/// <param name="Format">The version of this layout: a consumer that finds a newer one should not guess.</param>
+/// <param name="WrittenAt">When StarterHost wrote this: the time of the last change.</param>
+/// <param name="Phase">"running", or "stopping" once StarterHost got TERM or INT.</param>
+/// <param name="RestartFailure">What the status file's <c>.failure</c> companion says: a requested restart that failed.</param>
+internal sealed record StatusReport(
+    int Format,
+    HostReport Starterhost,
+    DateTime WrittenAt,
+    string Phase,
+    int Restarts,
+    int Failures,
+    int ConsecutiveFailures,
+    FailureReport? LastFailure,
+    RestartFailureReport? RestartFailure,
+    IReadOnlyList<ProcessReport> Processes)
+{
+    public const int CurrentFormat = 1;
+}
+
+/// <summary>StarterHost itself.</summary>
+internal sealed record HostReport(int Pid, string Version);
+
+/// <summary>
+/// A live worker process. <paramref name="SignalledAt"/> and <paramref name="Signal"/>: the first signal
+/// StarterHost sent it (what began its drain). <paramref name="LastExit"/>: the last worker of this slot to exit.
+/// </summary>
+internal sealed record ProcessReport(
+    int Generation,
+    int Slot,
+    int Pid,
+    string State,
+    DateTime StartedAt,
+    DateTime? ReadyAt,
+    DateTime? SignalledAt,
+    string? Signal,
+    ExitReport? LastExit);
+
+/// <summary>A worker that exited: its raw wait status as start_server logs it, and what that means.</summary>
+internal sealed record ExitReport(int Pid, int Generation, int Status, int? ExitCode, string? Signal, DateTime At);
+
+/// <summary>The last failure, and when StarterHost saw it.</summary>
+internal sealed record FailureReport(string Reason, DateTime At);
+
+internal sealed record RestartFailureReport(int Generation, string Reason);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(StatusReport))]
+internal sealed partial class StatusJsonContext : JsonSerializerContext;
