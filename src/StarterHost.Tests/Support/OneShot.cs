@@ -13,20 +13,7 @@ internal sealed partial record OneShot(int ExitCode, string Stdout, string Stder
 
     public static OneShot Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(StarterProcess.ExecutablePath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
-        };
-        foreach (string arg in args)
-            info.ArgumentList.Add(arg);
-        foreach (string inherited in (string[])["NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "JOURNAL_STREAM", "INVOCATION_ID", "WATCHDOG_USEC", "WATCHDOG_PID"])
-            info.Environment.Remove(inherited);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-            info.Environment[key] = value;
+        var info = StarterProcess.StartInfo(StarterProcess.ExecutablePath, args, environment, workingDirectory);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -46,6 +46,19 @@ internal sealed class StarterProcess : IDisposable
     /// <summary>Any superdaemon with start_server's command line: StarterHost, or the reference itself.</summary>
     public static StarterProcess StartProgram(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
+        var process = new Process { StartInfo = StartInfo(executable, args, environment, workingDirectory) };
+        var result = new StarterProcess(process);
+        process.OutputDataReceived += (_, e) => result.Append(e.Data, result._stdoutClosed);
+        process.ErrorDataReceived += (_, e) => result.Append(e.Data, result._stderrClosed);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    /// <summary>How a superdaemon is started here: all output redirected, hermetic environment.</summary>
+    public static ProcessStartInfo StartInfo(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment, string? workingDirectory)
+    {
         var info = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -61,14 +74,7 @@ internal sealed class StarterProcess : IDisposable
             info.Environment.Remove(inherited);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
             info.Environment[key] = value;
-        var process = new Process { StartInfo = info };
-        var result = new StarterProcess(process);
-        process.OutputDataReceived += (_, e) => result.Append(e.Data, result._stdoutClosed);
-        process.ErrorDataReceived += (_, e) => result.Append(e.Data, result._stderrClosed);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return result;
+        return info;
     }
 
     /// <summary>Runs StarterHost to completion (bad input, client modes): exit code and all output.</summary>

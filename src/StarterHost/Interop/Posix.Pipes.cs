@@ -17,7 +17,7 @@ internal static unsafe partial class Posix
             throw PosixException.FromLastError($"fcntl({fd}, F_SETFL, O_NONBLOCK)");
     }
 
-    /// <summary>One read(2) of a non-blocking descriptor: the bytes read, 0 at end of file, -1 when nothing is there yet.</summary>
+    /// <summary>One read(2): the bytes read, 0 at end of file, -1 when nothing is there yet (a non-blocking descriptor).</summary>
     public static int ReadAvailable(int fd, Span<byte> buffer)
     {
         fixed (byte* p = buffer)

@@ -130,23 +130,6 @@ internal static unsafe partial class Posix
         }
     }
 
-    /// <summary>One read(2) into <paramref name="buffer"/>: the bytes read, 0 at end of file.</summary>
-    public static int ReadSome(int fd, Span<byte> buffer)
-    {
-        fixed (byte* p = buffer)
-        {
-            while (true)
-            {
-                nint n = Libc.Read(fd, p, buffer.Length);
-                if (n >= 0)
-                    return (int)n;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != Libc.EINTR)
-                    throw new PosixException($"read({fd})", errno);
-            }
-        }
-    }
-
     /// <summary>Reads until end of file.</summary>
     public static byte[] ReadToEnd(int fd)
     {

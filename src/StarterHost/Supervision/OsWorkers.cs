@@ -61,12 +61,11 @@ internal sealed class OsWorkers(
     private void ReadExecReport(int pid, int fd)
     {
         var buffer = new byte[1024];
-        int n = Posix.ReadSome(fd, buffer);
+        int n = Posix.ReadAvailable(fd, buffer);
         if (n > 0)
-        {
             _execFailures[pid] = (_execFailures.GetValueOrDefault(pid) ?? "") + System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+        if (n != 0)
             return;
-        }
         loop.Unwatch(fd);
         Posix.Close(fd);
         _execReports.Remove(pid);
