@@ -50,7 +50,8 @@ sub immediate_restarts($daemon, $o, $record) {
         }
         my $instance = $daemon->launch(dir => $o->{dir}, worker => $o->{worker},
             options => ['--interval=0', @flag]);
-        launch_figures($instance, $record) unless @flag;
+        # Serving before the first HUP: the launch figures once, a first answer for the variant.
+        @flag ? $instance->first_answer : launch_figures($instance, $record);
         for (1 .. $o->{fast_restarts}) {
             my $restart = $instance->restart;
             $record->("restart_interval0$suffix" => ms($restart->{latency}));
