@@ -52,6 +52,16 @@ public sealed class SystemdUnitTests : IDisposable
     }
 
     [Fact]
+    public void TheUnitsDrainTimeoutEndsBeforeSystemdWouldKill()
+    {
+        string unit = File.ReadAllText(Path.Combine(Deploy, "starterhost.service"));
+        int Seconds(string pattern) => int.Parse(Regex.Match(unit, pattern, RegexOptions.Multiline).Groups[1].Value);
+        Assert.True(Seconds(@"^Environment=Starter__DrainTimeout=(\d+)$") < Seconds(@"^TimeoutStopSec=(\d+)$"));
+        // On the command line it would override the drop-in's and the configuration file's.
+        Assert.DoesNotContain("drain-timeout", Regex.Match(unit, @"^ExecStart=.*$", RegexOptions.Multiline).Value);
+    }
+
+    [Fact]
     public void TheExampleConfigurationNamesOnlyRealSettings()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Deploy, "appsettings.example.json")));
