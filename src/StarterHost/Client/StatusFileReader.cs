@@ -35,21 +35,6 @@ internal static partial class StatusFileReader
     public static IReadOnlyList<int>? Generations(string path) =>
         Entries(path) is { } entries ? [.. entries.Select(e => e.Generation).Distinct().Order()] : null;
 
-    /// <summary>The failed restart the failure file reports (its first generation and why), or null.</summary>
-    public static (int Generation, string Reason)? Failure(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        return ParseFailure(text);
-    }
-
     /// <summary>The failure file's line: its first generation and why, or null.</summary>
     public static (int Generation, string Reason)? ParseFailure(string text)
     {
