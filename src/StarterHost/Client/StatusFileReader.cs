@@ -32,8 +32,11 @@ internal static partial class StatusFileReader
     }
 
     /// <summary>The distinct generations, ascending; null when the file does not exist.</summary>
-    public static IReadOnlyList<int>? Generations(string path) =>
-        Entries(path) is { } entries ? [.. entries.Select(e => e.Generation).Distinct().Order()] : null;
+    public static IReadOnlyList<int>? Generations(string path) => Entries(path) is { } entries ? Generations(entries) : null;
+
+    /// <summary>The distinct generations of <paramref name="entries"/>, ascending.</summary>
+    public static IReadOnlyList<int> Generations(IReadOnlyList<(int Generation, int Pid)> entries) =>
+        [.. entries.Select(e => e.Generation).Distinct().Order()];
 
     /// <summary>The failure file's line: its first generation and why, or null.</summary>
     public static (int Generation, string Reason)? ParseFailure(string text)
