@@ -156,7 +156,7 @@ internal sealed class StartServerCommandLine
     private static string Resolve(string name)
     {
         string lower = name.ToLowerInvariant();
-        var all = ValueOptions.Concat(FlagOptions).ToArray();
+        var all = OptionNames.ToArray();
         if (all.Contains(lower))
             return lower;
         var matches = all.Where(o => o.StartsWith(lower, StringComparison.Ordinal)).ToArray();
