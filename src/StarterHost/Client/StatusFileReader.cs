@@ -24,11 +24,16 @@ internal static partial class StatusFileReader
         {
             return null;
         }
-        return [.. lines
-            .Select(line => Entry().Match(line))
-            .Where(m => m.Success && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _)
-                && int.TryParse(m.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .Select(m => (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))];
+        // A line whose numbers overflow an int is skipped, as one that does not match.
+        var entries = new List<(int Generation, int Pid)>();
+        foreach (string line in lines)
+        {
+            if (Entry().Match(line) is { Success: true } m
+                && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int generation)
+                && int.TryParse(m.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+                entries.Add((generation, pid));
+        }
+        return entries;
     }
 
     /// <summary>The distinct generations, ascending; null when the file does not exist.</summary>
