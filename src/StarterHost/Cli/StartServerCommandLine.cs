@@ -156,7 +156,7 @@ internal sealed class StartServerCommandLine
     private static string Resolve(string name)
     {
         string lower = name.ToLowerInvariant();
-        var all = ValueOptions.Concat(FlagOptions).ToArray();
+        var all = OptionNames.ToArray();
         if (all.Contains(lower))
             return lower;
         var matches = all.Where(o => o.StartsWith(lower, StringComparison.Ordinal)).ToArray();
@@ -196,8 +196,11 @@ internal sealed class StartServerCommandLine
                 case "dir": options.Dir = value; break;
                 case "signal-on-hup": options.SignalOnHup = value!; break;
                 case "signal-on-term": options.SignalOnTerm = value!; break;
-                // Server::Starter: backlog ||= SOMAXCONN, so 0 means the default.
-                case "backlog": options.Backlog = Number(value) == 0 ? options.Backlog : (int)Math.Clamp(Number(value), int.MinValue, int.MaxValue); break;
+                case "backlog":
+                    // Server::Starter: backlog ||= SOMAXCONN, so 0 means the default.
+                    double backlog = Number(value);
+                    options.Backlog = backlog == 0 ? options.Backlog : ToInt(backlog);
+                    break;
                 case "envdir": options.EnvDir = value; break;
                 case "enable-auto-restart": options.EnableAutoRestart = true; break;
                 case "auto-restart-interval": options.AutoRestartInterval = Number(value); break;
@@ -210,13 +213,13 @@ internal sealed class StartServerCommandLine
                 case "readiness": options.Readiness = ReadinessNamed(value!); break;
                 case "start-timeout": options.StartTimeout = Number(value); break;
                 case "backoff-max": options.BackoffMax = Number(value); break;
-                case "max-start-failures": options.MaxStartFailures = (int)Math.Clamp(Number(value), int.MinValue, int.MaxValue); break;
+                case "max-start-failures": options.MaxStartFailures = ToInt(Number(value)); break;
                 case "signal-group": options.SignalGroup = true; break;
                 case "no-death-signal": options.DeathSignal = false; break;
-                case "workers": options.Workers = (int)Math.Clamp(PoolNumber(name, value!), int.MinValue, int.MaxValue); break;
+                case "workers": options.Workers = ToInt(PoolNumber(name, value!)); break;
                 case "handover": options.Handover = HandoverNamed(value!); break;
                 case "max-worker-lifetime": options.MaxWorkerLifetime = PoolNumber(name, value!); break;
-                case "max-worker-rss": options.MaxWorkerRss = (int)Math.Clamp(PoolNumber(name, value!), int.MinValue, int.MaxValue); break;
+                case "max-worker-rss": options.MaxWorkerRss = ToInt(PoolNumber(name, value!)); break;
                 case "listen-fds": options.ListenFds = true; break;
                 case "listen-fdnames": options.ListenFdNames = value; break;
                 case "path-mode": options.PathMode = value; break;
@@ -254,6 +257,9 @@ internal sealed class StartServerCommandLine
     }
 
     private static double Number(string? value) => double.Parse(value!, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    /// <summary>A number for an int option: clamped to int's range, then truncated.</summary>
+    private static int ToInt(double number) => (int)Math.Clamp(number, int.MinValue, int.MaxValue);
 }
 
 /// <summary>A malformed command line; the message is what start_server's Getopt::Long would print.</summary>

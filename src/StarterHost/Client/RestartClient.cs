@@ -44,7 +44,7 @@ internal static class RestartClient
         while (true)
         {
             var now = StatusFileReader.Entries(statusFile);
-            var generations = now?.Select(e => e.Generation).Distinct().Order().ToList();
+            var generations = now is null ? null : StatusFileReader.Generations(now);
             // Read after the status file, and written before it: a generation the status file names is
             // known failed here (a pool's rolling handover lists the started workers of a failed attempt).
             var failure = FailureSnapshot(failureFile) is { } written && written != earlierFailure

@@ -24,31 +24,24 @@ internal static partial class StatusFileReader
         {
             return null;
         }
-        return [.. lines
-            .Select(line => Entry().Match(line))
-            .Where(m => m.Success && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _)
-                && int.TryParse(m.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .Select(m => (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))];
+        // A line whose numbers overflow an int is skipped, as one that does not match.
+        var entries = new List<(int Generation, int Pid)>();
+        foreach (string line in lines)
+        {
+            if (Entry().Match(line) is { Success: true } m
+                && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int generation)
+                && int.TryParse(m.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+                entries.Add((generation, pid));
+        }
+        return entries;
     }
 
     /// <summary>The distinct generations, ascending; null when the file does not exist.</summary>
-    public static IReadOnlyList<int>? Generations(string path) =>
-        Entries(path) is { } entries ? [.. entries.Select(e => e.Generation).Distinct().Order()] : null;
+    public static IReadOnlyList<int>? Generations(string path) => Entries(path) is { } entries ? Generations(entries) : null;
 
-    /// <summary>The failed restart the failure file reports (its first generation and why), or null.</summary>
-    public static (int Generation, string Reason)? Failure(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        return ParseFailure(text);
-    }
+    /// <summary>The distinct generations of <paramref name="entries"/>, ascending.</summary>
+    public static IReadOnlyList<int> Generations(IReadOnlyList<(int Generation, int Pid)> entries) =>
+        [.. entries.Select(e => e.Generation).Distinct().Order()];
 
     /// <summary>The failure file's line: its first generation and why, or null.</summary>
     public static (int Generation, string Reason)? ParseFailure(string text)

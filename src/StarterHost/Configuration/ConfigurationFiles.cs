@@ -17,8 +17,10 @@ internal static class ConfigurationFiles
         foreach (string name in new[] { "appsettings.json", $"appsettings.{environmentName}.json" })
         {
             string path = System.IO.Path.Combine(directory, name);
-            if (File.Exists(path))
-                read.Add(AddJson(configuration, path, name));
+            if (!File.Exists(path))
+                continue;
+            AddJson(configuration, path, name);
+            read.Add(path);
         }
         foreach (string given in configFiles)
         {
@@ -27,7 +29,8 @@ internal static class ConfigurationFiles
                 throw new StartupException($"--config={given}: Is a directory");
             if (!File.Exists(path))
                 throw new StartupException($"--config={given}: No such file or directory");
-            read.Add(AddJson(configuration, path, $"--config={given}"));
+            AddJson(configuration, path, $"--config={given}");
+            read.Add(path);
         }
         return read;
     }
@@ -36,7 +39,7 @@ internal static class ConfigurationFiles
     public static string Describe(IReadOnlyList<string> read, string directory) =>
         read.Count == 0 ? $"none (no appsettings.json in {directory})" : string.Join(", ", read);
 
-    private static string AddJson(IConfigurationBuilder configuration, string path, string shown)
+    private static void AddJson(IConfigurationBuilder configuration, string path, string shown)
     {
         try
         {
@@ -55,6 +58,5 @@ internal static class ConfigurationFiles
         {
             throw new StartupException($"{shown}: cannot read {path}: {e.Message}");
         }
-        return path;
     }
 }

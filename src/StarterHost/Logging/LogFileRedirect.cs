@@ -31,7 +31,7 @@ internal static partial class LogFileRedirect
         }
         catch (PosixException e)
         {
-            return $"failed to open log file:{logFile}: {Marshal.GetPInvokeErrorMessage(e.Errno)}";
+            return CannotOpen(logFile, e);
         }
     }
 
@@ -66,7 +66,7 @@ internal static partial class LogFileRedirect
             }
             catch (PosixException e)
             {
-                throw new StartupException($"failed to open log file:{logFile}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
+                throw new StartupException(CannotOpen(logFile, e));
             }
         }
         Console.Out.Flush();
@@ -75,6 +75,10 @@ internal static partial class LogFileRedirect
         Posix.Dup2(fd, 2);
         Posix.Close(fd);
     }
+
+    /// <summary>Why a log file cannot be opened, the same whether checked beforehand or applied.</summary>
+    private static string CannotOpen(string logFile, PosixException e) =>
+        $"failed to open log file:{logFile}: {Marshal.GetPInvokeErrorMessage(e.Errno)}";
 
     /// <summary>Ours, less what was addressed to StarterHost alone (NOTIFY_SOCKET and the like), as for a worker.</summary>
     private static string[] EnvironmentList() =>

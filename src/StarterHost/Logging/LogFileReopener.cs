@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
+using StarterHost.Signals;
 
 namespace StarterHost.Logging;
 
@@ -13,12 +14,11 @@ namespace StarterHost.Logging;
 /// </summary>
 internal sealed class LogFileReopener : IDisposable
 {
-    private const int SigUsr1 = 10;
     private readonly PosixSignalRegistration _registration;
 
     public LogFileReopener(string logFile, ILogger logger)
     {
-        _registration = PosixSignalRegistration.Create((PosixSignal)SigUsr1, context =>
+        _registration = PosixSignalRegistration.Create((PosixSignal)SignalNames.Usr1, context =>
         {
             context.Cancel = true;
             Reopen(logFile, logger);

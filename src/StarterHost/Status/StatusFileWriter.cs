@@ -12,7 +12,10 @@ namespace StarterHost.Status;
 internal sealed class StatusFileWriter(string path, int ownPid)
 {
     private bool _created;
-    private bool _failureWritten;
+    // What the failure file says, null when there is none of ours; set only once a write or delete succeeded.
+    // The restart client takes a failure file written after its HUP for a new failure: one that stands is
+    // not written again when the workers change.
+    private RestartFailure? _failureOnDisk;
     // The last document written, or null when that write failed. With --status-json a document changes more
     // often than these files do: they are written when what they say changes, or after a failure, as before.
     private StatusDocument? _written = StatusDocument.Empty;
@@ -39,16 +42,13 @@ internal sealed class StatusFileWriter(string path, int ownPid)
 
     private void WriteFailure(RestartFailure? failure)
     {
+        if (Equals(failure, _failureOnDisk))
+            return;
         if (failure is not null)
-        {
             Replace(FailureFileOf(path), string.Create(CultureInfo.InvariantCulture, $"{failure.Generation} {failure.Reason}\n"));
-            _failureWritten = true;
-        }
-        else if (_failureWritten)
-        {
+        else
             File.Delete(FailureFileOf(path));
-            _failureWritten = false;
-        }
+        _failureOnDisk = failure;
     }
 
     private void Replace(string target, string text) => AtomicFile.Replace(target, Encoding.UTF8.GetBytes(text), ownPid);
@@ -56,9 +56,9 @@ internal sealed class StatusFileWriter(string path, int ownPid)
     /// <summary>Removes the files, but only those this process wrote.</summary>
     public void Remove()
     {
-        if (_failureWritten)
+        if (_failureOnDisk is not null)
             File.Delete(FailureFileOf(path));
-        _failureWritten = false;
+        _failureOnDisk = null;
         if (!_created)
             return;
         File.Delete(path);

@@ -1,0 +1,55 @@
+using StarterHost.Generations;
+using StarterHost.Status;
+using StarterHost.Tests.Support;
+
+namespace StarterHost.Tests.Status;
+
+/// <summary>The status file and its failure companion, as the restart client reads them.</summary>
+public sealed class StatusFileWriterTests : IDisposable
+{
+    private static readonly RestartFailure Failed = new(5, "generation 5 failed to start");
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string StatusFile => _dir.File("status");
+
+    private string FailureFile => StatusFileWriter.FailureFileOf(StatusFile);
+
+    /// <summary>
+    /// The client takes a failure file written after its HUP for its restart's: one rewritten while the same
+    /// failure stands would look new. A hand-made change to the file shows that it was not written again.
+    /// </summary>
+    [Fact]
+    public void AFailureThatStandsIsNotWrittenAgainWhenTheWorkersChange()
+    {
+        var writer = new StatusFileWriter(StatusFile, 1);
+        writer.Write(new StatusDocument([new Worker(4, 100)], Failed));
+        Assert.Equal("5 generation 5 failed to start\n", File.ReadAllText(FailureFile));
+        File.WriteAllText(FailureFile, "x");
+
+        writer.Write(new StatusDocument([new Worker(4, 101)], Failed));
+
+        Assert.Equal("4:101\n", File.ReadAllText(StatusFile));
+        Assert.Equal("x", File.ReadAllText(FailureFile));
+    }
+
+    /// <summary>A failure file that could not be written (here its temporary is a directory) is written by the next status change.</summary>
+    [Fact]
+    public void AFailureFileThatCouldNotBeWrittenIsWrittenNextTime()
+    {
+        var writer = new StatusFileWriter(StatusFile, 1);
+        string temporary = FailureFile + ".1";
+        Directory.CreateDirectory(temporary);
+        var document = new StatusDocument([new Worker(4, 100)], Failed);
+        Assert.ThrowsAny<UnauthorizedAccessException>(() => writer.Write(document));
+        Assert.False(File.Exists(FailureFile));
+        Directory.Delete(temporary);
+
+        writer.Write(document);
+
+        Assert.Equal("5 generation 5 failed to start\n", File.ReadAllText(FailureFile));
+        Assert.Equal("4:100\n", File.ReadAllText(StatusFile));
+    }
+}
