@@ -26,9 +26,10 @@ internal sealed class OsWorkers(
     public SpawnedWorker Spawn(int generation, int slot)
     {
         var socket = options.Readiness == ReadinessMode.Notify ? notifyDirectory.Open(generation, slot) : null;
-        (int Read, int Write)? report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
+        (int Read, int Write)? report = null;
         try
         {
+            report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
             var (request, settings) = spawner.Prepare(generation, slot, socket?.Path, report?.Write);
             int pid = Posix.Spawn(request);
             if (socket is not null)
