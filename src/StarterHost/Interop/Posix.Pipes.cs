@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace StarterHost.Interop;
 
-/// <summary>Reading a child's output from the event loop without ever blocking it.</summary>
+/// <summary>Reading a child's output (and a worker's notify datagrams) from the event loop without ever blocking it.</summary>
 internal static unsafe partial class Posix
 {
     private const int F_GETFL = 3;
@@ -17,7 +17,7 @@ internal static unsafe partial class Posix
             throw PosixException.FromLastError($"fcntl({fd}, F_SETFL, O_NONBLOCK)");
     }
 
-    /// <summary>One read(2): the bytes read, 0 at end of file, -1 when nothing is there yet (a non-blocking descriptor).</summary>
+    /// <summary>One read(2): the bytes read, 0 at end of file (or an empty datagram), -1 when nothing is there yet (a non-blocking descriptor).</summary>
     public static int ReadAvailable(int fd, Span<byte> buffer)
     {
         fixed (byte* p = buffer)

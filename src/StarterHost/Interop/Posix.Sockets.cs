@@ -133,23 +133,4 @@ internal static unsafe partial class Posix
         new ReadOnlySpan<byte>(buffer, (int)length).CopyTo(address.Buffer.Span);
         return new IPEndPoint(IPAddress.Any, 0).Create(address);
     }
-
-    /// <summary>recv(2) without waiting: the bytes received, or -1 when nothing is waiting.</summary>
-    public static int ReceiveNow(int fd, Span<byte> buffer)
-    {
-        fixed (byte* p = buffer)
-        {
-            while (true)
-            {
-                nint n = Libc.Recv(fd, p, buffer.Length, Libc.MSG_DONTWAIT);
-                if (n >= 0)
-                    return (int)n;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.EAGAIN)
-                    return -1;
-                if (errno != Libc.EINTR)
-                    throw new PosixException($"recv({fd})", errno);
-            }
-        }
-    }
 }

@@ -37,11 +37,15 @@ internal sealed class NotifySocket : IDisposable
     public int Fd => _socket.Fd;
 
     /// <summary>Every datagram waiting, parsed; none when there is none.</summary>
+    /// <remarks>
+    /// read(2) on a datagram socket takes one datagram, as recv(2) does; the socket is non-blocking, so
+    /// -1 is "none left". 0 is an empty datagram (consumed, like any other), not an end: keep draining.
+    /// </remarks>
     public List<NotifyMessage> ReceiveAll()
     {
         var messages = new List<NotifyMessage>();
         int received;
-        while ((received = Posix.ReceiveNow(_socket.Fd, _buffer)) >= 0)
+        while ((received = Posix.ReadAvailable(_socket.Fd, _buffer)) >= 0)
             messages.Add(NotifyMessage.Parse(Encoding.UTF8.GetString(_buffer, 0, received)));
         return messages;
     }
