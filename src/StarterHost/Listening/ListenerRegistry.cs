@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
 using StarterHost.Logging;
@@ -81,7 +80,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         catch (PosixException e)
         {
             socket.Dispose();
-            throw new StartupException($"failed to bind to {address.Display}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
+            throw new StartupException($"failed to bind to {address.Display}: {e.Reason}");
         }
     }
 
@@ -125,7 +124,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         {
             // The kernel's words alone: "No such file or directory", not the call that said it.
             socket.Dispose();
-            throw new StartupException($"failed to listen to file {path}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
+            throw new StartupException($"failed to listen to file {path}: {e.Reason}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
