@@ -17,7 +17,6 @@ internal static unsafe partial class Libc
     internal const int SOL_SOCKET = 1;
     internal const int SO_REUSEADDR = 2;
     internal const int SO_TYPE = 3;
-    internal const int SO_ACCEPTCONN = 30;
     internal const int IPPROTO_IPV6 = 41;
     internal const int IPV6_V6ONLY = 26;
 
