@@ -15,11 +15,10 @@ internal sealed class NotifySocket : IDisposable
     private readonly ListeningSocket _socket;
     private readonly byte[] _buffer = new byte[4096];
 
+    /// <param name="path">A name nothing holds yet, in a directory of this process's own (see <see cref="NotifyDirectory.Open"/>).</param>
     public NotifySocket(string path)
     {
         Path = path;
-        // A file left by a process that had our pid before is in the way; it cannot be anyone's now.
-        File.Delete(path);
         _socket = new ListeningSocket(Posix.OpenSocket(AddressFamily.Unix, datagram: true, nonBlocking: true));
         try
         {
