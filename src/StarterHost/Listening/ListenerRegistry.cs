@@ -24,6 +24,9 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
     public IReadOnlyList<(int ParentFd, int ChildFd)> Descriptors =>
         _bound.Select(b => (b.Socket.Fd, b.ChildFd)).ToArray();
 
+    /// <summary>How many listeners there are.</summary>
+    public int Count => _bound.Count;
+
     /// <summary>The SERVER_STARTER_PORT keys, in its order.</summary>
     public IReadOnlyList<string> Keys => _bound.Select(b => b.Address.Key).ToArray();
 

@@ -63,7 +63,7 @@ internal sealed class WorkerSpawner(
         if (options.ListenFds)
         {
             // sd_listen_fds(3): the sockets at 3 upward (DescriptorPlan put them there), LISTEN_PID set by the helper.
-            variables[Systemd.SystemdEnvironment.ListenFds] = listeners.Keys.Count.ToString(CultureInfo.InvariantCulture);
+            variables[Systemd.SystemdEnvironment.ListenFds] = listeners.Count.ToString(CultureInfo.InvariantCulture);
             variables[Systemd.SystemdEnvironment.ListenFdNames] = string.Join(':', ListenFdNames());
         }
         var settings = environment.SettingsFrom(variables);
