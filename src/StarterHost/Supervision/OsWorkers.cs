@@ -61,10 +61,10 @@ internal sealed class OsWorkers(
     /// <summary>The exec helper's pipe: end of file once it exec'd the worker; a reason first if it could not.</summary>
     private void ReadExecReport(int pid, int fd)
     {
-        var buffer = new byte[1024];
+        Span<byte> buffer = stackalloc byte[1024];
         int n = Posix.ReadAvailable(fd, buffer);
         if (n > 0)
-            _execFailures[pid] = (_execFailures.GetValueOrDefault(pid) ?? "") + System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+            _execFailures[pid] = (_execFailures.GetValueOrDefault(pid) ?? "") + System.Text.Encoding.UTF8.GetString(buffer[..n]);
         if (n != 0)
             return;
         loop.Unwatch(fd);
