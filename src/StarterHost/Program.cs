@@ -53,8 +53,8 @@ try
 
     Log.ConfigurationRead(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarterHost.Configuration"), host.Services.GetRequiredService<ConfigurationRead>().Files);
     // Blocking, not awaited: what follows must run on the main thread, which lives as long as the process.
+    // Started, the sockets are bound, and binding them wrote the held start-up lines (ListenerRegistry.BindAll).
     host.StartAsync().GetAwaiter().GetResult();
-    logSink.EndStartup();
     // A --daemonize launcher is released once generation 1 serves (see ServiceNotifier), not here.
     host.Services.GetRequiredService<StarterHost.Supervision.SupervisorService>().RunOnThisThread();
     host.StopAsync().GetAwaiter().GetResult();

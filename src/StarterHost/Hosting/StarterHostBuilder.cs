@@ -69,10 +69,11 @@ internal static class StarterHostBuilder
         services.AddSingleton(sp => new WorkerEnvironment(sp.GetRequiredService<StarterOptions>(), processEnvironment));
         services.AddSingleton<WorkerSpawner>();
         services.AddSingleton(new SystemdEnvironment(processEnvironment, Interop.Posix.CurrentPid));
-        services.AddSingleton(sp => new ServiceNotifier(
-            new DatagramNotifier(processEnvironment[SystemdEnvironment.NotifySocket] as string),
-            processEnvironment[SystemdEnvironment.NotifySocket] as string,
-            sp.GetRequiredService<ILogger<ServiceNotifier>>()));
+        services.AddSingleton(sp =>
+        {
+            string? notifySocket = processEnvironment[SystemdEnvironment.NotifySocket] as string;
+            return new ServiceNotifier(new DatagramNotifier(notifySocket), notifySocket, sp.GetRequiredService<ILogger<ServiceNotifier>>());
+        });
         // One instance: the host starts and stops it, Program.cs runs its loop on the main thread.
         services.AddSingleton<SupervisorService>();
         services.AddHostedService(sp => sp.GetRequiredService<SupervisorService>());

@@ -17,11 +17,8 @@ internal static unsafe partial class Libc
     internal const int SOL_SOCKET = 1;
     internal const int SO_REUSEADDR = 2;
     internal const int SO_TYPE = 3;
-    internal const int SO_ACCEPTCONN = 30;
     internal const int IPPROTO_IPV6 = 41;
     internal const int IPV6_V6ONLY = 26;
-    internal const int MSG_DONTWAIT = 0x40;
-    internal const int EAGAIN = 11;
 
     [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
     internal static partial int Socket(int domain, int type, int protocol);
@@ -43,7 +40,4 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "sendto", SetLastError = true)]
     internal static partial nint SendTo(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
-
-    [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
-    internal static partial nint Recv(int fd, byte* buffer, nint length, int flags);
 }

@@ -23,6 +23,7 @@ internal static unsafe partial class Libc
     internal const int O_RDWR = 0x2;
     internal const int O_CREAT = 0x40;
     internal const int O_APPEND = 0x400;
+    internal const int O_NONBLOCK = 0x800;
     internal const int O_CLOEXEC = 0x80000;
 
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
@@ -68,6 +69,8 @@ internal static unsafe partial class Libc
     internal static partial int Access(string path, int mode);
 
     internal const int F_SETFD = 2;
+    internal const int F_GETFL = 3;
+    internal const int F_SETFL = 4;
     internal const int FD_CLOEXEC = 1;
 
     [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]

@@ -2,22 +2,18 @@ using System.Runtime.InteropServices;
 
 namespace StarterHost.Interop;
 
-/// <summary>Reading a child's output from the event loop without ever blocking it.</summary>
+/// <summary>Reading a child's output (and a worker's notify datagrams) from the event loop without ever blocking it.</summary>
 internal static unsafe partial class Posix
 {
-    private const int F_GETFL = 3;
-    private const int F_SETFL = 4;
-    private const int O_NONBLOCK = 0x800;
-
     /// <summary>O_NONBLOCK on our end only: the child's end stays blocking, as a program writing its output expects.</summary>
     public static void SetNonBlocking(int fd)
     {
-        int flags = Libc.Fcntl(fd, F_GETFL, 0);
-        if (flags < 0 || Libc.Fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        int flags = Libc.Fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || Libc.Fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0)
             throw PosixException.FromLastError($"fcntl({fd}, F_SETFL, O_NONBLOCK)");
     }
 
-    /// <summary>One read(2): the bytes read, 0 at end of file, -1 when nothing is there yet (a non-blocking descriptor).</summary>
+    /// <summary>One read(2): the bytes read, 0 at end of file (or an empty datagram), -1 when nothing is there yet (a non-blocking descriptor).</summary>
     public static int ReadAvailable(int fd, Span<byte> buffer)
     {
         fixed (byte* p = buffer)

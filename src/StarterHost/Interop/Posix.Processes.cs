@@ -72,7 +72,7 @@ internal static unsafe partial class Posix
         for (int signal = 1; signal < 65; signal++)
         {
             // SIGKILL and SIGSTOP cannot be changed, and glibc keeps 32 and 33 for itself: those fail, harmlessly.
-            Libc.Signal(signal, Libc.SIG_DFL);
+            ResetSignal(signal);
         }
         byte* empty = stackalloc byte[128];
         Libc.SigEmptySet(empty);

@@ -63,7 +63,7 @@ internal static unsafe partial class Posix
     public static void BindUnix(int fd, string path)
     {
         byte* address = stackalloc byte[2 + Libc.SunPathSize];
-        int length = UnixAddress(path, address);
+        int length = UnixAddress("bind", path, address);
         if (Libc.Bind(fd, address, length) < 0)
             throw PosixException.FromLastError($"bind({path})");
     }
@@ -72,7 +72,7 @@ internal static unsafe partial class Posix
     public static bool TryConnectUnix(int fd, string path)
     {
         byte* address = stackalloc byte[2 + Libc.SunPathSize];
-        return Libc.Connect(fd, address, UnixAddress(path, address)) == 0;
+        return Libc.Connect(fd, address, UnixAddress("connect", path, address)) == 0;
     }
 
     /// <summary>One datagram to a unix socket's path, or to an abstract one named with a leading "@".</summary>
@@ -83,11 +83,11 @@ internal static unsafe partial class Posix
         if (path.StartsWith('@'))
         {
             // Abstract: a NUL where the path would begin, and the name's length exactly, no terminator.
-            length = UnixAddress("\0" + path[1..], address) - 1;
+            length = UnixAddress("sendto", "\0" + path[1..], address) - 1;
         }
         else
         {
-            length = UnixAddress(path, address);
+            length = UnixAddress("sendto", path, address);
         }
         fixed (byte* p = datagram)
         {
@@ -96,13 +96,14 @@ internal static unsafe partial class Posix
         }
     }
 
-    private static int UnixAddress(string path, byte* address)
+    /// <summary>A sockaddr_un for <paramref name="path"/>; <paramref name="call"/> names the failure when it does not fit.</summary>
+    private static int UnixAddress(string call, string path, byte* address)
     {
         new Span<byte>(address, 2 + Libc.SunPathSize).Clear();
         *(ushort*)address = Libc.AF_UNIX;
         var sunPath = new Span<byte>(address + 2, Libc.SunPathSize - 1); // keeps the NUL
         if (Encoding.UTF8.GetByteCount(path) > sunPath.Length)
-            throw new PosixException($"bind({path})", Libc.ENAMETOOLONG);
+            throw new PosixException($"{call}({path.Replace('\0', '@')})", Libc.ENAMETOOLONG); // an abstract name as NOTIFY_SOCKET spells it
         return 2 + Encoding.UTF8.GetBytes(path, sunPath) + 1;
     }
 
@@ -132,24 +133,5 @@ internal static unsafe partial class Posix
         var address = new SocketAddress(family == Libc.AF_INET ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6, (int)length);
         new ReadOnlySpan<byte>(buffer, (int)length).CopyTo(address.Buffer.Span);
         return new IPEndPoint(IPAddress.Any, 0).Create(address);
-    }
-
-    /// <summary>recv(2) without waiting: the bytes received, or -1 when nothing is waiting.</summary>
-    public static int ReceiveNow(int fd, Span<byte> buffer)
-    {
-        fixed (byte* p = buffer)
-        {
-            while (true)
-            {
-                nint n = Libc.Recv(fd, p, buffer.Length, Libc.MSG_DONTWAIT);
-                if (n >= 0)
-                    return (int)n;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.EAGAIN)
-                    return -1;
-                if (errno != Libc.EINTR)
-                    throw new PosixException($"recv({fd})", errno);
-            }
-        }
     }
 }

@@ -8,5 +8,8 @@ internal sealed class PosixException(string call, int errno)
 {
     public int Errno { get; } = errno;
 
+    /// <summary>The errno text alone ("No such file or directory"), without the call that got it.</summary>
+    public string Reason => Marshal.GetPInvokeErrorMessage(Errno);
+
     public static PosixException FromLastError(string call) => new(call, Marshal.GetLastPInvokeError());
 }

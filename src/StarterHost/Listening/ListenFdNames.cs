@@ -1,4 +1,5 @@
 using StarterHost.Hosting;
+using StarterHost.Systemd;
 
 namespace StarterHost.Listening;
 
@@ -55,12 +56,10 @@ internal static class ListenFdNames
     {
         for (int i = 0; i < addresses.Count; i++)
         {
-            if (addresses[i].Fd is int fd && fd != FirstFd + i)
+            int expected = SystemdEnvironment.FirstPassedFd + i;
+            if (addresses[i].Fd is int fd && fd != expected)
                 throw new StartupException(
-                    $"--port {addresses[i].Key}={fd} conflicts with --listen-fds, which passes the listeners at fds {FirstFd} upward in order: this one is fd {FirstFd + i}");
+                    $"--port {addresses[i].Key}={fd} conflicts with --listen-fds, which passes the listeners at fds {SystemdEnvironment.FirstPassedFd} upward in order: this one is fd {expected}");
         }
     }
-
-    /// <summary>SD_LISTEN_FDS_START.</summary>
-    public const int FirstFd = 3;
 }

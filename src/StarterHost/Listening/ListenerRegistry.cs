@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
 using StarterHost.Logging;
@@ -24,6 +23,9 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
     /// <summary>Where each listener goes in a worker: parent fd → the fd named in SERVER_STARTER_PORT.</summary>
     public IReadOnlyList<(int ParentFd, int ChildFd)> Descriptors =>
         _bound.Select(b => (b.Socket.Fd, b.ChildFd)).ToArray();
+
+    /// <summary>How many listeners there are.</summary>
+    public int Count => _bound.Count;
 
     /// <summary>The SERVER_STARTER_PORT keys, in its order.</summary>
     public IReadOnlyList<string> Keys => _bound.Select(b => b.Address.Key).ToArray();
@@ -81,7 +83,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         catch (PosixException e)
         {
             socket.Dispose();
-            throw new StartupException($"failed to bind to {address.Display}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
+            throw new StartupException($"failed to bind to {address.Display}: {e.Reason}");
         }
     }
 
@@ -125,7 +127,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         {
             // The kernel's words alone: "No such file or directory", not the call that said it.
             socket.Dispose();
-            throw new StartupException($"failed to listen to file {path}: {Marshal.GetPInvokeErrorMessage(e.Errno)}");
+            throw new StartupException($"failed to listen to file {path}: {e.Reason}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

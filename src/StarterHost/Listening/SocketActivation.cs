@@ -25,9 +25,9 @@ internal static class SocketActivation
         {
             for (int i = 0; i < systemd.PassedSocketCount; i++)
             {
-                int fd = SystemdEnvironment.FirstPassedFd + i;
-                sockets[fd] = new ListeningSocket(fd);
-                passed.Add(Inherit(fd, systemd.PassedSocketNames?[i]));
+                var socket = new ListeningSocket(SystemdEnvironment.FirstPassedFd + i);
+                sockets[socket.Fd] = socket;
+                passed.Add(Inherit(socket, systemd.PassedSocketNames?[i]));
             }
             // sd_listen_fds(unset_environment=true): nothing started later may take them for its own.
             foreach (string name in new[] { SystemdEnvironment.ListenPid, SystemdEnvironment.ListenFds, SystemdEnvironment.ListenFdNames })
@@ -63,15 +63,16 @@ internal static class SocketActivation
         }
     }
 
-    private static PassedSocket Inherit(int fd, string? name)
+    private static PassedSocket Inherit(ListeningSocket socket, string? name)
     {
+        int fd = socket.Fd;
         try
         {
             // Inherited without FD_CLOEXEC. Our spawns close every fd they do not map, but nothing
             // else exec'd from here should get it either.
             Posix.SetCloseOnExec(fd);
-            var type = Posix.GetSocketOption(fd, Libc.SOL_SOCKET, Libc.SO_TYPE) == Libc.SOCK_DGRAM ? SocketType.Dgram : SocketType.Stream;
-            return new PassedSocket(fd, name, type, Posix.LocalEndPoint(fd));
+            var type = socket.IsDatagram ? SocketType.Dgram : SocketType.Stream;
+            return new PassedSocket(fd, name, type, socket.LocalEndPoint);
         }
         catch (PosixException e)
         {

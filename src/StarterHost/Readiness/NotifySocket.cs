@@ -15,11 +15,10 @@ internal sealed class NotifySocket : IDisposable
     private readonly ListeningSocket _socket;
     private readonly byte[] _buffer = new byte[4096];
 
+    /// <param name="path">A name nothing holds yet, in a directory of this process's own (see <see cref="NotifyDirectory.Open"/>).</param>
     public NotifySocket(string path)
     {
         Path = path;
-        // A file left by a process that had our pid before is in the way; it cannot be anyone's now.
-        File.Delete(path);
         _socket = new ListeningSocket(Posix.OpenSocket(AddressFamily.Unix, datagram: true, nonBlocking: true));
         try
         {
@@ -37,11 +36,15 @@ internal sealed class NotifySocket : IDisposable
     public int Fd => _socket.Fd;
 
     /// <summary>Every datagram waiting, parsed; none when there is none.</summary>
+    /// <remarks>
+    /// read(2) on a datagram socket takes one datagram, as recv(2) does; the socket is non-blocking, so
+    /// -1 is "none left". 0 is an empty datagram (consumed, like any other), not an end: keep draining.
+    /// </remarks>
     public List<NotifyMessage> ReceiveAll()
     {
         var messages = new List<NotifyMessage>();
         int received;
-        while ((received = Posix.ReceiveNow(_socket.Fd, _buffer)) >= 0)
+        while ((received = Posix.ReadAvailable(_socket.Fd, _buffer)) >= 0)
             messages.Add(NotifyMessage.Parse(Encoding.UTF8.GetString(_buffer, 0, received)));
         return messages;
     }

@@ -10,6 +10,7 @@ internal static class SignalNames
     public const int Kill = 9;
     public const int Usr1 = 10;
     public const int Term = 15;
+    public const int Chld = 17;
 
     // Linux numbering (x86-64, arm64 and the other generic-ABI targets .NET runs on).
     private static readonly string[] Names =

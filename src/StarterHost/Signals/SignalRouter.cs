@@ -12,7 +12,6 @@ namespace StarterHost.Signals;
 /// </summary>
 internal sealed class SignalRouter : IDisposable
 {
-    private const int SigChld = 17;
     private readonly List<PosixSignalRegistration> _registrations = [];
 
     public SignalRouter(Supervisor supervisor)
@@ -24,7 +23,7 @@ internal sealed class SignalRouter : IDisposable
         // A parent that ignored SIGCHLD passes that on through exec, and then the kernel (or the runtime,
         // which reaps everything when the original disposition was SIG_IGN) would take our workers' exit
         // statuses.
-        Route(PosixSignal.SIGCHLD, SigChld, supervisor.ChildrenExited);
+        Route(PosixSignal.SIGCHLD, SignalNames.Chld, supervisor.ChildrenExited);
     }
 
     /// <summary>

@@ -26,9 +26,10 @@ internal sealed class OsWorkers(
     public SpawnedWorker Spawn(int generation, int slot)
     {
         var socket = options.Readiness == ReadinessMode.Notify ? notifyDirectory.Open(generation, slot) : null;
-        (int Read, int Write)? report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
+        (int Read, int Write)? report = null;
         try
         {
+            report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
             var (request, settings) = spawner.Prepare(generation, slot, socket?.Path, report?.Write);
             int pid = Posix.Spawn(request);
             if (socket is not null)
@@ -60,10 +61,10 @@ internal sealed class OsWorkers(
     /// <summary>The exec helper's pipe: end of file once it exec'd the worker; a reason first if it could not.</summary>
     private void ReadExecReport(int pid, int fd)
     {
-        var buffer = new byte[1024];
+        Span<byte> buffer = stackalloc byte[1024];
         int n = Posix.ReadAvailable(fd, buffer);
         if (n > 0)
-            _execFailures[pid] = (_execFailures.GetValueOrDefault(pid) ?? "") + System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+            _execFailures[pid] = (_execFailures.GetValueOrDefault(pid) ?? "") + System.Text.Encoding.UTF8.GetString(buffer[..n]);
         if (n != 0)
             return;
         loop.Unwatch(fd);

@@ -8,9 +8,10 @@ namespace StarterHost.Systemd;
 /// <summary>
 /// sd_notify(3) datagrams to the NOTIFY_SOCKET given (a path, or an abstract "@name"), through a bare socket
 /// of its own: Microsoft's SystemdNotifier creates a System.Net.Sockets.Socket, which starts the runtime's
-/// socket engine thread for the life of the process.
+/// socket engine thread for the life of the process. The socket, opened at the first send, is kept for
+/// the life of the process too (close-on-exec, so no worker inherits it).
 /// </summary>
-internal sealed class DatagramNotifier(string? socketName) : ISystemdNotifier, IDisposable
+internal sealed class DatagramNotifier(string? socketName) : ISystemdNotifier
 {
     private int _fd = -1;
 
@@ -24,12 +25,5 @@ internal sealed class DatagramNotifier(string? socketName) : ISystemdNotifier, I
         if (_fd < 0)
             _fd = Posix.OpenSocket(AddressFamily.Unix, datagram: true);
         Posix.SendToUnix(_fd, socketName!, Encoding.UTF8.GetBytes(state.ToString()));
-    }
-
-    public void Dispose()
-    {
-        if (_fd >= 0)
-            Posix.Close(_fd);
-        _fd = -1;
     }
 }

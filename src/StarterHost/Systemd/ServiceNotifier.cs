@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
@@ -56,7 +55,7 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
                 Log.NotifyRecovered(logger);
             }
         }
-        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or PosixException)
+        catch (PosixException e)
         {
             // One line when it starts failing, not one per watchdog tick.
             if (!_failing)

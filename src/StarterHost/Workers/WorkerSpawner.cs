@@ -20,6 +20,7 @@ internal sealed class WorkerSpawner(
 {
     private readonly string[] _self = UsesExecHelperFor(options) ? SelfCommand.Get() : [];
     private readonly int _ownPid = Posix.CurrentPid;
+    private readonly int _deathSignal = DeathSignalFor(options);
     private string[]? _listenFdNames;
 
     /// <summary>
@@ -31,6 +32,15 @@ internal sealed class WorkerSpawner(
 
     private static bool UsesExecHelperFor(StarterOptions options) =>
         options.DeathSignal || options.ListenFds || options.User is not null || options.Group is not null;
+
+    /// <summary>What a worker gets when StarterHost dies (PR_SET_PDEATHSIG): SignalOnTerm, or 0 for none.</summary>
+    private static int DeathSignalFor(StarterOptions options)
+    {
+        int signal = 0;
+        if (options.DeathSignal)
+            SignalNames.TryParse(options.SignalOnTerm, out signal);
+        return signal;
+    }
 
     /// <summary>LISTEN_FDNAMES, checked against the listeners once they are bound.</summary>
     /// <exception cref="StartupException">--listen-fdnames does not name each listener validly.</exception>
@@ -53,7 +63,7 @@ internal sealed class WorkerSpawner(
         if (options.ListenFds)
         {
             // sd_listen_fds(3): the sockets at 3 upward (DescriptorPlan put them there), LISTEN_PID set by the helper.
-            variables[Systemd.SystemdEnvironment.ListenFds] = listeners.Keys.Count.ToString(CultureInfo.InvariantCulture);
+            variables[Systemd.SystemdEnvironment.ListenFds] = listeners.Count.ToString(CultureInfo.InvariantCulture);
             variables[Systemd.SystemdEnvironment.ListenFdNames] = string.Join(':', ListenFdNames());
         }
         var settings = environment.SettingsFrom(variables);
@@ -100,10 +110,7 @@ internal sealed class WorkerSpawner(
     {
         if (!UsesExecHelper)
             return (path, argv);
-        int deathSignal = 0;
-        if (options.DeathSignal)
-            SignalNames.TryParse(options.SignalOnTerm, out deathSignal);
-        return (_self[0], ExecHelper.Arguments(_self, deathSignal, _ownPid, pidVariables, reportFd, options.User, options.Group, path, argv));
+        return (_self[0], ExecHelper.Arguments(_self, _deathSignal, _ownPid, pidVariables, reportFd, options.User, options.Group, path, argv));
     }
 
     private IReadOnlyDictionary<string, string>? ReadEnvDir()
