@@ -158,7 +158,7 @@ public sealed class StarterOptions
     [OptionRange(0.001, 86400, "check-timeout")]
     public double CheckTimeout { get; set; } = 60;
 
-    /// <summary>--timeout: how long --restart and --stop wait before giving up, in seconds. 0 waits forever. Defaults to 0.</summary>
+    /// <summary>--timeout: how long --restart, --reload and --stop wait before giving up, in seconds. 0 waits forever. Defaults to 0.</summary>
     [OptionRange(0, 31536000, "timeout")]
     public double Timeout { get; set; }
 }

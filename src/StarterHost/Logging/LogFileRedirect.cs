@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using StarterHost.Interop;
 
@@ -78,7 +77,7 @@ internal static partial class LogFileRedirect
 
     /// <summary>Why a log file cannot be opened, the same whether checked beforehand or applied.</summary>
     private static string CannotOpen(string logFile, PosixException e) =>
-        $"failed to open log file:{logFile}: {Marshal.GetPInvokeErrorMessage(e.Errno)}";
+        $"failed to open log file:{logFile}: {e.Reason}";
 
     /// <summary>Ours, less what was addressed to StarterHost alone (NOTIFY_SOCKET and the like), as for a worker.</summary>
     private static string[] EnvironmentList() =>

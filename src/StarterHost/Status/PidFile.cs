@@ -54,7 +54,7 @@ internal sealed class PidFile : IDisposable
             // A full disk: ours (locked) but unwritten. An empty pid file would mislead --stop and
             // start_server alike, so it goes, as it would at exit.
             new PidFile(path, handle).Dispose();
-            throw new StartupException($"failed to write pid file {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(e.Errno)}");
+            throw new StartupException($"failed to write pid file {path}: {e.Reason}");
         }
     }
 
