@@ -20,7 +20,7 @@ internal static class Backoff
         if (nominal > max)
             nominal = max;
         uint next = XorShift(seed);
-        // A factor in [0.8, 1.2), then capped again: the cap is a promise.
+        // A factor in (0.8, 1.2] (xorshift32 never returns 0, and can return uint.MaxValue), then capped again: the cap is a promise.
         double factor = 0.8 + 0.4 * (next / (double)uint.MaxValue);
         var delay = nominal * factor;
         return (delay > max ? max : delay, next);
