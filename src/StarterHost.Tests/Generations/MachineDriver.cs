@@ -36,7 +36,7 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
             (State, var commands) = GenerationMachine.Apply(State, next);
             all.AddRange(commands);
             foreach (var write in commands.OfType<WriteStatus>())
-                queue.Enqueue(StatusFails is { } reason ? new StatusWriteFailed(write.Document, reason) : new StatusWritten(write.Document));
+                queue.Enqueue(StatusFails is { } reason ? new StatusWriteFailed(reason) : new StatusWritten(write.Document));
         }
         Last = all.ToImmutable();
         return this;
@@ -98,5 +98,5 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public (int[] Pids, int Signal, bool Group)[] Signals =>
         [.. Last.OfType<SignalWorkers>().Select(s => (s.Pids.ToArray(), s.Signal, s.Group))];
 
-    public static string StatusText(WriteStatus write) => string.Concat(write.Workers.Select(w => $"{w.Generation}:{w.Pid}\n"));
+    public static string StatusText(WriteStatus write) => string.Concat(write.Document.Workers.Select(w => $"{w.Generation}:{w.Pid}\n"));
 }
