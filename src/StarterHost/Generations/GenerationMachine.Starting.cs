@@ -227,7 +227,7 @@ internal static partial class GenerationMachine
     private static GenerationState WithMember(GenerationState state, Member member) =>
         state.Pending is { } pending && pending.Generation == member.Generation
             ? state with { Pending = pending.With(member) }
-            : state with { Current = state.Current!.With(member.Slot, state.Current.Slots[member.Slot] with { Replacement = member }) };
+            : WithReplacement(state, member);
 
     /// <summary>The slot a log line names: none with one worker per generation, as start_server has.</summary>
     private static int? SlotLabel(GenerationState state, int slot) => state.Settings.Workers > 1 ? slot : null;
