@@ -123,12 +123,4 @@ internal static partial class GenerationMachine
         commands.Add(new Say(new CheckRefused(run.Generation, reason)));
         return state with { LastFailure = reason, FailureCount = state.FailureCount + 1, RestartFailure = new RestartFailure(run.Generation, reason) };
     }
-
-    /// <summary>Stopping: the check's whole process group gets SIGKILL; nothing waits for a check.</summary>
-    private static GenerationState AbortCheck(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        if (state.Phase != Phase.Stopping && state.Check is { Running: true, Pid: > 0 } run)
-            commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
-        return state;
-    }
 }

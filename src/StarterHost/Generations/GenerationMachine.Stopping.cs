@@ -12,6 +12,9 @@ internal static partial class GenerationMachine
             commands.Add(new Say(new SignalIgnoredWhileStopping(signal)));
             return state;
         }
+        // A running check's whole process group gets SIGKILL: nothing waits for a check.
+        if (state.Check is { Running: true, Pid: > 0 } run)
+            commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
         // Server::Starter: TERM forwards --signal-on-term; INT (and anything else) forwards TERM.
         int send = signal == Signals.SignalNames.Term ? state.Settings.SignalOnTerm : Signals.SignalNames.Term;
         var pids = state.LivePids;

@@ -20,7 +20,7 @@ internal static partial class GenerationMachine
         {
             Started s => OnStarted(state, s, commands),
             HangupReceived => OnHangup(state, commands),
-            TerminateReceived t => OnTerminate(AbortCheck(state, commands), t.Signal, commands),
+            TerminateReceived t => OnTerminate(state, t.Signal, commands),
             WorkerSpawned s => OnSpawned(state, s, commands),
             WorkerExecuted x => OnExecuted(state, x, commands),
             SpawnFailed f => OnSpawnFailed(state, f, commands),
