@@ -14,12 +14,7 @@ internal static partial class GenerationMachine
             return state;
         }
         if (state.Pending is { } starting)
-        {
-            // One restart at a time. The code may have changed since the starting generation was
-            // spawned, so one more restart follows it; further HUPs fold into that one.
-            commands.Add(new Say(new HangupQueued(starting.Generation)));
-            return state with { RestartQueued = true };
-        }
+            return QueueRestart(state, starting, commands);
         return RestartRequested(state, commands);
     }
 
