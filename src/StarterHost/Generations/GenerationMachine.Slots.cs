@@ -14,13 +14,8 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState OnMemberCrashed(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        string kind = $"died unexpectedly, status:{exited.Status}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new WorkerDiedUnexpectedly(member.Pid, exited.Status, Labelled(state, member.Worker))));
         var replacing = state.Current!.Slots[member.Slot].Replacement;
-        var next = Counted(Without(state, member.Pid), kind, $"generation {member.Generation} worker {member.Pid}{InSlot(state, member.Slot)} died unexpectedly, status:{exited.Status}");
-        next = AddLeftover(next, member.Pid, member.Generation, exited.GroupRemains,
-            groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
+        var next = Crashed(state, member.Worker, exited, commands);
         // Recycling had a replacement on its way already: it takes the slot once it has started.
         return replacing is null ? QueueReplacement(next, member.Generation, member.Slot, TimeSpan.Zero, commands) : next;
     }
