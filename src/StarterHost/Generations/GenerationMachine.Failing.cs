@@ -193,7 +193,7 @@ internal static partial class GenerationMachine
         int failures = state.ConsecutiveFailures;
         commands.Add(new Say(new RestartAbandoned(failures, serving, failure)));
         string reason = $"restart abandoned after {failures} failed starts, generation {serving} serves on until the next HUP; last: {failure}";
-        var olds = state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).ToList();
+        var olds = state.OldStillServing.ToList();
         var slots = Enumerable.Range(0, state.Settings.Workers)
             .Select(slot => olds.FirstOrDefault(o => o.Worker.Slot == slot) is { } old
                 ? new PoolSlot(new Member(old.Worker.Generation, slot, MemberPhase.Ready, old.Worker.Pid))
@@ -219,7 +219,7 @@ internal static partial class GenerationMachine
 
     /// <summary>The oldest generation a restart replaces, still serving while its successor starts.</summary>
     private static int? ServingGeneration(GenerationState state) =>
-        state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).Select(o => (int?)o.Worker.Generation).Min();
+        state.OldStillServing.Select(o => (int?)o.Worker.Generation).Min();
 
     private static string InSlot(GenerationState state, int slot) => state.Settings.Workers > 1 ? $" (slot {slot})" : "";
 }

@@ -104,7 +104,7 @@ internal static partial class GenerationMachine
     /// <summary>Rolling: a new worker has started in <paramref name="slot"/>; the old one serving that slot goes.</summary>
     private static GenerationState RetireSlot(GenerationState state, int slot, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Old.FirstOrDefault(o => o.Retirement == Retirement.Waiting && o.Served && o.Worker.Slot == slot) is not { } old)
+        if (state.OldStillServing.FirstOrDefault(o => o.Worker.Slot == slot) is not { } old)
             return state;
         commands.Add(new Say(new NewWorkerRunning(state.Settings.SignalOnHup, [old.Worker.Pid])));
         return RetireOrSchedule(state, [old.Worker.Pid], commands);
