@@ -48,10 +48,7 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public IEnumerable<T> Timers<T>() where T : StarterEvent => Last.OfType<StartTimer>().Select(t => t.Event).OfType<T>();
 
     /// <summary>Spawns and accepts a generation with the given pid.</summary>
-    public MachineDriver Serve(int generation, int pid) =>
-        On(new WorkerSpawned(generation, pid, Settings)).On(Settings.Readiness == ReadinessMode.Notify
-            ? new WorkerNotified(pid, Ready: true, Status: null)
-            : new StartupIntervalElapsed(generation, pid));
+    public MachineDriver Serve(int generation, int pid) => On(new WorkerSpawned(generation, pid, Settings)).Ready(generation, pid);
 
     /// <summary>Spawns every member of <paramref name="generation"/> (slot i gets pids[i]), then starts each in slot order.</summary>
     public MachineDriver ServePool(int generation, params int[] pids)
