@@ -16,6 +16,9 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
         Interval: TimeSpan.FromSeconds(1), SignalOnHup: SignalNames.Term, SignalOnTerm: SignalNames.Term,
         KillOldDelay: TimeSpan.Zero, AutoRestart: false, AutoRestartInterval: TimeSpan.FromSeconds(360));
 
+    /// <summary>Three workers per generation, with a drain deadline and a backoff: what the pool tests start from.</summary>
+    public static readonly RuntimeSettings Pool = Defaults with { Workers = 3, DrainTimeout = TimeSpan.FromSeconds(10), BackoffMax = TimeSpan.FromSeconds(30) };
+
     public static readonly WaitStatus ExitedZero = new(0);
     public static readonly WaitStatus ExitedThree = new(3 << 8);
     public static readonly WaitStatus Killed = new(SignalNames.Kill);
