@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using StarterHost.Generations;
 using StarterHost.Signals;
 using StarterHost.Workers;
+using static StarterHost.Tests.Generations.MachineDriver;
 
 namespace StarterHost.Tests.Generations;
 
@@ -11,20 +12,12 @@ namespace StarterHost.Tests.Generations;
 /// </summary>
 public sealed class GenerationMachineTests
 {
-    private static readonly RuntimeSettings Defaults = MachineDriver.Defaults;
-    private static readonly WaitStatus ExitedZero = MachineDriver.ExitedZero;
-    private static readonly WaitStatus Killed = MachineDriver.Killed;
-
-    private static MachineDriver Running(RuntimeSettings? settings = null) => MachineDriver.Running(settings);
-
     private static void AssertSignalled(MachineDriver d, int[] pids, int signal)
     {
         var sent = d.Single<SignalWorkers>();
         Assert.Equal(pids, sent.Pids);
         Assert.Equal(signal, sent.Signal);
     }
-
-    private static string Status(WriteStatus write) => MachineDriver.StatusText(write);
 
     [Fact]
     public void TheFirstWorkerCountsAsStartedOnlyAfterTheInterval()
@@ -35,7 +28,7 @@ public sealed class GenerationMachineTests
         Assert.Equal(new StartTimer(new StartupIntervalElapsed(1, 100), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
         Assert.False(d.Has<WriteStatus>());
         d.On(new StartupIntervalElapsed(1, 100));
-        Assert.Equal("1:100\n", Status(d.Single<WriteStatus>()));
+        Assert.Equal("1:100\n", StatusText(d.Single<WriteStatus>()));
         Assert.Equal([new Worker(1, 100)], d.State.CurrentWorkers.ToArray());
         Assert.False(d.Has<SignalWorkers>());
     }
@@ -71,11 +64,11 @@ public sealed class GenerationMachineTests
         Assert.False(d.Has<SignalWorkers>());
         d.On(new StartupIntervalElapsed(2, 200));
         AssertSignalled(d, [100], SignalNames.Term);
-        Assert.Equal("1:100\n2:200\n", Status(d.Single<WriteStatus>()));
+        Assert.Equal("1:100\n2:200\n", StatusText(d.Single<WriteStatus>()));
 
         d.On(new WorkerExited(100, ExitedZero));
         Assert.Contains(new OldWorkerDied(100, ExitedZero), d.Said);
-        Assert.Equal("2:200\n", Status(d.Single<WriteStatus>()));
+        Assert.Equal("2:200\n", StatusText(d.Single<WriteStatus>()));
     }
 
     [Fact]
@@ -111,10 +104,10 @@ public sealed class GenerationMachineTests
         var d = Running().On(new WorkerExited(100, Killed));
         Assert.Contains(new WorkerDiedUnexpectedly(100, Killed), d.Said);
         Assert.Equal(new SpawnWorker(2), d.Single<SpawnWorker>());
-        Assert.Equal("", Status(d.Single<WriteStatus>()));
+        Assert.Equal("", StatusText(d.Single<WriteStatus>()));
         d.Serve(2, 200);
         Assert.False(d.Has<SignalWorkers>());
-        Assert.Equal("2:200\n", Status(d.Single<WriteStatus>()));
+        Assert.Equal("2:200\n", StatusText(d.Single<WriteStatus>()));
     }
 
     [Fact]
@@ -144,7 +137,7 @@ public sealed class GenerationMachineTests
         d.On(new HangupReceived()).Serve(3, 300);
         // Server::Starter would send TERM to 100 again here.
         AssertSignalled(d, [200], SignalNames.Term);
-        Assert.Equal("1:100\n2:200\n3:300\n", Status(d.Single<WriteStatus>()));
+        Assert.Equal("1:100\n2:200\n3:300\n", StatusText(d.Single<WriteStatus>()));
     }
 
     [Fact]
@@ -177,7 +170,7 @@ public sealed class GenerationMachineTests
 
         d.On(new WorkerExited(100, ExitedZero));
         Assert.False(d.Has<Exit>());
-        Assert.Equal("", Status(d.Single<WriteStatus>()));
+        Assert.Equal("", StatusText(d.Single<WriteStatus>()));
         d.On(new WorkerExited(200, ExitedZero));
         Assert.Equal(new Exit(0), d.Single<Exit>());
     }

@@ -16,6 +16,9 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
         Interval: TimeSpan.FromSeconds(1), SignalOnHup: SignalNames.Term, SignalOnTerm: SignalNames.Term,
         KillOldDelay: TimeSpan.Zero, AutoRestart: false, AutoRestartInterval: TimeSpan.FromSeconds(360));
 
+    /// <summary>Three workers per generation, with a drain deadline and a backoff: what the pool tests start from.</summary>
+    public static readonly RuntimeSettings Pool = Defaults with { Workers = 3, DrainTimeout = TimeSpan.FromSeconds(10), BackoffMax = TimeSpan.FromSeconds(30) };
+
     public static readonly WaitStatus ExitedZero = new(0);
     public static readonly WaitStatus ExitedThree = new(3 << 8);
     public static readonly WaitStatus Killed = new(SignalNames.Kill);
@@ -36,7 +39,7 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
             (State, var commands) = GenerationMachine.Apply(State, next);
             all.AddRange(commands);
             foreach (var write in commands.OfType<WriteStatus>())
-                queue.Enqueue(StatusFails is { } reason ? new StatusWriteFailed(write.Document, reason) : new StatusWritten(write.Document));
+                queue.Enqueue(StatusFails is { } reason ? new StatusWriteFailed(reason) : new StatusWritten(write.Document));
         }
         Last = all.ToImmutable();
         return this;
@@ -48,10 +51,7 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public IEnumerable<T> Timers<T>() where T : StarterEvent => Last.OfType<StartTimer>().Select(t => t.Event).OfType<T>();
 
     /// <summary>Spawns and accepts a generation with the given pid.</summary>
-    public MachineDriver Serve(int generation, int pid) =>
-        On(new WorkerSpawned(generation, pid, Settings)).On(Settings.Readiness == ReadinessMode.Notify
-            ? new WorkerNotified(pid, Ready: true, Status: null)
-            : new StartupIntervalElapsed(generation, pid));
+    public MachineDriver Serve(int generation, int pid) => On(new WorkerSpawned(generation, pid, Settings)).Ready(generation, pid);
 
     /// <summary>Spawns every member of <paramref name="generation"/> (slot i gets pids[i]), then starts each in slot order.</summary>
     public MachineDriver ServePool(int generation, params int[] pids)
@@ -98,5 +98,5 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public (int[] Pids, int Signal, bool Group)[] Signals =>
         [.. Last.OfType<SignalWorkers>().Select(s => (s.Pids.ToArray(), s.Signal, s.Group))];
 
-    public static string StatusText(WriteStatus write) => string.Concat(write.Workers.Select(w => $"{w.Generation}:{w.Pid}\n"));
+    public static string StatusText(WriteStatus write) => string.Concat(write.Document.Workers.Select(w => $"{w.Generation}:{w.Pid}\n"));
 }

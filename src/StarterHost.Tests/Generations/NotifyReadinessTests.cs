@@ -59,7 +59,7 @@ public sealed class NotifyReadinessTests
         var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify)).On(new StartTimeoutElapsed(2, 200));
         Assert.Contains(new StartTimedOut(200, 2, TimeSpan.FromSeconds(60)), d.Said);
         Assert.Equal([([200], SignalNames.Term, false)], d.Signals);
-        Assert.Contains(new DrainDeadlineDue([200]), d.Timers<DrainDeadlineDue>(), DrainDeadlineComparer.Instance);
+        Assert.Contains(d.Timers<DrainDeadlineDue>(), t => t.Pids is [200]);
         // It never served: no status file names it, and the waiting client is told at once.
         Assert.Equal("1:100\n", StatusText(d.Single<WriteStatus>()));
         Assert.Equal(new RestartFailure(2, "generation 2 was not ready within 60 s (no READY=1); generation 1 keeps serving, and StarterHost tries again"), d.State.RestartFailure);
@@ -94,12 +94,4 @@ public sealed class NotifyReadinessTests
         d.On(new WorkerNotified(100, Ready: false, Status: "accepting connections"));
         Assert.Empty(d.Last);
     }
-}
-
-/// <summary>Timer events holding an ImmutableArray compare by reference; these compare by content.</summary>
-internal sealed class DrainDeadlineComparer : IEqualityComparer<DrainDeadlineDue>
-{
-    public static readonly DrainDeadlineComparer Instance = new();
-    public bool Equals(DrainDeadlineDue? x, DrainDeadlineDue? y) => x is not null && y is not null && x.Pids.SequenceEqual(y.Pids);
-    public int GetHashCode(DrainDeadlineDue obj) => obj.Pids.Length;
 }

@@ -7,8 +7,6 @@ namespace StarterHost.Tests.Generations;
 /// <summary>A member of a serving pool that dies: only its slot is respawned, in the same generation.</summary>
 public sealed class PoolCrashTests
 {
-    private static readonly RuntimeSettings Pool = Defaults with { Workers = 3, DrainTimeout = TimeSpan.FromSeconds(10), BackoffMax = TimeSpan.FromSeconds(30) };
-
     /// <summary>Generation 1 (pids 100, 200, 300) serving and stable: earlier failures forgotten.</summary>
     private static MachineDriver Serving(RuntimeSettings? settings = null) =>
         new MachineDriver(settings ?? Pool).On(new Started()).ServePool(1, 100, 200, 300).On(new GenerationStable(1));

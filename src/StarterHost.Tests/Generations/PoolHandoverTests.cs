@@ -10,8 +10,6 @@ namespace StarterHost.Tests.Generations;
 /// </summary>
 public sealed class PoolHandoverTests
 {
-    private static readonly RuntimeSettings Pool = Defaults with { Workers = 3, DrainTimeout = TimeSpan.FromSeconds(10), BackoffMax = TimeSpan.FromSeconds(30) };
-
     /// <summary>Feeds events one by one; after each, capacity is at least the pool size.</summary>
     private static void Feed(MachineDriver d, params StarterEvent[] events)
     {

@@ -8,7 +8,6 @@ namespace StarterHost.Tests.Generations;
 /// <summary>--workers=N: a generation is N workers, one per slot, and has started once every one of them has.</summary>
 public sealed class PoolStartTests
 {
-    private static readonly RuntimeSettings Pool = Defaults with { Workers = 3, DrainTimeout = TimeSpan.FromSeconds(10), BackoffMax = TimeSpan.FromSeconds(30) };
     private static readonly RuntimeSettings NotifyPool = Pool with { Readiness = ReadinessMode.Notify, StartTimeout = TimeSpan.FromSeconds(60) };
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class RecyclingTests
         Assert.Empty(d.Signals);
         Assert.Equal(3, d.State.LivePids.Length);
         d.Ready(1, 300);
-        Assert.Contains(new NewWorkerRunning(SignalNames.Term, [100]), d.Said, NewWorkerRunningComparer.Instance);
+        Assert.Contains(d.Said, n => n is NewWorkerRunning { Signal: SignalNames.Term, OldPids: [100] });
         Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
         Assert.Single(d.Timers<DrainDeadlineDue>());
         Assert.Single(LifetimeDelays(d));
@@ -122,13 +122,4 @@ public sealed class RecyclingTests
         Assert.False(d.Has<MeasureMemory>());
         Assert.Empty(d.Timers<MemoryCheckDue>());
     }
-}
-
-/// <summary>NewWorkerRunning holds an ImmutableArray, which compares by reference; this compares by content.</summary>
-internal sealed class NewWorkerRunningComparer : IEqualityComparer<Notice>
-{
-    public static readonly NewWorkerRunningComparer Instance = new();
-    public bool Equals(Notice? x, Notice? y) =>
-        x is NewWorkerRunning a && y is NewWorkerRunning b ? a.Signal == b.Signal && a.OldPids.SequenceEqual(b.OldPids) : Equals(x, y);
-    public int GetHashCode(Notice obj) => 0;
 }

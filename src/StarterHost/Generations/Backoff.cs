@@ -20,11 +20,17 @@ internal static class Backoff
         if (nominal > max)
             nominal = max;
         uint next = XorShift(seed);
-        // A factor in [0.8, 1.2), then capped again: the cap is a promise.
-        double factor = 0.8 + 0.4 * (next / (double)uint.MaxValue);
+        // A factor in (0.8, 1.2] (xorshift32 never returns 0, and can return uint.MaxValue), then capped again: the cap is a promise.
+        double factor = Jitter(next, 0.8, 0.4);
         var delay = nominal * factor;
         return (delay > max ? max : delay, next);
     }
+
+    /// <summary>
+    /// A value in (<paramref name="low"/>, <paramref name="low"/> + <paramref name="width"/>] drawn from a
+    /// state of <see cref="XorShift"/>: the one formula every jitter in the machine uses.
+    /// </summary>
+    internal static double Jitter(uint seed, double low, double width) => low + width * (seed / (double)uint.MaxValue);
 
     /// <summary>Marsaglia's xorshift32: deterministic, so the machine stays a pure function of its events.</summary>
     internal static uint XorShift(uint x)

@@ -48,10 +48,7 @@ internal static partial class GenerationMachine
     private static GenerationState RestartRequested(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
         if (!state.Settings.CheckBeforeRestart)
-        {
-            commands.Add(new Say(new HangupSpawning()));
-            return Restart(Announce(state, new ReportReloading(), commands), commands);
-        }
+            return Reload(state, commands);
         if (state.Check is { Running: true } running)
         {
             // What is being checked may be older than what the HUP is about: check again once this run ends.
@@ -64,6 +61,23 @@ internal static partial class GenerationMachine
         commands.Add(new StartTimer(new CheckTimeoutDue(serial), state.Settings.CheckTimeout));
         // A refusal of an earlier run is no longer the news: the next outcome is written afresh.
         return state with { Check = new CheckRun(serial, generation), RestartFailure = null };
+    }
+
+    /// <summary>
+    /// One restart at a time. The code may have changed since the starting generation was spawned, so one
+    /// more restart follows it; further HUPs fold into that one.
+    /// </summary>
+    private static GenerationState QueueRestart(GenerationState state, PendingGeneration starting, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        commands.Add(new Say(new HangupQueued(starting.Generation)));
+        return state with { RestartQueued = true };
+    }
+
+    /// <summary>The requested restart begins: RELOADING=1 goes out once the status file shows it.</summary>
+    private static GenerationState Reload(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        commands.Add(new Say(new HangupSpawning()));
+        return Restart(Announce(state, new ReportReloading(), commands), commands);
     }
 
     private static GenerationState OnCheckStarted(GenerationState state, CheckStarted started) =>
@@ -109,26 +123,14 @@ internal static partial class GenerationMachine
         if (failure is null)
         {
             commands.Add(new Say(new CheckPassed(run.Generation)));
+            // A crashed worker is being replaced meanwhile: the restart waits for it, and is checked again after it.
             if (state.Pending is { } starting)
-            {
-                // A crashed worker is being replaced meanwhile: one restart at a time, checked again after it.
-                commands.Add(new Say(new HangupQueued(starting.Generation)));
-                return state with { RestartQueued = true };
-            }
-            commands.Add(new Say(new HangupSpawning()));
-            return Restart(Announce(state, new ReportReloading(), commands), commands);
+                return QueueRestart(state, starting, commands);
+            return Reload(state, commands);
         }
         string serving = state.Current is { } current ? $"generation {current.Generation} keeps serving" : "no generation is serving";
         string reason = $"restart refused: {failure}; {serving}";
         commands.Add(new Say(new CheckRefused(run.Generation, reason)));
         return state with { LastFailure = reason, FailureCount = state.FailureCount + 1, RestartFailure = new RestartFailure(run.Generation, reason) };
-    }
-
-    /// <summary>Stopping: the check's whole process group gets SIGKILL; nothing waits for a check.</summary>
-    private static GenerationState AbortCheck(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        if (state.Phase != Phase.Stopping && state.Check is { Running: true, Pid: > 0 } run)
-            commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
-        return state;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using StarterHost.Workers;
 
 namespace StarterHost.Generations;
 
@@ -22,9 +23,8 @@ internal static partial class GenerationMachine
         }
         if (pending.Failed || pending.Members[failed.Slot].Phase != MemberPhase.Spawning)
             return state;
-        string kind = $"could not be spawned: {failed.Reason}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new CouldNotSpawn(failed.Generation, failed.Reason)));
+        string kind = CouldNotBeSpawned(failed.Reason);
+        SayUnlessRepeated(state, kind, new CouldNotSpawn(failed.Generation, failed.Reason), commands);
         var next = Failed(StopStartedMembers(state, except: 0, commands), kind, commands);
         return next.Pending is null ? next : ScheduleRetry(next, RetryFloor(state.Settings), commands);
     }
@@ -40,10 +40,8 @@ internal static partial class GenerationMachine
     private static GenerationState OnPendingExited(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
         bool notify = state.Settings.Readiness == ReadinessMode.Notify;
-        string how = notify ? "before sending READY=1" : "within the interval";
-        string kind = $"failed to start: its worker exited {how}, status:{exited.Status}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker))));
+        string how = EarlyExit(state.Settings), kind = ExitedEarly(state.Settings, exited.Status);
+        SayUnlessRepeated(state, kind, new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker)), commands);
         var next = StopStartedMembers(state, except: member.Pid, commands);
         next = Failed(next, kind, commands, $"failed to start: worker {member.Pid}{InSlot(state, member.Slot)} exited {how}, status:{exited.Status}");
         next = AddLeftover(next with { WorkerStatus = next.WorkerStatus.Remove(member.Pid) }, member.Pid, member.Generation, exited.GroupRemains,
@@ -70,7 +68,7 @@ internal static partial class GenerationMachine
         commands.Add(new Say(new StartTimedOut(member.Pid, member.Generation, timeout, SlotLabel(state, member.Slot))));
         // It never served, so the signal that stops a worker, not the one that retires it gracefully.
         var next = Stop(state, member.Worker, state.Settings.SignalOnTerm, commands);
-        next = Failed(StopStartedMembers(next, except: member.Pid, commands), $"was not ready within {Seconds(timeout)} s (no READY=1)", commands);
+        next = Failed(StopStartedMembers(next, except: member.Pid, commands), NotReady(timeout), commands);
         return next.Pending is null ? next : ScheduleRetry(next, TimeSpan.Zero, commands);
     }
 
@@ -142,6 +140,27 @@ internal static partial class GenerationMachine
     private static int RepeatsOf(GenerationState state, string kind) =>
         kind == state.LastFailureKind ? state.FailureRepeats + 1 : 1;
 
+    /// <summary>Says <paramref name="notice"/> while failures that went wrong as <paramref name="kind"/> says are few or new.</summary>
+    private static void SayUnlessRepeated(GenerationState state, string kind, Notice notice, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (RepeatsOf(state, kind) <= LoudRepeats)
+            commands.Add(new Say(notice));
+    }
+
+    // Failure kinds: how a start went wrong, without a pid. RepeatsOf folds repeats only when two kinds are the
+    // same string, so a starting generation and a slot's replacement take theirs from here.
+
+    private static string CouldNotBeSpawned(string reason) => $"could not be spawned: {reason}";
+
+    private static string ExitedEarly(RuntimeSettings settings, WaitStatus status) =>
+        $"failed to start: its worker exited {EarlyExit(settings)}, status:{status}";
+
+    /// <summary>When an exit means a worker failed to start: before READY=1 (notify readiness), or within its interval.</summary>
+    private static string EarlyExit(RuntimeSettings settings) =>
+        settings.Readiness == ReadinessMode.Notify ? "before sending READY=1" : "within the interval";
+
+    private static string NotReady(TimeSpan timeout) => $"was not ready within {Seconds(timeout)} s (no READY=1)";
+
     /// <summary>The next attempt, now or after the backoff; said in full only while failures are few or new.</summary>
     private static GenerationState ScheduleRetry(GenerationState state, TimeSpan floor, ImmutableArray<StarterCommand>.Builder commands)
     {
@@ -174,7 +193,7 @@ internal static partial class GenerationMachine
         int failures = state.ConsecutiveFailures;
         commands.Add(new Say(new RestartAbandoned(failures, serving, failure)));
         string reason = $"restart abandoned after {failures} failed starts, generation {serving} serves on until the next HUP; last: {failure}";
-        var olds = state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).ToList();
+        var olds = state.OldStillServing.ToList();
         var slots = Enumerable.Range(0, state.Settings.Workers)
             .Select(slot => olds.FirstOrDefault(o => o.Worker.Slot == slot) is { } old
                 ? new PoolSlot(new Member(old.Worker.Generation, slot, MemberPhase.Ready, old.Worker.Pid))
@@ -200,7 +219,7 @@ internal static partial class GenerationMachine
 
     /// <summary>The oldest generation a restart replaces, still serving while its successor starts.</summary>
     private static int? ServingGeneration(GenerationState state) =>
-        state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).Select(o => (int?)o.Worker.Generation).Min();
+        state.OldStillServing.Select(o => (int?)o.Worker.Generation).Min();
 
     private static string InSlot(GenerationState state, int slot) => state.Settings.Workers > 1 ? $" (slot {slot})" : "";
 }

@@ -24,7 +24,7 @@ internal static partial class GenerationMachine
         if (state.Settings.MaxWorkerLifetime <= TimeSpan.Zero)
             return state;
         uint seed = Backoff.XorShift(state.JitterSeed);
-        double factor = 0.9 + 0.2 * (seed / (double)uint.MaxValue);
+        double factor = Backoff.Jitter(seed, 0.9, 0.2);
         commands.Add(new StartTimer(new LifetimeElapsed(pid), state.Settings.MaxWorkerLifetime * factor));
         return state with { JitterSeed = seed };
     }

@@ -47,19 +47,26 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState OnCurrentCrashed(GenerationState state, int generation, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        int pid = exited.Pid;
-        string kind = $"died unexpectedly, status:{exited.Status}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new WorkerDiedUnexpectedly(pid, exited.Status)));
-        var crashed = Counted(Without(state, pid), kind, $"generation {generation} worker {pid} died unexpectedly, status:{exited.Status}") with
+        var crashed = Crashed(state, new Worker(generation, exited.Pid), exited, commands) with
         {
             Current = null,
             // The generation that died stands in for the one to come until the retry spawns it.
             Pending = new PendingGeneration(generation, SpawnReason.Crash, [], Failed: true),
         };
-        crashed = AddLeftover(crashed, pid, generation, exited.GroupRemains,
-            groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
         return ScheduleRetry(crashed, TimeSpan.Zero, commands);
+    }
+
+    /// <summary>
+    /// A serving worker died, one worker's or a pool's: said (unless the same death keeps repeating), counted as
+    /// a failure, and what it left of its process group is seen to. What takes its place is up to the caller.
+    /// </summary>
+    private static GenerationState Crashed(GenerationState state, Worker worker, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        string kind = $"died unexpectedly, status:{exited.Status}";
+        SayUnlessRepeated(state, kind, new WorkerDiedUnexpectedly(worker.Pid, exited.Status, Labelled(state, worker)), commands);
+        var next = Counted(Without(state, worker.Pid), kind, $"generation {worker.Generation} worker {worker.Pid}{InSlot(state, worker.Slot)} {kind}");
+        return AddLeftover(next, worker.Pid, worker.Generation, exited.GroupRemains,
+            groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
     }
 
     private static GenerationState RetireOrSchedule(GenerationState state, ImmutableArray<int> pids, ImmutableArray<StarterCommand>.Builder commands)
@@ -97,7 +104,7 @@ internal static partial class GenerationMachine
     /// <summary>Rolling: a new worker has started in <paramref name="slot"/>; the old one serving that slot goes.</summary>
     private static GenerationState RetireSlot(GenerationState state, int slot, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Old.FirstOrDefault(o => o.Retirement == Retirement.Waiting && o.Served && o.Worker.Slot == slot) is not { } old)
+        if (state.OldStillServing.FirstOrDefault(o => o.Worker.Slot == slot) is not { } old)
             return state;
         commands.Add(new Say(new NewWorkerRunning(state.Settings.SignalOnHup, [old.Worker.Pid])));
         return RetireOrSchedule(state, [old.Worker.Pid], commands);

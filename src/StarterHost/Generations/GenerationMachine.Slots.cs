@@ -14,23 +14,16 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState OnMemberCrashed(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        string kind = $"died unexpectedly, status:{exited.Status}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new WorkerDiedUnexpectedly(member.Pid, exited.Status, Labelled(state, member.Worker))));
         var replacing = state.Current!.Slots[member.Slot].Replacement;
-        var next = Counted(Without(state, member.Pid), kind, $"generation {member.Generation} worker {member.Pid}{InSlot(state, member.Slot)} died unexpectedly, status:{exited.Status}");
-        next = AddLeftover(next, member.Pid, member.Generation, exited.GroupRemains,
-            groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
+        var next = Crashed(state, member.Worker, exited, commands);
         // Recycling had a replacement on its way already: it takes the slot once it has started.
         return replacing is null ? QueueReplacement(next, member.Generation, member.Slot, TimeSpan.Zero, commands) : next;
     }
 
     private static GenerationState OnReplacementExited(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        string how = state.Settings.Readiness == ReadinessMode.Notify ? "before sending READY=1" : "within the interval";
-        string kind = $"failed to start: its worker exited {how}, status:{exited.Status}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker))));
+        string how = EarlyExit(state.Settings), kind = ExitedEarly(state.Settings, exited.Status);
+        SayUnlessRepeated(state, kind, new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker)), commands);
         var next = Counted(Without(state, member.Pid), kind,
             $"generation {member.Generation} worker {member.Pid}{InSlot(state, member.Slot)} failed to start: it exited {how}, status:{exited.Status}");
         next = AddLeftover(next, member.Pid, member.Generation, exited.GroupRemains,
@@ -42,8 +35,9 @@ internal static partial class GenerationMachine
     {
         var timeout = state.Settings.StartTimeout;
         commands.Add(new Say(new StartTimedOut(member.Pid, member.Generation, timeout, SlotLabel(state, member.Slot))));
-        var next = Counted(Stop(Without(state, member.Pid), member.Worker, state.Settings.SignalOnTerm, commands), $"was not ready within {Seconds(timeout)} s (no READY=1)",
-            $"generation {member.Generation} worker {member.Pid}{InSlot(state, member.Slot)} was not ready within {Seconds(timeout)} s (no READY=1)");
+        string kind = NotReady(timeout);
+        var next = Counted(Stop(Without(state, member.Pid), member.Worker, state.Settings.SignalOnTerm, commands), kind,
+            $"generation {member.Generation} worker {member.Pid}{InSlot(state, member.Slot)} {kind}");
         return QueueReplacement(next, member.Generation, member.Slot, TimeSpan.Zero, commands);
     }
 
@@ -51,9 +45,8 @@ internal static partial class GenerationMachine
     {
         if (state.Current?.Slots.ElementAtOrDefault(failed.Slot)?.Replacement is not { Phase: MemberPhase.Spawning } member || member.Generation != failed.Generation)
             return state;
-        string kind = $"could not be spawned: {failed.Reason}";
-        if (RepeatsOf(state, kind) <= LoudRepeats)
-            commands.Add(new Say(new CouldNotSpawn(failed.Generation, failed.Reason)));
+        string kind = CouldNotBeSpawned(failed.Reason);
+        SayUnlessRepeated(state, kind, new CouldNotSpawn(failed.Generation, failed.Reason), commands);
         var slot = state.Current.Slots[failed.Slot];
         var next = Counted(state with { Current = state.Current.With(failed.Slot, slot with { Replacement = null }) }, kind,
             $"generation {failed.Generation}{InSlot(state, failed.Slot)} {kind}");

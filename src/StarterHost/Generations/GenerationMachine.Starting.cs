@@ -14,12 +14,7 @@ internal static partial class GenerationMachine
             return state;
         }
         if (state.Pending is { } starting)
-        {
-            // One restart at a time. The code may have changed since the starting generation was
-            // spawned, so one more restart follows it; further HUPs fold into that one.
-            commands.Add(new Say(new HangupQueued(starting.Generation)));
-            return state with { RestartQueued = true };
-        }
+            return QueueRestart(state, starting, commands);
         return RestartRequested(state, commands);
     }
 
@@ -227,7 +222,7 @@ internal static partial class GenerationMachine
     private static GenerationState WithMember(GenerationState state, Member member) =>
         state.Pending is { } pending && pending.Generation == member.Generation
             ? state with { Pending = pending.With(member) }
-            : state with { Current = state.Current!.With(member.Slot, state.Current.Slots[member.Slot] with { Replacement = member }) };
+            : WithReplacement(state, member);
 
     /// <summary>The slot a log line names: none with one worker per generation, as start_server has.</summary>
     private static int? SlotLabel(GenerationState state, int slot) => state.Settings.Workers > 1 ? slot : null;

@@ -12,6 +12,9 @@ internal static partial class GenerationMachine
             commands.Add(new Say(new SignalIgnoredWhileStopping(signal)));
             return state;
         }
+        // A running check's whole process group gets SIGKILL: nothing waits for a check.
+        if (state.Check is { Running: true, Pid: > 0 } run)
+            commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
         // Server::Starter: TERM forwards --signal-on-term; INT (and anything else) forwards TERM.
         int send = signal == Signals.SignalNames.Term ? state.Settings.SignalOnTerm : Signals.SignalNames.Term;
         var pids = state.LivePids;
@@ -21,7 +24,7 @@ internal static partial class GenerationMachine
             commands.Add(new SignalWorkers(pids, send, state.Settings.SignalGroup));
         if (!state.Leftovers.IsEmpty)
             commands.Add(new SignalWorkers([.. state.Leftovers.Select(l => l.Pgid)], send, Group: true));
-        if ((pids.Length > 0 || !state.Leftovers.IsEmpty) && state.Settings.DrainTimeout > TimeSpan.Zero)
+        if (state.AnythingAlive && state.Settings.DrainTimeout > TimeSpan.Zero)
         {
             commands.Add(new StartTimer(new StopDeadlineDue(), state.Settings.DrainTimeout));
             ExtendStop(new StopProgressDue(StopProgressStep, state.Settings.DrainTimeout), commands);
@@ -44,7 +47,7 @@ internal static partial class GenerationMachine
 
     private static GenerationState OnStopProgressDue(GenerationState state, StopProgressDue due, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping && (state.LivePids.Length > 0 || !state.Leftovers.IsEmpty) && due.Left > TimeSpan.Zero)
+        if (state.Phase == Phase.Stopping && state.AnythingAlive && due.Left > TimeSpan.Zero)
             ExtendStop(due, commands);
         return state;
     }
@@ -63,7 +66,7 @@ internal static partial class GenerationMachine
 
     private static GenerationState ExitIfDone(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase != Phase.Stopping || state.LivePids.Length > 0 || !state.Leftovers.IsEmpty)
+        if (state.Phase != Phase.Stopping || state.AnythingAlive)
             return state;
         commands.Add(new Say(new Exiting()));
         commands.Add(new Exit(0));

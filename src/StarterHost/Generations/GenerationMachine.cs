@@ -7,8 +7,9 @@ namespace StarterHost.Generations;
 /// (state, event) → (state, commands). No clock, no processes, no I/O: waits are
 /// <see cref="StartTimer"/> commands whose events come back, and the result of a command that can
 /// fail (a spawn, a status write) comes back as an event too. Split by concern: starting
-/// (GenerationMachine.Starting.cs), failed starts (.Failing.cs), the slots of a serving pool (.Slots.cs),
-/// recycling (.Recycling.cs), retiring and deadlines (.Retiring.cs), stopping (.Stopping.cs).
+/// (GenerationMachine.Starting.cs), the check command before a restart (.Checking.cs), failed starts
+/// (.Failing.cs), the slots of a serving pool (.Slots.cs), recycling (.Recycling.cs), retiring and
+/// deadlines (.Retiring.cs), stopping (.Stopping.cs).
 /// </summary>
 internal static partial class GenerationMachine
 {
@@ -19,7 +20,7 @@ internal static partial class GenerationMachine
         {
             Started s => OnStarted(state, s, commands),
             HangupReceived => OnHangup(state, commands),
-            TerminateReceived t => OnTerminate(AbortCheck(state, commands), t.Signal, commands),
+            TerminateReceived t => OnTerminate(state, t.Signal, commands),
             WorkerSpawned s => OnSpawned(state, s, commands),
             WorkerExecuted x => OnExecuted(state, x, commands),
             SpawnFailed f => OnSpawnFailed(state, f, commands),

@@ -106,6 +106,12 @@ internal sealed record GenerationState
 
     public ImmutableArray<int> LivePids => [.. LiveWorkers.Select(w => w.Pid)];
 
+    /// <summary>A worker, or what one left of its process group, is still alive: a stop waits for it.</summary>
+    public bool AnythingAlive => LivePids.Length > 0 || !Leftovers.IsEmpty;
+
+    /// <summary>Old workers that still serve: replaced, but their successors have not started yet.</summary>
+    public IEnumerable<OldWorker> OldStillServing => Old.Where(o => o.Retirement == Retirement.Waiting && o.Served);
+
     /// <summary>The generation of a live worker, or null when the pid is none of them.</summary>
     public int? GenerationOf(int pid) => LiveWorkers.FirstOrDefault(w => w.Pid == pid)?.Generation;
 

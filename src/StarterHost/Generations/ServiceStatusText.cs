@@ -11,7 +11,7 @@ internal static class ServiceStatusText
         if (state.Phase == Phase.Stopping)
         {
             var live = state.LivePids;
-            parts.Add(live.IsEmpty && state.Leftovers.IsEmpty ? "stopping" : $"stopping: waiting for {Count(live.Length, "worker")} to exit (pids {Pids(live)})");
+            parts.Add(state.AnythingAlive ? $"stopping: waiting for {Count(live.Length, "worker")} to exit (pids {Pids(live)})" : "stopping");
         }
         else if (state.Settings.Workers == 1)
             DescribeWorker(state, parts);
@@ -32,7 +32,7 @@ internal static class ServiceStatusText
         // During a restart the replaced generation is old but still the one serving.
         var serving = state.Current is not null
             ? state.CurrentWorkers.ToArray()
-            : state.Old.Where(o => o.Retirement == Retirement.Waiting && o.Served).Select(o => o.Worker).ToArray();
+            : state.OldStillServing.Select(o => o.Worker).ToArray();
         foreach (var worker in serving)
             parts.Add($"generation {worker.Generation} (pid {worker.Pid}) serving{Said(state, worker.Pid)}");
         if (serving.Length == 0)
@@ -50,7 +50,7 @@ internal static class ServiceStatusText
     private static void DescribePool(GenerationState state, List<string> parts)
     {
         int workers = state.Settings.Workers;
-        if (state.Current is null && !state.Old.Any(o => o.Retirement == Retirement.Waiting && o.Served))
+        if (state.Current is null && !state.OldStillServing.Any())
             parts.Add("no generation serving");
         if (state.Current is { } current)
             parts.Add($"generation {current.Generation}: {current.Serving.Count()}/{workers} ready");

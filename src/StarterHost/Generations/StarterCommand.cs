@@ -21,10 +21,7 @@ internal sealed record ProbeGroups(ImmutableArray<int> Pgids) : StarterCommand;
 internal sealed record MeasureMemory(ImmutableArray<int> Pids) : StarterCommand;
 
 /// <summary>Write the status files; answered by StatusWritten or StatusWriteFailed.</summary>
-internal sealed record WriteStatus(StatusDocument Document) : StarterCommand
-{
-    public ImmutableArray<Worker> Workers => Document.Workers;
-}
+internal sealed record WriteStatus(StatusDocument Document) : StarterCommand;
 
 internal sealed record Say(Notice Notice) : StarterCommand;
 

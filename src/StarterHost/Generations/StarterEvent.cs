@@ -81,7 +81,7 @@ internal sealed record StopProgressDue(TimeSpan Step, TimeSpan Left) : StarterEv
 /// <summary>The status files now say <paramref name="Document"/>.</summary>
 internal sealed record StatusWritten(StatusDocument Document) : StarterEvent;
 
-internal sealed record StatusWriteFailed(StatusDocument Document, string Reason) : StarterEvent;
+internal sealed record StatusWriteFailed(string Reason) : StarterEvent;
 
 /// <summary>Time to try the status file again after a failed write.</summary>
 internal sealed record StatusRetryDue : StarterEvent;

@@ -29,7 +29,10 @@ internal enum Retirement
 /// <summary>Where a worker of a starting generation, or a replacement in a serving one, is on its way to serving.</summary>
 internal enum MemberPhase
 {
-    /// <summary>Waits out the backoff before it is spawned.</summary>
+    /// <summary>
+    /// Waits out the backoff before it is spawned. While stopping, also a member of the starting generation
+    /// whose worker exited or could not be spawned: nothing will be spawned for it.
+    /// </summary>
     Queued,
 
     /// <summary>Its spawn was asked for; no pid yet.</summary>

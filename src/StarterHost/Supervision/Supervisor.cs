@@ -142,7 +142,7 @@ internal sealed class Supervisor
             return command switch
             {
                 SpawnWorker spawn => [new SpawnFailed(spawn.Generation, e.Message, spawn.Slot)],
-                WriteStatus write => [new StatusWriteFailed(write.Document, e.Message)],
+                WriteStatus => [new StatusWriteFailed(e.Message)],
                 RunCheck check => [new CheckNotStarted(check.Serial, e.Message)],
                 _ => [new CommandFailed(command, e.Message)],
             };
