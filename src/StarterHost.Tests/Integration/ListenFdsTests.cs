@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using StarterHost.Signals;
 using StarterHost.Tests.Support;
 using Xunit.Abstractions;
@@ -67,6 +68,14 @@ public sealed class ListenFdsTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, code);
         Assert.Contains(expected, text);
         Assert.DoesNotContain("starting new worker", text);
+    }
+
+    [Fact]
+    public void ABadAddressIsReportedOnceWithListenFds()
+    {
+        var (code, text) = StarterProcess.Run(["--listen-fds", "--port=127.0.0.1:99999", "--", "true"]);
+        Assert.Equal(1, code);
+        Assert.Single(Regex.Matches(text, Regex.Escape("port 99999 is out of range")));
     }
 
     /// <summary>gunicorn (Debian's) takes LISTEN_FDS when LISTEN_PID is its pid, and says READY=1 itself: no --bind, no code of ours.</summary>

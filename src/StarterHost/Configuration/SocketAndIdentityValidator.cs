@@ -34,7 +34,15 @@ internal sealed class SocketAndIdentityValidator(CliMode mode) : IValidateOption
                 throw new StartupException($"Starter:ListenFdNames={options.ListenFdNames} (--listen-fdnames) requires --listen-fds (Starter:ListenFds)");
             return;
         }
-        var addresses = StarterOptionsValidator.ListenAddresses(options);
+        IReadOnlyList<ListenAddress> addresses;
+        try
+        {
+            addresses = StarterOptionsValidator.ListenAddresses(options);
+        }
+        catch (FormatException)
+        {
+            return; // A bad address: StarterOptionsValidator says so, once.
+        }
         ListenFdNames.CheckDescriptors(addresses);
         // With no address configured, socket activation decides how many there are: checked once they are adopted.
         if (addresses.Count > 0)
