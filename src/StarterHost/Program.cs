@@ -13,11 +13,15 @@ using StarterHost.Workers;
 // The exec helper (see Workers/ExecHelper.cs) becomes a worker; nothing else of this program may run first.
 if (args is [ExecHelper.Flag, ..])
     return ExecHelper.Run(args);
+// As PID 1 the runtime reaps every child itself: StarterHost runs as PID 1's child instead (see InitRole).
+if (InitRole.IsNeeded)
+    return InitRole.Run(args);
 
 StandardStreams.WriteThroughDescriptors();
 var logSink = new LogSink(2);
 try
 {
+    InitRole.TakeChildRole();
     var commandLine = StartServerCommandLine.Parse(args);
     switch (commandLine.Mode)
     {
@@ -33,7 +37,10 @@ try
     // Resolving the options runs every validator: bad input stops here, before anything is bound.
     var options = host.Services.GetRequiredService<IOptions<StarterOptions>>().Value;
     if (commandLine.Mode is not CliMode.Serve)
+    {
         logSink.EndStartup(); // a client binds nothing: what it logs is written as it comes
+        InitRole.ReleaseSignals(); // and has no handlers to wait for
+    }
     switch (commandLine.Mode)
     {
         case CliMode.Restart:
@@ -49,12 +56,18 @@ try
             return StatusClient.Run(options, Console.Out);
     }
     if (options.Daemonize && !Daemonizer.IsDetachedCopy)
+    {
+        // The launcher's exit would be PID 1's, which ends the namespace and the daemon with it.
+        if (InitRole.IsChild)
+            throw new StartupException("--daemonize cannot work as PID 1 (a container or pid namespace without an init): the namespace ends when PID 1 exits; run in the foreground");
         return Daemonizer.Detach(args);
+    }
 
     Log.ConfigurationRead(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarterHost.Configuration"), host.Services.GetRequiredService<ConfigurationRead>().Files);
     // Blocking, not awaited: what follows must run on the main thread, which lives as long as the process.
     // Started, the sockets are bound, and binding them wrote the held start-up lines (ListenerRegistry.BindAll).
     host.StartAsync().GetAwaiter().GetResult();
+    InitRole.ReleaseSignals(); // SignalRouter is in place
     // A --daemonize launcher is released once generation 1 serves (see ServiceNotifier), not here.
     host.Services.GetRequiredService<StarterHost.Supervision.SupervisorService>().RunOnThisThread();
     host.StopAsync().GetAwaiter().GetResult();

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace StarterHost.Interop;
 
-/// <summary>Process supervision: reaping, process groups, prctl, the exec helper's calls, the loop's poll.</summary>
+/// <summary>Process supervision: reaping, process groups, prctl, signal masks, the exec helper's calls, the loop's poll.</summary>
 internal static unsafe partial class Libc
 {
     internal const int WNOHANG = 1;
@@ -13,6 +13,8 @@ internal static unsafe partial class Libc
 
     internal const short POSIX_SPAWN_SETPGROUP = 0x02;
 
+    internal const int SIG_BLOCK = 0;
+    internal const int SIG_UNBLOCK = 1;
     internal const int SIG_SETMASK = 2;
     internal static readonly nint SIG_DFL = 0;
 
@@ -51,6 +53,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "sigprocmask", SetLastError = true)]
     internal static partial int SigProcMask(int how, void* set, void* oldSet);
+
+    [LibraryImport(Lib, EntryPoint = "sigaddset")]
+    internal static partial int SigAddSet(void* set, int signal);
+
+    [LibraryImport(Lib, EntryPoint = "setpgid", SetLastError = true)]
+    internal static partial int SetPgid(int pid, int pgid);
 
     [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
     internal static partial int EventFd(uint initial, int flags);

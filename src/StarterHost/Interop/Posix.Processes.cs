@@ -82,6 +82,32 @@ internal static unsafe partial class Posix
     /// <summary>One signal back to its default disposition (an inherited SIG_IGN for SIGCHLD would reap our children for us).</summary>
     public static void ResetSignal(int signal) => Libc.Signal(signal, Libc.SIG_DFL);
 
+    /// <summary>
+    /// Blocks <paramref name="signals"/> on the calling thread: one sent to the process goes to another thread,
+    /// or, when every thread blocks it, waits pending until one unblocks it. A child inherits the mask.
+    /// </summary>
+    public static void BlockSignals(IReadOnlyList<int> signals) => ChangeSignalMask(Libc.SIG_BLOCK, signals);
+
+    /// <summary>Unblocks <paramref name="signals"/> on the calling thread; any of them pending is delivered now.</summary>
+    public static void UnblockSignals(IReadOnlyList<int> signals) => ChangeSignalMask(Libc.SIG_UNBLOCK, signals);
+
+    private static void ChangeSignalMask(int how, IReadOnlyList<int> signals)
+    {
+        byte* set = stackalloc byte[128];
+        Libc.SigEmptySet(set);
+        foreach (int signal in signals)
+            Libc.SigAddSet(set, signal);
+        if (Libc.SigProcMask(how, set, null) < 0)
+            throw PosixException.FromLastError("sigprocmask");
+    }
+
+    /// <summary>setpgid(0, 0): this process leads a new process group, so a terminal's signals to its old group miss it.</summary>
+    public static void LeadNewProcessGroup()
+    {
+        if (Libc.SetPgid(0, 0) < 0)
+            throw PosixException.FromLastError("setpgid(0, 0)");
+    }
+
     /// <summary>execv(2) with libc's environment. Returns only by throwing: the exec failed.</summary>
     public static void ExecReplacing(string path, IReadOnlyList<string> arguments)
     {

@@ -7,10 +7,15 @@ internal static class SignalNames
 {
     public const int Hup = 1;
     public const int Int = 2;
+    public const int Quit = 3;
     public const int Kill = 9;
     public const int Usr1 = 10;
+    public const int Usr2 = 12;
     public const int Term = 15;
     public const int Chld = 17;
+    public const int Ttin = 21;
+    public const int Ttou = 22;
+    public const int Winch = 28;
 
     // Linux numbering (x86-64, arm64 and the other generic-ABI targets .NET runs on).
     private static readonly string[] Names =
