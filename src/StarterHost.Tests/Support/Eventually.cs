@@ -16,6 +16,9 @@ internal static class Eventually
         }
     }
 
+    public static int Get(Func<int?> probe, string what, TimeSpan? timeout = null) =>
+        (int)Get(() => probe() is { } value ? (object)value : null, what, timeout);
+
     public static void True(Func<bool> condition, string what, TimeSpan? timeout = null) =>
         Get(() => condition() ? "" : null, what, timeout);
 }

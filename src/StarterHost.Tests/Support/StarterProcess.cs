@@ -157,7 +157,8 @@ internal sealed class StarterProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    private static IEnumerable<int> ChildrenOf(int pid)
+    /// <summary>The children /proc lists now, found by ancestry (a worker may rewrite its environment and argv).</summary>
+    public static IEnumerable<int> ChildrenOf(int pid)
     {
         try
         {
@@ -172,8 +173,7 @@ internal sealed class StarterProcess : IDisposable
         }
     }
 
-
-    private static IEnumerable<int> DescendantsOf(int pid) =>
+    public static IEnumerable<int> DescendantsOf(int pid) =>
         ChildrenOf(pid).SelectMany(child => DescendantsOf(child).Prepend(child));
 
     public void Dispose()
