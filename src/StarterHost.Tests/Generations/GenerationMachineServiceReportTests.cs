@@ -43,12 +43,12 @@ public sealed class GenerationMachineServiceReportTests
     }
 
     [Fact]
-    public void Hangup_WhenServing_ReportsReloadingBeforeSpawning()
+    public void Hangup_WhenServing_ReportsReloadingOnceStatusNamesTheStartingGeneration()
     {
         var (_, commands) = Run(Serving(), new HangupReceived());
-        int reloading = commands.IndexOf(new ReportReloading());
-        Assert.True(reloading >= 0);
-        Assert.True(reloading < commands.IndexOf(new SpawnWorker(2)));
+        var reports = commands.Where(c => c is ReportStatus or ReportReloading).ToArray();
+        Assert.Equal<StarterCommand>([new ReportStatus("generation 1 (pid 100) serving; generation 2 starting"), new ReportReloading()], reports);
+        Assert.Contains(new SpawnWorker(2), commands);
     }
 
     [Fact]

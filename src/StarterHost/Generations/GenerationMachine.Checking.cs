@@ -77,7 +77,7 @@ internal static partial class GenerationMachine
     private static GenerationState Reload(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
         commands.Add(new Say(new HangupSpawning()));
-        return Restart(Announce(state, new ReportReloading(), commands), commands);
+        return Restart(Announce(state with { ReloadAnnounced = true }, new ReportReloading()), commands);
     }
 
     private static GenerationState OnCheckStarted(GenerationState state, CheckStarted started) =>

@@ -104,8 +104,9 @@ internal static partial class GenerationMachine
 
     /// <summary>
     /// A start failed (<paramref name="kind"/> says how, without a pid so that repeats compare equal, and
-    /// <paramref name="detail"/> with it): counted, told to a waiting restart client at once, and either retried later or,
-    /// after --max-start-failures while an old generation serves, given up until the next HUP.
+    /// <paramref name="detail"/> with it): counted, told to a waiting restart client and to the service manager
+    /// at once, and either retried later or, after --max-start-failures while an old generation serves, given up
+    /// until the next HUP.
     /// </summary>
     private static GenerationState Failed(GenerationState state, string kind, ImmutableArray<StarterCommand>.Builder commands, string? detail = null)
     {
@@ -115,16 +116,30 @@ internal static partial class GenerationMachine
         // Nothing has ever served: whoever waits for the service to come up (a --daemonize launcher) hears why it has not.
         if (state.StartedCount == 0)
             commands.Add(new ReportStartFailure(failure));
-        if (pending.Reason != SpawnReason.Restart || ServingGeneration(next) is not { } serving)
-            return next;
-        if (next.Settings.MaxStartFailures > 0 && next.ConsecutiveFailures >= next.Settings.MaxStartFailures)
-            return Abandon(next, serving, failure, commands);
-        return next with
+        return EndReload(RestartFailed(next, pending, failure, commands), pending.Generation);
+    }
+
+    /// <summary>A requested restart's generation failed while an old one serves: the failure file says so, or the restart is given up.</summary>
+    private static GenerationState RestartFailed(GenerationState state, PendingGeneration pending, string failure, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (pending.Reason != SpawnReason.Restart || ServingGeneration(state) is not { } serving)
+            return state;
+        if (state.Settings.MaxStartFailures > 0 && state.ConsecutiveFailures >= state.Settings.MaxStartFailures)
+            return Abandon(state, serving, failure, commands);
+        return state with
         {
             RestartFailure = new RestartFailure(pending.Generation,
                 $"{failure}; generation {serving} keeps serving, and StarterHost tries again")
         };
     }
+
+    /// <summary>
+    /// The reload is over, failed: READY=1 ends its RELOADING=1, held (as every report is) until the status file
+    /// and its <c>.failure</c> companion say what happened, so a waiting <c>--reload</c> and <c>systemctl reload</c>
+    /// learn of it together. Once per RELOADING=1: the retries that follow are StarterHost's own, not a new reload.
+    /// </summary>
+    private static GenerationState EndReload(GenerationState state, int generation) =>
+        state.ReloadAnnounced ? Announce(state with { ReloadAnnounced = false }, new ReportReloadFailed(generation)) : state;
 
     /// <summary>One more failure in a row, and what it was.</summary>
     private static GenerationState Counted(GenerationState state, string kind, string failure) => state with

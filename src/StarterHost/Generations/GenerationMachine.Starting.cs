@@ -133,6 +133,7 @@ internal static partial class GenerationMachine
             AutoRestartOverdue = false,
             NextAttemptIn = null,
             RestartFailure = null,
+            ReloadAnnounced = false,
         };
         var pids = pending.Members.Select(m => m.Pid).ToImmutableArray();
         commands.Add(new Say(pids.Length == 1 ? new GenerationServing(pending.Generation, pids[0]) : new PoolServing(pending.Generation, pids)));
@@ -142,8 +143,9 @@ internal static partial class GenerationMachine
             commands.Add(new StartTimer(new GenerationStable(pending.Generation), stable));
         else
             next = Stable(next);
-        // Only now, with the sockets bound long ago and a generation that started, is the service ready.
-        next = Announce(next, new ReportReady(pending.Generation), commands);
+        // Only now, with the sockets bound long ago and a generation that started, is the service ready. After a
+        // failed reload's READY=1 this one is harmless: a retry that succeeds begins no second RELOADING=1.
+        next = Announce(next, new ReportReady(pending.Generation));
         if (next.Settings.AutoRestart)
             commands.Add(new StartTimer(new AutoRestartDue(startedCount, Forced: false), next.Settings.AutoRestartInterval));
         foreach (var member in pending.Members)

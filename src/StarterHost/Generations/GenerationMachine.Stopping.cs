@@ -29,7 +29,8 @@ internal static partial class GenerationMachine
             commands.Add(new StartTimer(new StopDeadlineDue(), state.Settings.DrainTimeout));
             ExtendStop(new StopProgressDue(StopProgressStep, state.Settings.DrainTimeout), commands);
         }
-        var stopping = state with { Phase = Phase.Stopping, StopSignal = send, RestartQueued = false };
+        // STOPPING=1 ends a reload under way as well: systemd leaves "reloading" for "deactivating".
+        var stopping = state with { Phase = Phase.Stopping, StopSignal = send, RestartQueued = false, ReloadAnnounced = false };
         return ExitIfDone(stopping, commands);
     }
 

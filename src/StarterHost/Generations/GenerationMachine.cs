@@ -65,8 +65,9 @@ internal static partial class GenerationMachine
         batch.OrderBy(e => e is TerminateReceived ? 0 : 1);
 
     /// <summary>
-    /// After every event: a status write when what the files should say has changed, the reports held
-    /// until the files say it, and STATUS= when its text has changed.
+    /// After every event: a status write when what the files should say has changed, STATUS= when its text
+    /// has changed, and the reports held until the files say what they announce, after STATUS=, so that
+    /// whoever READY=1 releases (<c>systemctl reload</c>, say) reads why in <c>systemctl status</c>.
     /// </summary>
     private static GenerationState Publish(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
@@ -76,31 +77,27 @@ internal static partial class GenerationMachine
             commands.Add(new WriteStatus(document));
             state = state with { RequestedStatus = document };
         }
+        string text = ServiceStatusText.Describe(state);
+        if (text != state.ReportedStatus)
+        {
+            commands.Add(new ReportStatus(text));
+            state = state with { ReportedStatus = text };
+        }
         if (!state.HeldReports.IsEmpty && document.Equals(state.WrittenStatus))
         {
             commands.AddRange(state.HeldReports);
             state = state with { HeldReports = [] };
         }
-        string text = ServiceStatusText.Describe(state);
-        if (text == state.ReportedStatus)
-            return state;
-        commands.Add(new ReportStatus(text));
-        return state with { ReportedStatus = text };
+        return state;
     }
 
     /// <summary>
-    /// READY=1 and RELOADING=1 go out only once the status file shows what they announce, so that a
-    /// script run right after <c>systemctl start</c> or <c>reload</c> reads the new state.
+    /// READY=1 and RELOADING=1 go out only once the status file shows what they announce (what it shows
+    /// once the event is handled, see <see cref="Publish"/>), so that a script run right after
+    /// <c>systemctl start</c> or <c>reload</c> reads the new state.
     /// </summary>
-    private static GenerationState Announce(GenerationState state, StarterCommand report, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        if (state.HeldReports.IsEmpty && state.StatusDocument.Equals(state.WrittenStatus))
-        {
-            commands.Add(report);
-            return state;
-        }
-        return state with { HeldReports = state.HeldReports.Add(report) };
-    }
+    private static GenerationState Announce(GenerationState state, StarterCommand report) =>
+        state with { HeldReports = state.HeldReports.Add(report) };
 
     private static GenerationState OnStatusWritten(GenerationState state, StatusWritten written, ImmutableArray<StarterCommand>.Builder commands)
     {

@@ -77,6 +77,13 @@ internal sealed record GenerationState
     /// <summary>Why the status file could not be written, while it cannot.</summary>
     public string? StatusProblem { get; init; }
 
+    /// <summary>
+    /// RELOADING=1 was told (or is held) for the requested restart under way, and the READY=1 that must end it
+    /// (sd_notify(3): whether or not the reload worked) has not been: it goes out when the new generation is
+    /// accepted or its start fails.
+    /// </summary>
+    public bool ReloadAnnounced { get; init; }
+
     /// <summary>READY=1 and RELOADING=1 wait here until the status file shows what they announce.</summary>
     public ImmutableList<StarterCommand> HeldReports { get; init; } = [];
 

@@ -36,8 +36,15 @@ internal sealed record ReportReady(int Generation) : StarterCommand;
 /// <summary>No generation has served yet and an attempt failed: the reason, for whoever waits for the first <see cref="ReportReady"/>.</summary>
 internal sealed record ReportStartFailure(string Reason) : StarterCommand;
 
-/// <summary>A requested restart began (RELOADING=1); a <see cref="ReportReady"/> ends it.</summary>
+/// <summary>A requested restart began (RELOADING=1); a <see cref="ReportReady"/> or <see cref="ReportReloadFailed"/> ends it.</summary>
 internal sealed record ReportReloading : StarterCommand;
+
+/// <summary>
+/// The generation a requested restart started failed to: READY=1 all the same, which ends the RELOADING=1
+/// (sd_notify(3) requires it whether or not the reload worked; until then systemd holds the unit in
+/// "reloading" and <c>systemctl reload</c> waits). The old generation serves on; STATUS= says why.
+/// </summary>
+internal sealed record ReportReloadFailed(int Generation) : StarterCommand;
 
 /// <summary>Shutdown began (STOPPING=1).</summary>
 internal sealed record ReportStopping : StarterCommand;

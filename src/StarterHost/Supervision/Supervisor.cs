@@ -187,6 +187,9 @@ internal sealed class Supervisor
             case ReportReloading:
                 _notifier.Reloading();
                 break;
+            case ReportReloadFailed:
+                _notifier.ReloadFailed();
+                break;
             case ReportStopping:
                 _notifier.Stopping();
                 break;

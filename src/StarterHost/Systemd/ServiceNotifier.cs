@@ -33,6 +33,12 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
     public void Reloading() =>
         Send($"RELOADING=1\nMONOTONIC_USEC={Posix.MonotonicMicroseconds.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>
+    /// A reload failed: READY=1, which alone ends RELOADING=1 (sd_notify(3)); the reason is in STATUS=. Not the
+    /// --daemonize launcher's business: it waits for the first start only, and a reload comes after that.
+    /// </summary>
+    public void ReloadFailed() => Send("READY=1");
+
     public void Stopping() => Send("STOPPING=1");
 
     public void Status(string text) => Send($"STATUS={text}");
