@@ -6,7 +6,7 @@ namespace StarterHost.Tests.Generations;
 
 /// <summary>
 /// Every RELOADING=1 ends in a READY=1, whether or not the reload worked (sd_notify(3)): until it does, systemd
-/// keeps the unit "reloading" and <c>systemctl reload</c> waits.
+/// keeps the unit "reloading" and <c>systemctl reload</c> waits. And STATUS= says what is the case now.
 /// </summary>
 public sealed class ReloadReportTests
 {
@@ -164,5 +164,33 @@ public sealed class ReloadReportTests
         Feed(d, new HangupReceived(), new CheckStarted(1, 50), new CheckFinished(50, ExitedThree, "syntax error"));
         Assert.Empty(_reports);
         Assert.NotNull(d.State.RestartFailure);
+    }
+
+    [Fact]
+    public void TheLastFailureLeavesStatusOnceALaterGenerationHasServedASecond()
+    {
+        var d = Reloading(Instant);
+        FailOnce(d);
+        Feed(d, new WorkerSpawned(3, 300, Instant), new StartupIntervalElapsed(3, 300), new WorkerExited(100, ExitedZero));
+        // Accepted, but not yet proven: a worker that dies within its first second is one more failure in a row.
+        Assert.Equal("generation 3 (pid 300) serving; last failure: generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3)", d.State.ReportedStatus);
+        Feed(d, new GenerationStable(3));
+        Assert.Equal("generation 3 (pid 300) serving", d.State.ReportedStatus);
+        // --status-json keeps it, with the time the supervisor stamps.
+        Assert.StartsWith("generation 2 failed to start", d.State.LastFailure);
+    }
+
+    [Fact]
+    public void AnAbandonedRestartStaysInStatusUntilTheNextGenerationIsAccepted()
+    {
+        var d = Reloading(Instant with { MaxStartFailures = 1 });
+        FailOnce(d);
+        Feed(d, new GenerationStable(1));
+        Assert.Contains("last failure: restart abandoned after 1 failed starts", d.State.ReportedStatus);
+        Feed(d, new HangupReceived(), new WorkerSpawned(3, 300, d.Settings));
+        // A new restart is under way, but what it may bring is not known yet: the last one's end stays.
+        Assert.Contains("last failure: restart abandoned", d.State.ReportedStatus);
+        Feed(d, new StartupIntervalElapsed(3, 300));
+        Assert.Equal("generation 3 (pid 300) serving; 1 old worker draining (pids 100)", d.State.ReportedStatus);
     }
 }

@@ -21,10 +21,20 @@ internal static class ServiceStatusText
             parts.Add($"{Count(state.Leftovers.Count, "leftover process group")} of exited workers (pgids {Pids(state.Leftovers.Select(l => l.Pgid))})");
         if (state.StatusProblem is { } problem)
             parts.Add($"status file not written: {problem}");
-        if (state.LastFailure is { } failure)
+        if (state.LastFailure is { } failure && FailureStillCurrent(state))
             parts.Add($"last failure: {failure}");
         return string.Join("; ", parts);
     }
+
+    /// <summary>
+    /// STATUS= says what is the case now, and a failure stops being the case once a generation (or a slot's
+    /// replacement) started after it has served a second: then the failures in a row are forgotten, and an
+    /// accepted generation has cleared the restart's failure. A given-up restart stays until the next
+    /// generation is accepted, a refused check until then or the next check. The machine has no clock to say
+    /// "5 min ago"; the journal and --status-json (lastFailure, with its time) keep the history.
+    /// </summary>
+    private static bool FailureStillCurrent(GenerationState state) =>
+        state.ConsecutiveFailures > 0 || state.RestartFailure is not null;
 
     /// <summary>One worker per generation: each named by its pid.</summary>
     private static void DescribeWorker(GenerationState state, List<string> parts)
