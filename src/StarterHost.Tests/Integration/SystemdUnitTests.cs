@@ -14,7 +14,7 @@ public sealed class SystemdUnitTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string Deploy => Path.Combine(RepositoryRoot(), "deploy", "systemd");
+    private static string Deploy => Path.Combine(Repository.Root, "deploy", "systemd");
 
     [Fact]
     public void TheUnitsAndTheDropInPassSystemdAnalyzeVerifyWithoutAWord()
@@ -84,15 +84,5 @@ public sealed class SystemdUnitTests : IDisposable
             throw new TimeoutException($"{program} did not return");
         }
         return (process.ExitCode, (stdout.Result + stderr).Trim());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, "deploy", "systemd")))
-                return dir.FullName;
-        }
-        throw new DirectoryNotFoundException($"no deploy/systemd above {AppContext.BaseDirectory}");
     }
 }
