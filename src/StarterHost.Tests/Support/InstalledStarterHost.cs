@@ -10,7 +10,7 @@ namespace StarterHost.Tests.Support;
 /// the tests' build), the example configuration in /etc/starterhost/appsettings.json, edited as an operator
 /// would, and the package's postinst run (the starterhost user, daemon-reload). The worker is Debian's gunicorn
 /// serving Workers/systemd_wsgi.py, with --readiness=notify, an envdir the tests write and both sockets of
-/// starterhost.socket, which is started, as the README says to.
+/// starterhost.socket (--listen-fds), which is enabled with the service, as the package's description says to.
 /// </summary>
 public sealed class InstalledStarterHost : IDisposable
 {
@@ -64,7 +64,9 @@ public sealed class InstalledStarterHost : IDisposable
         // The operator's edit: the example's ports, paths and signals, another worker.
         var settings = JsonNode.Parse(File.ReadAllText(Container.HostPath("/etc/starterhost/appsettings.json")))!;
         var starter = settings["Starter"]!.AsObject();
-        starter["Command"] = new JsonArray("/usr/bin/gunicorn", "--bind", "fd://3", "--bind", "fd://4", "--preload", "systemd_wsgi:app");
+        // Both sockets by LISTEN_FDS: with --bind fd://N gunicorn would unlink the unix socket's file when it stops.
+        starter["Command"] = new JsonArray("/usr/bin/gunicorn", "--preload", "systemd_wsgi:app");
+        starter["ListenFds"] = true;
         starter["Dir"] = Workers;
         starter["Readiness"] = "notify";
         starter["EnvDir"] = EnvDir;
