@@ -60,7 +60,7 @@ public sealed class UnderSystemdTests : IClassFixture<InstalledStarterHost>
             Assert.Equal(0, reload.ExitCode);
         }
         // When it returns, generation 2 serves: the status file names it (generation 1 may still be draining).
-        Assert.Contains("2:", File.ReadAllText(_host.Container.HostPath(InstalledStarterHost.StatusFile)));
+        Assert.Matches(@"(?m)^2:\d+$", File.ReadAllText(_host.Container.HostPath(InstalledStarterHost.StatusFile)));
         Assert.Equal("active/running", _host.State);
         Eventually.True(() => InstalledStarterHost.GenerationOf(_host.Get()) == 2, "an answer from generation 2");
     }
