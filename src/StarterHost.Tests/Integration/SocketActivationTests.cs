@@ -41,7 +41,7 @@ public sealed class SocketActivationTests : IDisposable
     {
         using var starter = Activate([$"--port=127.0.0.1:{_port}", $"--path={SocketPath}"]);
         WaitUntilListening(starter);
-        ulong inode = Posix.TryGetFileIdentity(SocketPath)!.Value.Inode;
+        ulong inode = Posix.TryGetFileStatus(SocketPath)!.Value.Inode;
 
         // This first connection is what makes the activator exec StarterHost; it waits in the queue meanwhile.
         string answer = WorkerClient.Ask(SocketPath);
@@ -53,7 +53,7 @@ public sealed class SocketActivationTests : IDisposable
         starter.WaitForLine($@"using socket fd 4 \(api, 127.0.0.1:{_port}\) passed by the service manager as 127.0.0.1:{_port}=3");
         Assert.DoesNotContain("listening on", starter.Output);
         // The socket file is the activator's: never removed and re-created.
-        Assert.Equal(inode, Posix.TryGetFileIdentity(SocketPath)!.Value.Inode);
+        Assert.Equal(inode, Posix.TryGetFileStatus(SocketPath)!.Value.Inode);
         // The worker's listeners are the very sockets StarterHost was passed (same kernel socket).
         int worker = starter.WorkerPid(1);
         Assert.Equal(Link(starter.Pid, 4), Link(worker, 3));

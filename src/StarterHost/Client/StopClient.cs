@@ -44,7 +44,8 @@ internal static class StopClient
             throw new ClientFailure($"failed to open file:{path}: no such file");
         try
         {
-            return Posix.OpenReadWrite(path);
+            // Read-only and never created: the client only waits for the server's lock.
+            return Posix.OpenReadOnly(path);
         }
         catch (PosixException e)
         {

@@ -19,6 +19,7 @@ internal static unsafe partial class Libc
     internal const int LOCK_EX = 2;
     internal const int LOCK_NB = 4;
 
+    internal const int O_RDONLY = 0x0;
     internal const int O_WRONLY = 0x1;
     internal const int O_RDWR = 0x2;
     internal const int O_CREAT = 0x40;
@@ -87,8 +88,6 @@ internal static unsafe partial class Libc
 
     internal const int AT_FDCWD = -100;
     internal const int AT_SYMLINK_NOFOLLOW = 0x100;
-    internal const uint STATX_TYPE = 0x1;
-    internal const uint STATX_INO = 0x100;
 
     /// <summary>statx(2): unlike struct stat, struct statx has the same layout on every architecture.</summary>
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

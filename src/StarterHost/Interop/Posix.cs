@@ -72,12 +72,12 @@ internal static unsafe partial class Posix
     }
 
     /// <summary>
-    /// Opens (creating 0644) a file for reading and writing, close-on-exec. Raw open(2), not FileStream:
-    /// .NET takes flock(LOCK_SH) on files it opens, which would fight the pid-file lock protocol.
+    /// Opens an existing file read-only, close-on-exec: enough to wait for its flock(2). Raw open(2), not
+    /// FileStream: .NET takes flock(LOCK_SH) on files it opens, which would fight the pid-file lock protocol.
     /// </summary>
-    public static SafeFileHandle OpenReadWrite(string path)
+    public static SafeFileHandle OpenReadOnly(string path)
     {
-        int fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x1A4);
+        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         if (fd < 0)
             throw PosixException.FromLastError($"open({path})");
         return new SafeFileHandle(fd, ownsHandle: true);
@@ -87,18 +87,6 @@ internal static unsafe partial class Posix
     {
         if (Libc.Ftruncate((int)file.DangerousGetHandle(), 0) < 0)
             throw PosixException.FromLastError($"ftruncate({name})");
-    }
-
-    /// <summary>The type and inode of a path (not following a final symlink), or null when it does not exist.</summary>
-    public static FileIdentity? TryGetFileIdentity(string path)
-    {
-        byte* buffer = stackalloc byte[256];
-        if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_TYPE | Libc.STATX_INO, buffer) < 0)
-            return null;
-        // struct statx: u16 stx_mode at offset 28, u64 stx_ino at 32.
-        ushort mode = *(ushort*)(buffer + 28);
-        ulong inode = *(ulong*)(buffer + 32);
-        return new FileIdentity((mode & 0xF000) == 0xC000, inode);
     }
 
     /// <summary>A close-on-exec pipe: (read end, write end).</summary>

@@ -114,7 +114,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         try
         {
             Posix.BindUnix(socket.Fd, path);
-            if (Posix.TryGetFileIdentity(path) is { } created)
+            if (Posix.TryGetFileStatus(path) is { } created)
                 _createdSocketFiles[path] = created.Inode;
             // Server::Starter: the socket is created under umask(0), i.e. mode 0777, so that a
             // front-end running as another user can connect. Keep that (deployments rely on it) unless
@@ -160,7 +160,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         }
     }
 
-    private static bool IsSocketFile(string path) => Posix.TryGetFileIdentity(path) is { IsSocket: true };
+    private static bool IsSocketFile(string path) => Posix.TryGetFileStatus(path) is { IsSocket: true };
 
     private static string Describe(ListenAddress address, ListeningSocket socket) =>
         socket.LocalEndPoint switch
@@ -178,7 +178,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         // Only the files this process created: a successor may already have bound the same path.
         foreach (var (path, inode) in _createdSocketFiles)
         {
-            if (Posix.TryGetFileIdentity(path) is { IsSocket: true } now && now.Inode == inode)
+            if (Posix.TryGetFileStatus(path) is { IsSocket: true } now && now.Inode == inode)
                 File.Delete(path);
         }
         _createdSocketFiles.Clear();

@@ -1,0 +1,34 @@
+using StarterHost.Tests.Support;
+
+namespace StarterHost.Tests.Integration;
+
+/// <summary>
+/// StarterHost, often root, writes its pid and status files where a local user (a worker run with --user, who
+/// knows StarterHost's pid as $PPID) may have planted a name first: what was planted is never written through.
+/// </summary>
+public sealed class FileSafetyTests : IDisposable
+{
+    private const string Secret = "root:secret:19000:0:99999:7:::\n";
+    private static readonly string[] Worker = ["--", "sh", "-c", "echo \"worker $$ running\"; exec sleep 1000"];
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Victim => _dir.File("shadow");
+
+    [Fact]
+    public void ASymlinkAtThePidFilesNameIsNeverWrittenThroughAndTheStartIsRefusedInOneLine()
+    {
+        File.WriteAllText(Victim, Secret);
+        string pidFile = _dir.File("app.pid");
+        File.CreateSymbolicLink(pidFile, Victim);
+
+        var (code, output) = StarterProcess.Run(["--port=127.0.0.1:0", $"--pid-file={pidFile}", .. Worker]);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"starterhost: pid file {pidFile} is a symbolic link; refusing to write through it", output.Split('\n'));
+        Assert.DoesNotContain("starting new worker", output);
+        Assert.DoesNotContain("Exception", output);
+        Assert.Equal(Secret, File.ReadAllText(Victim));
+    }
+}

@@ -1,0 +1,14 @@
+using System.Runtime.InteropServices;
+
+namespace StarterHost.Interop;
+
+/// <summary>Files opened where another user may have planted a name first: no symlink followed.</summary>
+internal static unsafe partial class Libc
+{
+    internal const int ELOOP = 40;
+
+    internal const int O_NOFOLLOW = 0x20000;
+
+    internal const int AT_EMPTY_PATH = 0x1000;
+    internal const uint STATX_BASIC_STATS = 0x7FF;
+}

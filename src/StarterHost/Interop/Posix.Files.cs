@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace StarterHost.Interop;
+
+/// <summary>
+/// Files in directories another user may write to (a pid file): the final name is never followed if it is a
+/// symlink.
+/// </summary>
+internal static unsafe partial class Posix
+{
+    /// <summary>
+    /// Opens (creating 0644) a file for reading and writing, close-on-exec, refusing a symlink at the name
+    /// (ELOOP). Raw open(2), not FileStream: .NET takes flock(LOCK_SH) on files it opens, which would fight
+    /// the pid-file lock protocol.
+    /// </summary>
+    public static SafeFileHandle OpenReadWriteNoFollow(string path)
+    {
+        int fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0x1A4);
+        if (fd < 0)
+            throw PosixException.FromLastError($"open({path})");
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>What a path names, not following a final symlink; null when nothing does.</summary>
+    public static FileStatus? TryGetFileStatus(string path)
+    {
+        byte* buffer = stackalloc byte[256];
+        return Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer) < 0 ? null : StatusFrom(buffer);
+    }
+
+    /// <summary>What an open file is (fstat, through statx's AT_EMPTY_PATH).</summary>
+    public static FileStatus GetFileStatus(SafeHandle file, string name)
+    {
+        byte* buffer = stackalloc byte[256];
+        if (Libc.Statx((int)file.DangerousGetHandle(), "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS, buffer) < 0)
+            throw PosixException.FromLastError($"fstat({name})");
+        return StatusFrom(buffer);
+    }
+
+    /// <summary>struct statx: u32 stx_nlink at 16, u32 stx_uid at 20, u32 stx_gid at 24, u16 stx_mode at 28, u64 stx_ino at 32.</summary>
+    private static FileStatus StatusFrom(byte* statx) =>
+        new(*(ushort*)(statx + 28), *(uint*)(statx + 20), *(uint*)(statx + 24), *(uint*)(statx + 16), *(ulong*)(statx + 32));
+
+}
