@@ -31,4 +31,24 @@ public sealed class FileSafetyTests : IDisposable
         Assert.DoesNotContain("Exception", output);
         Assert.Equal(Secret, File.ReadAllText(Victim));
     }
+
+    /// <summary>
+    /// start_server writes FILE.PID and renames it; a launcher plants symlinks at those names for the pid
+    /// StarterHost will have (its own: it execs StarterHost), as a worker could for the next write.
+    /// </summary>
+    [Fact]
+    public void SymlinksAtStartServersTemporaryNamesAreNeverWrittenThrough()
+    {
+        File.WriteAllText(Victim, Secret);
+        string status = _dir.File("app.status"), json = _dir.File("app.json");
+        string plant = $"for f in {status} {status}.failure {json}; do ln -s {Victim} \"$f.$$\"; done; exec \"$0\" \"$@\"";
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", $"--status-file={status}", $"--status-json={json}", "--interval=0.1", .. Worker],
+            launcher: ["/bin/sh", "-c", plant]);
+        int worker = starter.WorkerPid(1);
+        Eventually.True(() => File.Exists(status) && File.ReadAllText(status) == $"1:{worker}\n", "generation 1 in the status file");
+        Eventually.True(() => File.Exists(json) && System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(json), $@"""pid"":\s*{worker}\b"), "generation 1 in the JSON report");
+
+        Assert.Equal(Secret, File.ReadAllText(Victim));
+        Assert.True(File.Exists($"{status}.{starter.Pid}"), "the planted link was removed or replaced");
+    }
 }

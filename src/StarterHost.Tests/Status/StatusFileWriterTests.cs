@@ -35,21 +35,24 @@ public sealed class StatusFileWriterTests : IDisposable
         Assert.Equal("x", File.ReadAllText(FailureFile));
     }
 
-    /// <summary>A failure file that could not be written (here its temporary is a directory) is written by the next status change.</summary>
+    /// <summary>
+    /// A failure file that could not be written (here a directory stands at its name, so the rename fails) is
+    /// written by the next status change, and the failed attempt leaves no temporary file behind.
+    /// </summary>
     [Fact]
-    public void AFailureFileThatCouldNotBeWrittenIsWrittenNextTime()
+    public void AFailureFileThatCouldNotBeWrittenIsWrittenNextTimeAndLeavesNoTemporaryFile()
     {
         var writer = new StatusFileWriter(StatusFile, 1);
-        string temporary = FailureFile + ".1";
-        Directory.CreateDirectory(temporary);
+        Directory.CreateDirectory(Path.Combine(FailureFile, "in-the-way"));
         var document = new StatusDocument([new Worker(4, 100)], Failed);
-        Assert.ThrowsAny<UnauthorizedAccessException>(() => writer.Write(document));
-        Assert.False(File.Exists(FailureFile));
-        Directory.Delete(temporary);
+        Assert.ThrowsAny<IOException>(() => writer.Write(document));
+        Assert.Equal([FailureFile], Directory.GetFileSystemEntries(_dir.Path));
+        Directory.Delete(FailureFile, recursive: true);
 
         writer.Write(document);
 
         Assert.Equal("5 generation 5 failed to start\n", File.ReadAllText(FailureFile));
         Assert.Equal("4:100\n", File.ReadAllText(StatusFile));
+        Assert.Equal([StatusFile, FailureFile], Directory.GetFileSystemEntries(_dir.Path).Order());
     }
 }

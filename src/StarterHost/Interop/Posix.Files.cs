@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace StarterHost.Interop;
 
 /// <summary>
-/// Files in directories another user may write to (a pid file): the final name is never followed if it is a
-/// symlink.
+/// Files in directories another user may write to (a pid file, a status file): the final name is never
+/// followed if it is a symlink, and a new file is never one planted first.
 /// </summary>
 internal static unsafe partial class Posix
 {
@@ -20,6 +20,18 @@ internal static unsafe partial class Posix
         if (fd < 0)
             throw PosixException.FromLastError($"open({path})");
         return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>
+    /// Creates a file that did not exist (O_EXCL: EEXIST if anything, a symlink included, has the name),
+    /// write-only, close-on-exec, with <paramref name="mode"/> less the umask.
+    /// </summary>
+    public static int CreateExclusive(string path, UnixFileMode mode)
+    {
+        int fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, (int)mode);
+        if (fd < 0)
+            throw PosixException.FromLastError($"open({path})");
+        return fd;
     }
 
     /// <summary>What a path names, not following a final symlink; null when nothing does.</summary>

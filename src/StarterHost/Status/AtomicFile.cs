@@ -1,27 +1,62 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using StarterHost.Interop;
 
 namespace StarterHost.Status;
 
 /// <summary>How every status file is written: whole, so that a reader never sees half of it.</summary>
 internal static class AtomicFile
 {
+    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const string SuffixCharacters = "abcdefghijklmnopqrstuvwxyz0123456789";
+
     /// <summary>
-    /// Server::Starter: written to "&lt;file&gt;.&lt;pid&gt;" and renamed over the file. A write that fails
-    /// (a full disk) leaves no half-written temporary behind.
+    /// Server::Starter: written to a temporary file beside the target and renamed over it. start_server names
+    /// it "&lt;file&gt;.&lt;pid&gt;", which anyone who knows the pid (a worker: <c>$PPID</c>) can plant a
+    /// symlink at; here the name carries a random suffix as well and is created only if nothing has it
+    /// (O_EXCL|O_NOFOLLOW). A write that fails (a full disk) leaves no temporary file behind.
     /// </summary>
     public static void Replace(string target, ReadOnlySpan<byte> content, int ownPid)
     {
-        string temporary = $"{target}.{ownPid.ToString(CultureInfo.InvariantCulture)}";
+        var (temporary, fd) = CreateTemporary(target, ownPid);
         try
         {
-            using (var file = File.Create(temporary))
-                file.Write(content);
+            try
+            {
+                Posix.WriteAll(fd, content);
+            }
+            catch (PosixException e)
+            {
+                throw new PosixException($"write({temporary})", e.Errno);
+            }
+            finally
+            {
+                Posix.Close(fd);
+            }
+            // rename(2) replaces the name: a symlink at the target is replaced, never followed.
             File.Move(temporary, target, overwrite: true);
         }
         catch
         {
             File.Delete(temporary);
             throw;
+        }
+    }
+
+    private static (string Path, int Fd) CreateTemporary(string target, int ownPid)
+    {
+        string prefix = $"{target}.{ownPid.ToString(CultureInfo.InvariantCulture)}.";
+        for (int attempt = 1; ; attempt++)
+        {
+            string path = prefix + RandomNumberGenerator.GetString(SuffixCharacters, 10);
+            try
+            {
+                return (path, Posix.CreateExclusive(path, Readable));
+            }
+            catch (PosixException e) when (e.Errno == Libc.EEXIST && attempt < 10)
+            {
+                // Somebody's file at a name 36^10 to one against: another draw.
+            }
         }
     }
 }
