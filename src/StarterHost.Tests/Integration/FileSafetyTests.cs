@@ -51,4 +51,20 @@ public sealed class FileSafetyTests : IDisposable
         Assert.Equal(Secret, File.ReadAllText(Victim));
         Assert.True(File.Exists($"{status}.{starter.Pid}"), "the planted link was removed or replaced");
     }
+
+    [Fact]
+    public void FilesInADirectoryTheWorkersUserCanWriteToAreWarnedOfOnceAndOthersAreNot()
+    {
+        string open = Directory.CreateDirectory(_dir.File("open")).FullName;
+        File.SetUnixFileMode(open, (UnixFileMode)0x3FF); // 1777, as /tmp
+        string closed = Directory.CreateDirectory(_dir.File("closed")).FullName;
+        File.SetUnixFileMode(closed, (UnixFileMode)0x1ED); // 0755
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", $"--user={TestUser.Name}", $"--pid-file={open}/app.pid",
+            $"--status-file={closed}/app.status", "--interval=0.1", .. Worker]);
+        starter.WorkerPid(1);
+
+        var warning = starter.WaitForLine("the workers' user .* can write where StarterHost keeps (.*): a worker could replace them");
+        Assert.Equal($"the pid file {open}/app.pid (in {open})", warning.Groups[1].Value);
+        Assert.Single(starter.Output.Split('\n'), l => l.Contains("can write where StarterHost keeps", StringComparison.Ordinal));
+    }
 }

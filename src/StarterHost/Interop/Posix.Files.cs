@@ -34,11 +34,12 @@ internal static unsafe partial class Posix
         return fd;
     }
 
-    /// <summary>What a path names, not following a final symlink; null when nothing does.</summary>
-    public static FileStatus? TryGetFileStatus(string path)
+    /// <summary>What a path names (a final symlink itself, unless <paramref name="followSymlink"/>); null when nothing does.</summary>
+    public static FileStatus? TryGetFileStatus(string path, bool followSymlink = false)
     {
         byte* buffer = stackalloc byte[256];
-        return Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer) < 0 ? null : StatusFrom(buffer);
+        int flags = followSymlink ? 0 : Libc.AT_SYMLINK_NOFOLLOW;
+        return Libc.Statx(Libc.AT_FDCWD, path, flags, Libc.STATX_BASIC_STATS, buffer) < 0 ? null : StatusFrom(buffer);
     }
 
     /// <summary>What an open file is (fstat, through statx's AT_EMPTY_PATH).</summary>

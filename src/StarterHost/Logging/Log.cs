@@ -199,4 +199,9 @@ internal static partial class Log
 
     [LoggerMessage(130, LogLevel.Information, "stopping new worker {Pid} (generation {Generation}, slot {Slot}): a restart replaces its generation")]
     public static partial void ReplacementStopped(ILogger logger, int pid, int generation, int slot);
+
+    // 140–159: security (who may write StarterHost's files, who may speak on a notify socket, what a worker's text may do).
+
+    [LoggerMessage(140, LogLevel.Warning, "the workers' user {User} can write where StarterHost keeps {Files}: a worker could replace them; keep them in a directory only StarterHost can write to")]
+    public static partial void FilesWritableByWorkers(ILogger logger, string user, string files);
 }

@@ -66,6 +66,7 @@ internal sealed class SupervisorService(
                 spawner.ListenFdNames();
             if (options.LogFile is { } logFile)
                 LogFileRedirect.Apply(logFile);
+            WarnOfFilesWritableBy(workers);
             // Orphans of our workers come back to us, so that nothing of a worker outlives its stop unseen.
             Posix.BecomeChildSubreaper();
         }
@@ -87,6 +88,25 @@ internal sealed class SupervisorService(
         if (options.LogFile is { } reopened)
             _logReopener = new LogFileReopener(reopened, logger);
         await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Said once, at start, in the log file if there is one: the files stay where they are configured.</summary>
+    private void WarnOfFilesWritableBy(WorkerIdentity? workers)
+    {
+        if (workers?.User is not { Uid: not 0 } user)
+            return;
+        (string Role, string? Path)[] files =
+        [
+            ("pid file", options.PidFile),
+            ("status file", options.StatusFile),
+            ("status JSON", options.StatusJson),
+            ("log file", options.LogFile is { } log && LogFileRedirect.PipeCommand(log) is null ? log : null),
+        ];
+        var gids = PosixAccounts.GroupList(user.Name, workers.Gid).ToHashSet();
+        var found = WorkerWritableFiles.Find(files.Select(f => f.Path).OfType<string>(), user.Uid, gids, d => Posix.TryGetFileStatus(d, followSymlink: true));
+        string Role(string file) => files.First(f => f.Path == file).Role;
+        if (found.Count > 0)
+            Log.FilesWritableByWorkers(logger, user.Name, string.Join(", ", found.Select(f => $"the {Role(f.File)} {f.File} (in {f.Directory})")));
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
