@@ -13,4 +13,8 @@ internal static unsafe partial class Libc
 
     internal const int AT_EMPTY_PATH = 0x1000;
     internal const uint STATX_BASIC_STATS = 0x7FF;
+
+    /// <summary>mkdtemp(3): a new directory, mode 0700, at the template's name with its trailing XXXXXX made random.</summary>
+    [LibraryImport(Lib, EntryPoint = "mkdtemp", SetLastError = true)]
+    internal static partial byte* Mkdtemp(byte* template);
 }

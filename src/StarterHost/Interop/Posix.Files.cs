@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace StarterHost.Interop;
 
 /// <summary>
-/// Files in directories another user may write to (a pid file, a status file): the final name is never
-/// followed if it is a symlink, and a new file is never one planted first.
+/// Files in directories another user may write to (a pid file, a status file, the notify directory): the
+/// final name is never followed if it is a symlink, and a new file or directory is never one planted first.
 /// </summary>
 internal static unsafe partial class Posix
 {
@@ -55,4 +56,18 @@ internal static unsafe partial class Posix
     private static FileStatus StatusFrom(byte* statx) =>
         new(*(ushort*)(statx + 28), *(uint*)(statx + 20), *(uint*)(statx + 24), *(uint*)(statx + 16), *(ulong*)(statx + 32));
 
+    /// <summary>
+    /// mkdtemp(3): creates <paramref name="prefix"/> followed by six random characters as a new directory,
+    /// mode 0700, and returns its path. mkdir(2) never follows or reuses a name that exists.
+    /// </summary>
+    public static string MakeTemporaryDirectory(string prefix)
+    {
+        byte[] template = Encoding.UTF8.GetBytes(prefix + "XXXXXX\0");
+        fixed (byte* p = template)
+        {
+            if (Libc.Mkdtemp(p) is null)
+                throw PosixException.FromLastError($"mkdtemp({prefix}XXXXXX)");
+        }
+        return Encoding.UTF8.GetString(template, 0, template.Length - 1);
+    }
 }

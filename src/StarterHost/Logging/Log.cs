@@ -204,4 +204,8 @@ internal static partial class Log
 
     [LoggerMessage(140, LogLevel.Warning, "the workers' user {User} can write where StarterHost keeps {Files}: a worker could replace them; keep them in a directory only StarterHost can write to")]
     public static partial void FilesWritableByWorkers(ILogger logger, string user, string files);
+
+    [LoggerMessage(141, LogLevel.Information, "removed notify directory {Path}, left by a StarterHost that has exited")]
+    public static partial void StaleNotifyDirectoryRemoved(ILogger logger, string path);
+
 }

@@ -80,7 +80,7 @@ internal sealed class SupervisorService(
         if (options.StatusJson is { } statusJson)
             _statusJson = new StatusJsonWriter(statusJson, new HostReport(_pid, Hosting.ProductVersion.Current));
         _loop = new EventLoop();
-        var notifyDirectory = new NotifyDirectory(environment.Base, _pid, workers);
+        var notifyDirectory = new NotifyDirectory(environment.Base, _pid, workers, stale => Log.StaleNotifyDirectoryRemoved(logger, stale));
         _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
         _checks = options.CheckCommand is { } check ? new CheckRunner(spawner, check, _loop) : null;
         _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake, _checks, _statusJson);
