@@ -1,18 +1,71 @@
+using System.Net.Sockets;
+using System.Text;
 using StarterHost.Signals;
 using StarterHost.Tests.Support;
 
 namespace StarterHost.Tests.Integration;
 
-/// <summary>The workers' notify sockets against a local attacker: nobody can block their directory.</summary>
+/// <summary>
+/// The workers' notify sockets against a local attacker: only the worker's own process group is believed, and
+/// nobody can block their directory.
+/// </summary>
 public sealed class NotifySafetyTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly TestWorker _worker;
+
+    public NotifySafetyTests() => _worker = new TestWorker(_dir);
 
     public void Dispose() => _dir.Dispose();
+
+    private string StatusFile => _dir.File("status");
 
     /// <summary>NOTIFY_SOCKET as the worker got it (the test worker does not rewrite its environment).</summary>
     private static string NotifySocketOf(int pid) =>
         File.ReadAllText($"/proc/{pid}/environ").Split('\0').Single(v => v.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal))["NOTIFY_SOCKET=".Length..];
+
+    private static void SendFromHere(string socket, string text)
+    {
+        using var sender = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        sender.SendTo(Encoding.UTF8.GetBytes(text), new UnixDomainSocketEndPoint(socket));
+    }
+
+    [Fact]
+    public void AReadyFromOutsideTheWorkersProcessGroupChangesNothing()
+    {
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--readiness=notify", $"--status-file={StatusFile}", .. _worker.Command], _worker.Environment);
+        int first = starter.WorkerPid(1);
+        starter.WaitForLine($@"generation 1 \(pid {first}\) is serving");
+        _worker.Hold();
+        starter.Signal(SignalNames.Hup);
+        int second = starter.WorkerPid(2);
+        _worker.Events.WaitFor($"ready .*gen=2 pid={second}");
+
+        // This test's own process: the same user as the worker (root), and in no group of StarterHost's.
+        SendFromHere(NotifySocketOf(second), "READY=1");
+
+        starter.WaitForLine($"ignored a notification to worker {second} from pid {System.Environment.ProcessId}, which is not in the worker's process group");
+        Assert.Equal($"1:{first}\n", File.ReadAllText(StatusFile));
+        Assert.DoesNotContain($"generation 2 (pid {second}) is serving", starter.Output);
+        Assert.False(_worker.Events.Has("signal .*gen=1"), "the serving generation was retired");
+
+        // The worker's own READY=1 still counts.
+        _worker.Hold(false);
+        starter.WaitForLine($@"generation 2 \(pid {second}\) is serving");
+        _worker.Events.WaitFor($"signal TERM gen=1 pid={first}");
+    }
+
+    /// <summary>A shell worker whose child says READY=1, as `sh -c 'notify & exec server'` would: the child is in the worker's group.</summary>
+    [Fact]
+    public void AReadyFromAChildInTheWorkersProcessGroupIsBelieved()
+    {
+        const string child = "import os, socket, time; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'READY=1', os.environ['NOTIFY_SOCKET']); time.sleep(1000)";
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--readiness=notify", "--start-timeout=60", "--",
+            "sh", "-c", $"/usr/bin/python3 -c \"{child}\" & exec sleep 1000"]);
+        int worker = starter.WorkerPid(1);
+        starter.WaitForLine($@"generation 1 \(pid {worker}\) is serving");
+        Assert.DoesNotContain("ignored a notification", starter.Output);
+    }
 
     /// <summary>
     /// start_server-era StarterHost made /tmp/starterhost.PID, deleting whatever directory was there and failing

@@ -68,4 +68,7 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "posix_spawnattr_setpgroup")]
     internal static partial int SpawnAttrSetPgroup(void* attributes, int pgroup);
+
+    [LibraryImport(Lib, EntryPoint = "getpgid", SetLastError = true)]
+    internal static partial int GetPgid(int pid);
 }

@@ -40,4 +40,39 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "sendto", SetLastError = true)]
     internal static partial nint SendTo(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
+
+    internal const int SO_PASSCRED = 16;
+    internal const int SCM_CREDENTIALS = 2;
+    internal const int MSG_TRUNC = 0x20;
+    internal const int MSG_CMSG_CLOEXEC = 0x40000000;
+
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct IoVec
+    {
+        public byte* Base;
+        public nint Length;
+    }
+
+    /// <summary>struct msghdr (LP64: the socklen_t is padded to 8 bytes, the lengths are size_t).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct MsgHdr
+    {
+        public void* Name;
+        public int NameLength;
+        public IoVec* Iov;
+        public nint IovLength;
+        public byte* Control;
+        public nint ControlLength;
+        public int Flags;
+    }
+
+    /// <summary>struct cmsghdr's size (size_t cmsg_len, int cmsg_level, int cmsg_type); the data follows, 8-aligned.</summary>
+    internal const int CmsgHeaderSize = 16;
+
+    /// <summary>CMSG_SPACE(sizeof(struct ucred)): one SCM_CREDENTIALS message (pid, uid, gid).</summary>
+    internal const int CredentialsSpace = CmsgHeaderSize + 16;
+
+    [LibraryImport(Lib, EntryPoint = "recvmsg", SetLastError = true)]
+    internal static partial nint RecvMsg(int fd, MsgHdr* message, int flags);
 }

@@ -22,6 +22,13 @@ internal static unsafe partial class Posix
     public static bool GroupExists(int pgid) =>
         pgid > 1 && (Libc.Kill(-pgid, 0) == 0 || Marshal.GetLastPInvokeError() == Libc.EPERM);
 
+    /// <summary>getpgid(2): the process group of a process, or null when there is no such process.</summary>
+    public static int? ProcessGroupOf(int pid)
+    {
+        int pgid = Libc.GetPgid(pid);
+        return pgid >= 0 ? pgid : null;
+    }
+
     /// <summary>waitpid(-1, WNOHANG): reaps one exited child, any child; false when none has exited (or there is none).</summary>
     public static bool TryReapAny(out int pid, out int status)
     {

@@ -208,4 +208,10 @@ internal static partial class Log
     [LoggerMessage(141, LogLevel.Information, "removed notify directory {Path}, left by a StarterHost that has exited")]
     public static partial void StaleNotifyDirectoryRemoved(ILogger logger, string path);
 
+    [LoggerMessage(142, LogLevel.Warning, "ignored a notification to worker {Pid} from pid {Sender}, which is not in the worker's process group; more are counted, not logged")]
+    public static partial void NotifyRefused(ILogger logger, int pid, int sender);
+
+    [LoggerMessage(143, LogLevel.Warning, "ignored {Count} notifications to worker {Pid} in all from outside its process group")]
+    public static partial void NotifyRefusedInAll(ILogger logger, int pid, int count);
+
 }

@@ -5,9 +5,13 @@ using StarterHost.Listening;
 
 namespace StarterHost.Readiness;
 
+/// <summary>One datagram and the pid of the process that sent it, as the kernel says (0 when it says nothing).</summary>
+internal readonly record struct NotifyDatagram(int SenderPid, NotifyMessage Message);
+
 /// <summary>
-/// The NOTIFY_SOCKET of one worker: a unix datagram socket bound to a path of its own, so that whatever
-/// arrives on it is that worker's. Non-blocking and read on the loop thread when poll says so; the file
+/// The NOTIFY_SOCKET of one worker: a unix datagram socket bound to a path of its own. Anyone who can reach
+/// the path can send to it, so every datagram comes with its sender's credentials (SO_PASSCRED) for
+/// <see cref="NotifyAccess"/> to judge. Non-blocking and read on the loop thread when poll says so; the file
 /// goes when the worker does.
 /// </summary>
 internal sealed class NotifySocket : IDisposable
@@ -22,6 +26,8 @@ internal sealed class NotifySocket : IDisposable
         _socket = new ListeningSocket(Posix.OpenSocket(AddressFamily.Unix, datagram: true, nonBlocking: true));
         try
         {
+            // Before the bind: nothing can arrive without credentials.
+            Posix.SetSocketOption(_socket.Fd, Libc.SOL_SOCKET, Libc.SO_PASSCRED, 1);
             Posix.BindUnix(_socket.Fd, path);
         }
         catch
@@ -35,18 +41,15 @@ internal sealed class NotifySocket : IDisposable
 
     public int Fd => _socket.Fd;
 
-    /// <summary>Every datagram waiting, parsed; none when there is none.</summary>
-    /// <remarks>
-    /// read(2) on a datagram socket takes one datagram, as recv(2) does; the socket is non-blocking, so
-    /// -1 is "none left". 0 is an empty datagram (consumed, like any other), not an end: keep draining.
-    /// </remarks>
-    public List<NotifyMessage> ReceiveAll()
+    /// <summary>The datagrams waiting, parsed, at most <paramref name="max"/>: a sender that floods the socket cannot keep the loop here.</summary>
+    /// <remarks>0 bytes is an empty datagram (consumed, like any other), not an end: keep draining.</remarks>
+    public List<NotifyDatagram> Receive(int max)
     {
-        var messages = new List<NotifyMessage>();
+        var datagrams = new List<NotifyDatagram>();
         int received;
-        while ((received = Posix.ReadAvailable(_socket.Fd, _buffer)) >= 0)
-            messages.Add(NotifyMessage.Parse(Encoding.UTF8.GetString(_buffer, 0, received)));
-        return messages;
+        while (datagrams.Count < max && (received = Posix.ReceiveFrom(_socket.Fd, _buffer, out int sender)) >= 0)
+            datagrams.Add(new NotifyDatagram(sender, NotifyMessage.Parse(Encoding.UTF8.GetString(_buffer, 0, received))));
+        return datagrams;
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StarterHost.Configuration;
 using StarterHost.Generations;
 using StarterHost.Interop;
@@ -8,16 +9,17 @@ namespace StarterHost.Supervision;
 
 /// <summary>
 /// The real <see cref="IWorkerOs"/>: posix_spawn, kill(2), waitpid(-1), and with notify readiness a
-/// NOTIFY_SOCKET per worker, watched by the event loop. Used from the loop thread only.
+/// NOTIFY_SOCKET per worker, watched by the event loop (<see cref="WorkerNotifications"/>). Used from the loop thread only.
 /// </summary>
 internal sealed class OsWorkers(
     StarterOptions options,
     WorkerSpawner spawner,
     NotifyDirectory notifyDirectory,
     EventLoop loop,
+    ILogger logger,
     Action<StarterEvent> post) : IWorkerOs, IDisposable
 {
-    private readonly Dictionary<int, NotifySocket> _notifySockets = [];
+    private readonly Dictionary<int, WorkerNotifications> _notifySockets = [];
     private readonly Dictionary<int, int> _execReports = [];
     private readonly Dictionary<int, string> _execFailures = [];
 
@@ -34,8 +36,9 @@ internal sealed class OsWorkers(
             int pid = Posix.Spawn(request);
             if (socket is not null)
             {
-                _notifySockets[pid] = socket;
-                loop.Watch(socket.Fd, () => Deliver(pid, socket));
+                var notifications = new WorkerNotifications(pid, socket, logger, post);
+                _notifySockets[pid] = notifications;
+                loop.Watch(notifications.Fd, notifications.Receive);
             }
             if (report is { Read: var read })
             {
@@ -74,12 +77,6 @@ internal sealed class OsWorkers(
         post(new WorkerExecuted(pid, failure));
     }
 
-    private void Deliver(int pid, NotifySocket socket)
-    {
-        foreach (var message in socket.ReceiveAll())
-            post(new WorkerNotified(pid, message.Ready, message.Status));
-    }
-
     public bool Signal(int pid, int signal) => Posix.SendSignal(pid, signal);
 
     public bool SignalGroup(int pgid, int signal) => Posix.SendGroupSignal(pgid, signal);
@@ -95,12 +92,10 @@ internal sealed class OsWorkers(
         {
             // Reaped: its number is free again, but its group's number stays taken while the group has members.
             exits.Add(new ChildExit(pid, new WaitStatus(status), Posix.GroupExists(pid)));
-            if (_notifySockets.Remove(pid, out var socket))
+            if (_notifySockets.Remove(pid, out var notifications))
             {
-                // What it said before it went still counts (READY=1 right before exiting, say).
-                Deliver(pid, socket);
-                loop.Unwatch(socket.Fd);
-                socket.Dispose();
+                loop.Unwatch(notifications.Fd);
+                notifications.Close();
             }
         }
         return exits;
@@ -108,8 +103,8 @@ internal sealed class OsWorkers(
 
     public void Dispose()
     {
-        foreach (var socket in _notifySockets.Values)
-            socket.Dispose();
+        foreach (var notifications in _notifySockets.Values)
+            notifications.Dispose();
         _notifySockets.Clear();
         foreach (int fd in _execReports.Values)
             Posix.Close(fd);

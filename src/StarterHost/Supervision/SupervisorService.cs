@@ -81,7 +81,7 @@ internal sealed class SupervisorService(
             _statusJson = new StatusJsonWriter(statusJson, new HostReport(_pid, Hosting.ProductVersion.Current));
         _loop = new EventLoop();
         var notifyDirectory = new NotifyDirectory(environment.Base, _pid, workers, stale => Log.StaleNotifyDirectoryRemoved(logger, stale));
-        _os = new OsWorkers(options, spawner, notifyDirectory, _loop, evt => _supervisor!.Post(evt));
+        _os = new OsWorkers(options, spawner, notifyDirectory, _loop, logger, evt => _supervisor!.Post(evt));
         _checks = options.CheckCommand is { } check ? new CheckRunner(spawner, check, _loop) : null;
         _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake, _checks, _statusJson);
         _signals = new SignalRouter(_supervisor);
