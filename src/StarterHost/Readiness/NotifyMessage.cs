@@ -1,11 +1,17 @@
+using StarterHost.Logging;
+
 namespace StarterHost.Readiness;
 
 /// <summary>
 /// One sd_notify(3) datagram: newline-separated VARIABLE=value assignments. Of these only READY=1 and
 /// STATUS= mean something to a superdaemon; the rest (MAINPID=, WATCHDOG=1, RELOADING=1…) are ignored.
 /// </summary>
+/// <param name="Status">The worker's STATUS=, printable (see <see cref="PrintableText"/>) and at most <see cref="MaxStatusLength"/> characters.</param>
 internal readonly record struct NotifyMessage(bool Ready, string? Status)
 {
+    /// <summary>What of a STATUS= is kept: a line of <c>systemctl status</c> and of the log, not a dump.</summary>
+    public const int MaxStatusLength = 200;
+
     public static NotifyMessage Parse(ReadOnlySpan<char> datagram)
     {
         bool ready = false;
@@ -16,7 +22,7 @@ internal readonly record struct NotifyMessage(bool Ready, string? Status)
             if (line.SequenceEqual("READY=1"))
                 ready = true;
             else if (line.StartsWith("STATUS="))
-                status = line["STATUS=".Length..].ToString();
+                status = PrintableText.Escape(line["STATUS=".Length..].ToString(), MaxStatusLength);
         }
         return new NotifyMessage(ready, status);
     }

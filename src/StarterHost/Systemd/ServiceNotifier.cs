@@ -41,7 +41,11 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
 
     public void Stopping() => Send("STOPPING=1");
 
-    public void Status(string text) => Send($"STATUS={text}");
+    /// <summary>
+    /// What a worker said is printable already (NotifyMessage); escaped once more here all the same, for a newline
+    /// in STATUS= would start an assignment of its own, and whatever the text is made of, it stays one.
+    /// </summary>
+    public void Status(string text) => Send($"STATUS={PrintableText.Escape(text)}");
 
     public void ExtendTimeout(TimeSpan by) =>
         Send($"EXTEND_TIMEOUT_USEC={((long)by.TotalMicroseconds).ToString(CultureInfo.InvariantCulture)}");

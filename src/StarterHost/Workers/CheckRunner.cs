@@ -1,6 +1,7 @@
 using System.Text;
 using StarterHost.Generations;
 using StarterHost.Interop;
+using StarterHost.Logging;
 using StarterHost.Supervision;
 
 namespace StarterHost.Workers;
@@ -69,11 +70,11 @@ internal sealed class CheckRunner(WorkerSpawner spawner, string command, EventLo
             Close();
     }
 
-    /// <summary>The last few lines, on one line: what a log line, STATUS= and --restart can carry.</summary>
+    /// <summary>The last few lines, on one line and printable: what a log line, STATUS= and --restart can carry.</summary>
     private string Tail()
     {
         var lines = Encoding.UTF8.GetString([.. _output]).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return string.Join(" | ", lines.TakeLast(ReportedLines));
+        return string.Join(" | ", lines.TakeLast(ReportedLines).Select(l => PrintableText.Escape(l)));
     }
 
     private void Close()
