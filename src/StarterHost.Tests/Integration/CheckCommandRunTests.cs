@@ -66,6 +66,28 @@ public sealed class CheckCommandRunTests : IDisposable
         Assert.Contains($"the check command failed with status:256 (exit code 1): in {dir} for generation 2 as uid {TestUser.Uid}; generation 1 keeps serving", output);
     }
 
+    /// <summary>
+    /// The check lists /proc/PID/fd of its own process (perl, exec'd by the shell; the directory handle it reads
+    /// with left out): stdin, and its output pipe at 1 and 2, nothing else. (A shell redirection such as
+    /// `ls -l /proc/$$/fd > file` shows a second copy of the pipe at fd 10: that is dash saving its stdout
+    /// while the redirection lasts, in any shell, not a descriptor StarterHost gave.)
+    /// </summary>
+    [Theory]
+    [InlineData("--interval=0.1")]
+    [InlineData("--no-death-signal")]
+    public void TheCheckCommandHasItsOutputPipeAndNoOtherDescriptor(string spawn)
+    {
+        const string list = "exec perl -e 'opendir(my $d, qq{/proc/$$/fd}) or die; "
+            + "my @fds = grep { /^[0-9]+$/ && readlink(qq{/proc/$$/fd/$_}) ne qq{/proc/$$/fd} } readdir $d; "
+            + "print qq{fds: }, join(qq{ }, map { qq{$_=} . readlink(qq{/proc/$$/fd/$_}) } sort { $a <=> $b } @fds), qq{\n}; exit 1'";
+        using var starter = Start(spawn, $"--check-command={list}");
+        var (code, output) = Client("--restart");
+        Assert.Equal(1, code);
+        var fds = System.Text.RegularExpressions.Regex.Match(output, @"exit code 1\): fds: 0=(\S+) 1=(pipe:\[\d+\]) 2=(pipe:\[\d+\]); generation 1 keeps serving");
+        Assert.True(fds.Success, output);
+        Assert.Equal(fds.Groups[2].Value, fds.Groups[3].Value);
+    }
+
     [Fact]
     public void ACheckPastItsTimeLimitIsKilledAndRefuses()
     {
