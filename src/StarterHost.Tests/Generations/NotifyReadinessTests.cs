@@ -94,4 +94,14 @@ public sealed class NotifyReadinessTests
         d.On(new WorkerNotified(100, Ready: false, Status: "accepting connections"));
         Assert.Empty(d.Last);
     }
+
+    /// <summary>A flood held back by the effect layer: the count of texts never shown is said before the latest, in that order.</summary>
+    [Fact]
+    public void StatusTextsHeldBackAreCountedInALineOfTheirOwnBeforeTheLatest()
+    {
+        var d = Running(Notify).On(new WorkerNotified(100, Ready: false, Status: "flood 5"));
+        d.On(new WorkerNotified(100, Ready: false, Status: "flood 99", Unshown: 93));
+        Assert.Equal([new WorkerStatusesNotShown(100, 1, 93), new WorkerSaid(100, 1, "flood 99")], d.Said);
+        Assert.Equal("generation 1 (pid 100) serving: flood 99", d.Single<ReportStatus>().Text);
+    }
 }

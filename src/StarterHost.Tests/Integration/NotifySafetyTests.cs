@@ -1,13 +1,15 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using StarterHost.Signals;
 using StarterHost.Tests.Support;
 
 namespace StarterHost.Tests.Integration;
 
 /// <summary>
-/// The workers' notify sockets against a local attacker: only the worker's own process group is believed, and
-/// nobody can block their directory.
+/// The workers' notify sockets against a local attacker and a worker gone wrong: only the worker's own process
+/// group is believed, nobody can block their directory, and a flood of STATUS= costs a few lines a second.
 /// </summary>
 public sealed class NotifySafetyTests : IDisposable
 {
@@ -95,5 +97,39 @@ public sealed class NotifySafetyTests : IDisposable
         {
             File.Delete(planted);
         }
+    }
+
+    /// <summary>
+    /// 10,000 different STATUS= texts with a colour escape and a carriage return, then a last word: a few lines a
+    /// second and a count of what was not shown, nothing raw reaches the log, and the last word arrives.
+    /// </summary>
+    [Fact]
+    public void AFloodOfStatusGivesBoundedPrintableLogLinesAndTheLastWordStillArrives()
+    {
+        const string flood = """
+            use Socket;
+            $| = 1;
+            (my $path = $ENV{NOTIFY_SOCKET});
+            socket(my $s, PF_UNIX, SOCK_DGRAM, 0) or die;
+            my $to = pack_sockaddr_un($path);
+            send($s, "READY=1", 0, $to) or die;
+            send($s, "STATUS=flood $_ \e[31mred\r", 0, $to) or die for 1 .. 10000;
+            send($s, "STATUS=done", 0, $to) or die;
+            print "flood sent\n";
+            sleep 1000;
+            """;
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", "--readiness=notify", "--", "perl", "-e", flood]);
+        int worker = starter.WorkerPid(1);
+        starter.WaitForLine("^flood sent$");
+        starter.WaitForLine($@"worker {worker} \(generation 1\) status: done$");
+
+        string[] lines = starter.Output.Split('\n');
+        var shown = lines.Where(l => l.Contains($"worker {worker} (generation 1) status: flood", StringComparison.Ordinal)).ToArray();
+        Assert.InRange(shown.Length, 1, 500);
+        Assert.Contains(lines, l => Regex.IsMatch(l, $@"worker {worker} \(generation 1\) status: \d+ more within a second, not shown; the latest follows"));
+        Assert.All(shown, l => Assert.EndsWith(@" \x1b[31mred\r", l));
+        Assert.DoesNotContain(lines, l => l.Contains('\u001b'));
+        starter.Signal(SignalNames.Term);
+        Assert.Equal(0, starter.WaitForExit());
     }
 }

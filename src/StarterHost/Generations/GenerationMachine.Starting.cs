@@ -95,6 +95,8 @@ internal static partial class GenerationMachine
         if (state.GenerationOf(notified.Pid) is not { } generation)
             return state;
         var next = state;
+        if (notified.Unshown > 0)
+            commands.Add(new Say(new WorkerStatusesNotShown(notified.Pid, generation, notified.Unshown)));
         if (notified.Status is { } text && state.WorkerStatus.GetValueOrDefault(notified.Pid) != text)
         {
             commands.Add(new Say(new WorkerSaid(notified.Pid, generation, text)));

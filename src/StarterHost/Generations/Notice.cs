@@ -64,6 +64,9 @@ internal sealed record LeftoverSignalled(int Pgid, int Generation, int Signal) :
 /// <summary>A worker's own STATUS= (notify readiness).</summary>
 internal sealed record WorkerSaid(int Pid, int Generation, string Text) : Notice;
 
+/// <summary>A worker sent STATUS= faster than it is shown: <paramref name="Count"/> texts were never shown.</summary>
+internal sealed record WorkerStatusesNotShown(int Pid, int Generation, int Count) : Notice;
+
 internal sealed record StatusWriteFailing(string Reason) : Notice;
 
 internal sealed record StatusWriteRecovered : Notice;

@@ -58,8 +58,11 @@ internal sealed record MemoryCheckDue : StarterEvent;
 /// <summary>Worker <paramref name="Pid"/> uses <paramref name="Bytes"/> of resident memory.</summary>
 internal sealed record MemoryMeasured(int Pid, long Bytes) : StarterEvent;
 
-/// <summary>A worker's sd_notify datagram: READY=1, and the text of STATUS= when it had one.</summary>
-internal sealed record WorkerNotified(int Pid, bool Ready, string? Status) : StarterEvent;
+/// <summary>
+/// A worker's sd_notify datagram: READY=1, and the text of STATUS= when it had one. <paramref name="Unshown"/>:
+/// how many STATUS= texts before this one were held back, never to be shown (a flood; see StatusThrottle).
+/// </summary>
+internal sealed record WorkerNotified(int Pid, bool Ready, string? Status, int Unshown = 0) : StarterEvent;
 
 internal sealed record KillOldDelayElapsed(ImmutableArray<int> Pids) : StarterEvent;
 

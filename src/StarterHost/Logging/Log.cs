@@ -214,4 +214,6 @@ internal static partial class Log
     [LoggerMessage(143, LogLevel.Warning, "ignored {Count} notifications to worker {Pid} in all from outside its process group")]
     public static partial void NotifyRefusedInAll(ILogger logger, int pid, int count);
 
+    [LoggerMessage(144, LogLevel.Warning, "worker {Pid} (generation {Generation}) status: {Count} more within a second, not shown; the latest follows")]
+    public static partial void WorkerStatusesNotShown(ILogger logger, int pid, int generation, int count);
 }

@@ -102,6 +102,9 @@ internal static class NoticeLog
             case WorkerSaid w:
                 Log.WorkerSaid(logger, w.Pid, w.Generation, w.Text);
                 break;
+            case WorkerStatusesNotShown n:
+                Log.WorkerStatusesNotShown(logger, n.Pid, n.Generation, n.Count);
+                break;
             case StatusWriteFailing f:
                 Log.StatusWriteFailing(logger, f.Reason);
                 break;

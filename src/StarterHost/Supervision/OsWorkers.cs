@@ -36,7 +36,7 @@ internal sealed class OsWorkers(
             int pid = Posix.Spawn(request);
             if (socket is not null)
             {
-                var notifications = new WorkerNotifications(pid, socket, logger, post);
+                var notifications = new WorkerNotifications(pid, socket, Time, logger, post);
                 _notifySockets[pid] = notifications;
                 loop.Watch(notifications.Fd, notifications.Receive);
             }

@@ -9,8 +9,8 @@ namespace StarterHost.Supervision;
 /// <summary>
 /// One worker's notify socket as the loop reads it: only datagrams of the worker's process group count
 /// (<see cref="NotifyAccess"/>; the first refused one is logged, the rest counted); at most
-/// <see cref="PerWake"/> are read per wake-up, so that a flood cannot keep the loop from signals and timers.
-/// Loop thread only.
+/// <see cref="PerWake"/> are read per wake-up, so that a flood cannot keep the loop from signals and timers;
+/// STATUS= goes through a <see cref="StatusThrottle"/>, READY=1 never waits. Loop thread only.
 /// </summary>
 internal sealed class WorkerNotifications : IDisposable
 {
@@ -22,10 +22,14 @@ internal sealed class WorkerNotifications : IDisposable
     private readonly NotifySocket _socket;
     private readonly ILogger _logger;
     private readonly Action<StarterEvent> _post;
+    private readonly StatusThrottle _status;
     private int _refused;
 
-    public WorkerNotifications(int pid, NotifySocket socket, ILogger logger, Action<StarterEvent> post) =>
+    public WorkerNotifications(int pid, NotifySocket socket, TimeProvider time, ILogger logger, Action<StarterEvent> post)
+    {
         (_pid, _socket, _logger, _post) = (pid, socket, logger, post);
+        _status = new StatusThrottle(time, (text, unshown) => post(new WorkerNotified(pid, false, text, unshown)));
+    }
 
     public int Fd => _socket.Fd;
 
@@ -41,18 +45,25 @@ internal sealed class WorkerNotifications : IDisposable
                     Log.NotifyRefused(_logger, _pid, sender);
                 continue;
             }
-            _post(new WorkerNotified(_pid, message.Ready, message.Status));
+            string? status = message.Status is { } text ? _status.Offer(text) : null;
+            if (message.Ready || status is not null)
+                _post(new WorkerNotified(_pid, message.Ready, status));
         }
     }
 
-    /// <summary>The worker has been reaped: what it said before it went still counts (READY=1 right before exiting, say).</summary>
+    /// <summary>The worker has been reaped: what it said before it went still counts (READY=1 right before exiting, say), held STATUS= too.</summary>
     public void Close()
     {
         Receive(AtExit);
+        _status.Flush();
         if (_refused > 1)
             Log.NotifyRefusedInAll(_logger, _pid, _refused);
         Dispose();
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _status.Dispose();
+        _socket.Dispose();
+    }
 }
