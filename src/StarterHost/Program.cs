@@ -11,8 +11,8 @@ using StarterHost.Logging;
 using StarterHost.Workers;
 
 // The exec helper (see Workers/ExecHelper.cs) becomes a worker; nothing else of this program may run first.
-if (args is [ExecHelper.Flag, ..])
-    return ExecHelper.Run(args);
+if (args is [ExecHelper.Flag, .. var helperArgs])
+    return ExecHelper.Run(helperArgs);
 // As PID 1 the runtime reaps every child itself: StarterHost runs as PID 1's child instead (see InitRole).
 if (InitRole.IsNeeded)
     return InitRole.Run(args);

@@ -11,16 +11,20 @@ internal sealed partial record OneShot(int ExitCode, string Stdout, string Stder
 {
     public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    public static OneShot Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    public static OneShot Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
+        RunProgram(StarterProcess.ExecutablePath, args, environment, workingDirectory);
+
+    /// <summary>Any program (the exec helper, say) run to completion the same way.</summary>
+    public static OneShot RunProgram(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        var info = StarterProcess.StartInfo(StarterProcess.ExecutablePath, args, environment, workingDirectory);
+        var info = StarterProcess.StartInfo(program, args, environment, workingDirectory);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(StarterProcess.DefaultTimeout) || !Task.WaitAll([stdout, stderr], StarterProcess.DefaultTimeout))
         {
             process.Kill();
-            throw new TimeoutException($"StarterHost {string.Join(' ', info.ArgumentList)} did not finish");
+            throw new TimeoutException($"{program} {string.Join(' ', info.ArgumentList)} did not finish");
         }
         return new OneShot(process.ExitCode, stdout.Result, stderr.Result);
     }

@@ -10,7 +10,9 @@ internal static unsafe partial class Libc
 {
     private const string Lib = "libc";
 
+    internal const int ENOENT = 2;
     internal const int EINTR = 4;
+    internal const int EBADF = 9;
     internal const int ECHILD = 10;
     internal const int EWOULDBLOCK = 11;
     internal const int ESRCH = 3;

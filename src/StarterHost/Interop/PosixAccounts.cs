@@ -1,4 +1,5 @@
-using Mono.Unix.Native;
+using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace StarterHost.Interop;
 
@@ -6,39 +7,45 @@ namespace StarterHost.Interop;
 internal sealed record UserAccount(string Name, uint Uid, uint Gid);
 
 /// <summary>
-/// Users, groups and identity switches, through Mono.Posix (the BCL has no getpwnam, getgrnam, setgroups,
-/// setgid or setuid). The only place StarterHost calls Mono.Posix; failures become <see cref="PosixException"/>.
+/// Users, groups and identity switches through libc (<see cref="Libc"/>); failures become <see cref="PosixException"/>.
+/// The exec helper shares this file, so a worker's identity is resolved the same way at start and at each spawn.
 /// </summary>
-internal static class PosixAccounts
+internal static unsafe class PosixAccounts
 {
     /// <summary>getpwnam, or getpwuid for a number that names no user (as systemd's User= takes either); null when unknown.</summary>
-    public static UserAccount? FindUser(string nameOrId) => Native(() =>
+    public static UserAccount? FindUser(string nameOrId)
     {
-        var entry = Syscall.getpwnam(nameOrId);
-        if (entry is null && uint.TryParse(nameOrId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint uid))
-            entry = Syscall.getpwuid(uid);
-        return entry is null ? null : new UserAccount(entry.pw_name, entry.pw_uid, entry.pw_gid);
-    });
+        var user = Lookup<Libc.Passwd, UserAccount>($"getpwnam({nameOrId})", (e, b, n, r) => Libc.GetPwNam(nameOrId, e, b, n, r), Account);
+        if (user is null && Number(nameOrId) is { } uid)
+            user = Lookup<Libc.Passwd, UserAccount>($"getpwuid({uid})", (e, b, n, r) => Libc.GetPwUid(uid, e, b, n, r), Account);
+        return user;
+    }
 
     /// <summary>getgrnam, or getgrgid for a number that names no group; null when unknown.</summary>
-    public static uint? FindGroup(string nameOrId) => Native(() =>
+    public static uint? FindGroup(string nameOrId)
     {
-        var entry = Syscall.getgrnam(nameOrId);
-        if (entry is null && uint.TryParse(nameOrId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint gid))
-            entry = Syscall.getgrgid(gid);
-        return entry?.gr_gid;
-    });
+        var found = Lookup<Libc.Group, GroupId>($"getgrnam({nameOrId})", (e, b, n, r) => Libc.GetGrNam(nameOrId, e, b, n, r), g => new GroupId(g.Gid));
+        if (found is null && Number(nameOrId) is { } gid)
+            found = Lookup<Libc.Group, GroupId>($"getgrgid({gid})", (e, b, n, r) => Libc.GetGrGid(gid, e, b, n, r), g => new GroupId(g.Gid));
+        return found?.Gid;
+    }
 
-    /// <summary>
-    /// The groups initgroups(3) would give <paramref name="user"/> with <paramref name="gid"/> as its group:
-    /// getgrouplist(3). Mono.Posix has no initgroups; this list and setgroups are what it does.
-    /// </summary>
+    /// <summary>The groups initgroups(3) would give <paramref name="user"/> with <paramref name="gid"/> as its group: getgrouplist(3).</summary>
     public static uint[] GroupList(string user, uint gid)
     {
-        // Mono.Posix reads only the name and the group of the entry it is given.
-        var groups = Native(() => Syscall.getgrouplist(new Passwd { pw_name = user, pw_gid = gid }));
-        // It drops gids that have no group entry; the group itself is a member whatever the database says.
-        return [.. groups.Select(g => g.gr_gid).Append(gid).Distinct()];
+        int count = 32;
+        while (true)
+        {
+            var groups = new uint[count];
+            int asked = count;
+            fixed (uint* p = groups)
+            {
+                if (Libc.GetGroupList(user, gid, p, &count) >= 0)
+                    return [.. groups.AsSpan(0, count).ToArray().Append(gid).Distinct()];
+            }
+            // Too small: count now says how many there are (glibc), or nothing changed (musl): grow.
+            count = Math.Max(count, asked * 2);
+        }
     }
 
     /// <summary>
@@ -47,37 +54,58 @@ internal static class PosixAccounts
     /// </summary>
     public static void SwitchTo(UserAccount? user, uint gid, uint[] groups)
     {
-        Check(Syscall.setgroups(groups), $"setgroups({string.Join(',', groups)})");
-        Check(Syscall.setgid(gid), $"setgid({gid})");
+        fixed (uint* p = groups)
+            Check(Libc.SetGroups((nuint)groups.Length, p), $"setgroups({string.Join(',', groups)})");
+        Check(Libc.SetGid(gid), $"setgid({gid})");
         if (user is not null)
-            Check(Syscall.setuid(user.Uid), $"setuid({user.Uid})");
+            Check(Libc.SetUid(user.Uid), $"setuid({user.Uid})");
     }
 
     /// <summary>chown(2) of a file we created (a unix socket, a notify socket).</summary>
     public static void ChangeOwner(string path, uint uid, uint gid) =>
-        Check(Syscall.chown(path, uid, gid), $"chown({path}, {uid}, {gid})");
+        Check(Libc.Chown(path, uid, gid), $"chown({path}, {uid}, {gid})");
 
-    public static uint EffectiveUid => Syscall.geteuid();
+    public static uint EffectiveUid => Libc.GetEuid();
 
-    /// <summary>The password and group database calls go through Mono.Posix's native helper, shipped beside the binary.</summary>
-    /// <exception cref="InvalidOperationException">The helper is missing: one line that says so, not a stack trace.</exception>
-    private static T Native<T>(Func<T> call)
+    private delegate int LookupCall<T>(T* entry, byte* buffer, nuint size, T** result) where T : unmanaged;
+
+    /// <summary>A found entry, copied out by <paramref name="copy"/> (its strings live in the buffer); null when there is none.</summary>
+    private static TResult? Lookup<T, TResult>(string call, LookupCall<T> lookup, Func<T, TResult> copy) where T : unmanaged where TResult : class
     {
-        try
+        for (nuint size = 1024; ; size *= 2)
         {
-            return call();
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException { InnerException: DllNotFoundException })
-        {
-            // Its type initializer is the first to call the helper, so the failure may come wrapped.
-            throw new InvalidOperationException(
-                $"Mono.Posix's native helper libMonoPosixHelper.so cannot be loaded; it must be installed beside the starterhost binary, in {AppContext.BaseDirectory}");
+            byte* buffer = (byte*)NativeMemory.Alloc(size);
+            try
+            {
+                T entry;
+                T* result = null;
+                int error = lookup(&entry, buffer, size, &result);
+                if (error == Libc.ERANGE)
+                    continue;
+                if (result is not null)
+                    return copy(*result);
+                // getpwnam_r(3): ENOENT, ESRCH, EBADF and EPERM are among the ways of saying "no such entry".
+                if (error is 0 or Libc.ENOENT or Libc.ESRCH or Libc.EBADF or Libc.EPERM)
+                    return null;
+                throw new PosixException(call, error);
+            }
+            finally
+            {
+                NativeMemory.Free(buffer);
+            }
         }
     }
+
+    private static UserAccount Account(Libc.Passwd entry) => new(Marshal.PtrToStringUTF8((nint)entry.Name) ?? "", entry.Uid, entry.Gid);
+
+    private sealed record GroupId(uint Gid);
+
+    private static uint? Number(string text) =>
+        uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint n) ? n : null;
 
     private static void Check(int result, string call)
     {
         if (result < 0)
-            throw new PosixException(call, (int)NativeConvert.FromErrno(Stdlib.GetLastError()));
+            throw PosixException.FromLastError(call);
     }
 }

@@ -6,15 +6,17 @@ namespace StarterHost.Workers;
 /// <summary>
 /// What posix_spawn cannot do for a worker: switch to the worker's user and groups (--user, --group), ask
 /// for a parent-death signal (prctl(PR_SET_PDEATHSIG)) and learn the worker's own pid before it runs
-/// (SYSTEMD_EXEC_PID, LISTEN_PID). StarterHost spawns itself in this mode instead of the worker; it does
-/// those things, puts every signal back to its default, and execs the
-/// worker in the same process, so the pid StarterHost holds is the worker's. Managed code must not
-/// fork, so this second exec is the way to run code between fork and exec. Nothing of the host runs
-/// here: no configuration, no logging, no thread of ours.
+/// (SYSTEMD_EXEC_PID, LISTEN_PID). StarterHost spawns the exec helper instead of the worker; it does
+/// those things, puts every signal back to its default, and execs the worker in the same process, so the
+/// pid StarterHost holds is the worker's. Managed code must not fork, so this second exec is the way to run
+/// code between fork and exec. The helper is its own small NativeAOT program, starterhost-exec (this file
+/// and Interop/ are its source: src/StarterHost.ExecHelper), or, where that was not built, StarterHost itself
+/// in --exec-worker mode (see <see cref="ExecHelperCommand"/>). Either way nothing of the host runs here:
+/// no configuration, no logging, no thread of ours.
 /// </summary>
 internal static class ExecHelper
 {
-    /// <summary>The first argument that selects this mode; not an option start_server has, and not in --help.</summary>
+    /// <summary>The first argument that selects this mode of StarterHost; not an option start_server has, and not in --help.</summary>
     public const string Flag = "--exec-worker";
 
     private const string DeathSignalOption = "--death-signal=";
@@ -24,14 +26,13 @@ internal static class ExecHelper
     private const string UserOption = "--user=";
     private const string GroupOption = "--group=";
 
-    /// <summary>The helper's command line, with the worker's path and argv after "--".</summary>
+    /// <summary>The helper's command line: its command (<see cref="ExecHelperCommand"/>), then the worker's path and argv after "--".</summary>
     /// <param name="deathSignal">0 for none (--no-death-signal).</param>
     /// <param name="user">The user to become (name or uid), or null to stay; <paramref name="group"/> likewise.</param>
-    public static string[] Arguments(IReadOnlyList<string> self, int deathSignal, int parentPid, IReadOnlyList<string> pidVariables,
+    public static string[] Arguments(IReadOnlyList<string> helper, int deathSignal, int parentPid, IReadOnlyList<string> pidVariables,
         int? reportFd, string? user, string? group, string path, IReadOnlyList<string> argv) =>
     [
-        .. self,
-        Flag,
+        .. helper,
         DeathSignalOption + deathSignal.ToString(CultureInfo.InvariantCulture),
         ParentOption + parentPid.ToString(CultureInfo.InvariantCulture),
         PidVariablesOption + string.Join(',', pidVariables),
@@ -47,12 +48,13 @@ internal static class ExecHelper
     /// Runs in the spawned helper: sets up, then becomes the worker. Returns only a failure's exit status.
     /// The report fd, close-on-exec, tells StarterHost when the exec happened (it closes) or why it did not.
     /// </summary>
+    /// <param name="args">The helper's arguments, after its command (and after <see cref="Flag"/>).</param>
     public static int Run(string[] args)
     {
         int deathSignal = 0, parent = 0, separator = Array.IndexOf(args, "--");
         string[] pidVariables = [];
         string? user = null, group = null;
-        for (int i = 1; i < separator; i++)
+        for (int i = 0; i < separator; i++)
         {
             string arg = args[i];
             if (arg.StartsWith(DeathSignalOption, StringComparison.Ordinal))
@@ -69,7 +71,7 @@ internal static class ExecHelper
                 group = arg[GroupOption.Length..];
         }
         if (separator < 0 || separator + 2 >= args.Length)
-            return Fail("usage: starterhost --exec-worker [options] -- path argv0 [args...]");
+            return Fail("usage: starterhost-exec [options] -- path argv0 [args...]");
         try
         {
             if (s_reportFd >= 0)

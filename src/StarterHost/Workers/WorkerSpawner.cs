@@ -18,7 +18,7 @@ internal sealed class WorkerSpawner(
     WorkerEnvironment environment,
     ILogger<WorkerSpawner> logger)
 {
-    private readonly string[] _self = UsesExecHelperFor(options) ? SelfCommand.Get() : [];
+    private readonly string[] _helper = UsesExecHelperFor(options) ? ExecHelperCommand.Get() : [];
     private readonly int _ownPid = Posix.CurrentPid;
     private readonly int _deathSignal = DeathSignalFor(options);
     private string[]? _listenFdNames;
@@ -28,7 +28,7 @@ internal sealed class WorkerSpawner(
     /// signal, and for what only the worker's own process can do (LISTEN_PID, an identity switch) even
     /// with --no-death-signal.
     /// </summary>
-    public bool UsesExecHelper => _self.Length > 0;
+    public bool UsesExecHelper => _helper.Length > 0;
 
     private static bool UsesExecHelperFor(StarterOptions options) =>
         options.DeathSignal || options.ListenFds || options.User is not null || options.Group is not null;
@@ -110,7 +110,7 @@ internal sealed class WorkerSpawner(
     {
         if (!UsesExecHelper)
             return (path, argv);
-        return (_self[0], ExecHelper.Arguments(_self, _deathSignal, _ownPid, pidVariables, reportFd, options.User, options.Group, path, argv));
+        return (_helper[0], ExecHelper.Arguments(_helper, _deathSignal, _ownPid, pidVariables, reportFd, options.User, options.Group, path, argv));
     }
 
     private IReadOnlyDictionary<string, string>? ReadEnvDir()
