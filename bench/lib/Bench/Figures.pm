@@ -84,15 +84,26 @@ sub ready_restarts($daemon, $o, $record) {
     $instance->stop;
 }
 
-# Many --interval=0 restarts in a row: what they leave behind, and what they cost the supervisor.
+# Many --interval=0 restarts in a row: what they leave behind, and what they cost the supervisor. The memory
+# curve: resident memory (anonymous and file-backed) after 0 and 50 restarts, then every 100.
 sub soak($daemon, $o, $record) {
     my $instance = $daemon->launch(dir => $o->{dir}, worker => $o->{worker}, options => ['--interval=0']);
     $instance->first_answer;
     sleep $o->{settle};
     my $pid = $instance->pid;
     my ($rss, $fds, $cpu) = (Bench::Proc::rss_mb($pid), Bench::Proc::fds($pid), Bench::Proc::cpu_seconds($pid));
-    $instance->restart for 1 .. $o->{restarts};
-    $record->(cpu_per_restart => ms(Bench::Proc::cpu_seconds($pid) - $cpu) / $o->{restarts});
+    my %sample_at = map { $_ => 1 } grep { $_ <= $o->{restarts} } 0, 50, map { $_ * 100 } 1 .. $o->{restarts} / 100;
+    my $cpu_spent = 0;
+    for my $n (0 .. $o->{restarts}) {
+        $instance->restart if $n;
+        next unless $sample_at{$n};
+        # Not counted as restart CPU: the pause lets the old worker be reaped and the heap settle.
+        $cpu_spent += Bench::Proc::cpu_seconds($pid) - $cpu;
+        sleep $o->{sample_settle};
+        $record->("curve_$n" => Bench::Proc::memory_mb($pid));
+        $cpu = Bench::Proc::cpu_seconds($pid);
+    }
+    $record->(cpu_per_restart => ms($cpu_spent + Bench::Proc::cpu_seconds($pid) - $cpu) / $o->{restarts});
     sleep $o->{settle};
     $record->(soak_rss => Bench::Proc::rss_mb($pid) - $rss);
     $record->(soak_fds => Bench::Proc::fds($pid) - $fds);

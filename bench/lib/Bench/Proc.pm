@@ -13,6 +13,13 @@ sub status_field($pid, $field) {
 
 sub rss_mb($pid) { status_field($pid, 'VmRSS') / 1024 }
 
+# Resident memory split by kind, in MB: [RSS, anonymous (heaps, stacks), file-backed (the binary, libraries)].
+sub memory_mb($pid) {
+    open my $fh, '<', "/proc/$pid/smaps_rollup" or die "process $pid is gone\n";
+    my %kb = map { /^(\w+):\s+(\d+) kB/ ? ($1 => $2) : () } <$fh>;
+    return [map { $_ / 1024 } $kb{Rss}, $kb{Anonymous}, $kb{Rss} - $kb{Anonymous}];
+}
+
 sub threads($pid) { status_field($pid, 'Threads') }
 
 sub fds($pid) {

@@ -64,6 +64,20 @@ sub derive($samples, $names) {
     }
 }
 
+# The soak's memory samples (curve_N: [RSS, anonymous, file-backed] after N restarts), a row per N.
+sub curve($samples, $names) {
+    my @points = sort { $a <=> $b } map { /^curve_(\d+)$/ ? $1 : () } keys %$samples or return '';
+    my @lines = ('| restarts | ' . join(' | ', @$names) . ' |', '|---' x (@$names + 1) . '|');
+    for my $n (@points) {
+        my @cells = map {
+            my $m = $samples->{"curve_$n"}{$_};
+            $m ? sprintf('%.1f (%.1f + %.1f)', @{ $m->[0] }) : '';
+        } @$names;
+        push @lines, "| $n | " . join(' | ', @cells) . ' |';
+    }
+    return join "\n", @lines;
+}
+
 sub render($samples, $names, $restarts) {
     derive($samples, $names);
     my @lines = ('| figure | ' . join(' | ', @$names) . ' |', '|---' x (@$names + 1) . '|');
