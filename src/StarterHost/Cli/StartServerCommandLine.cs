@@ -167,10 +167,19 @@ internal sealed class StartServerCommandLine
         return matches.Length switch
         {
             1 => matches[0],
-            0 => throw new UsageException($"Unknown option: {name}"),
+            0 => throw new UsageException($"Unknown option: {name}{DidYouMean(lower, all)}"),
             _ => throw new UsageException($"Option {name} is ambiguous ({string.Join(", ", matches)})"),
         };
     }
+
+    /// <summary>"; did you mean --port?" for a typo of an option (at most two edits away), as config keys get one (NearestKey).</summary>
+    private static string DidYouMean(string given, string[] options)
+    {
+        string nearest = NearestKey.Find(given, options);
+        return NearestKey.Distance(given, nearest) <= MaxTypoDistance ? $"; did you mean --{nearest}?" : "";
+    }
+
+    private const int MaxTypoDistance = 2;
 
     /// <summary>
     /// Lays the command line over the options bound from configuration: it wins over every other
@@ -199,7 +208,7 @@ internal sealed class StartServerCommandLine
                 case "backlog":
                     // Server::Starter: backlog ||= SOMAXCONN, so 0 means the default.
                     double backlog = Number(value);
-                    options.Backlog = backlog == 0 ? options.Backlog : ToInt(backlog);
+                    options.Backlog = backlog == 0 ? options.Backlog : ToInt(name, value!, backlog);
                     break;
                 case "envdir": options.EnvDir = value; break;
                 case "enable-auto-restart": options.EnableAutoRestart = true; break;
@@ -213,13 +222,13 @@ internal sealed class StartServerCommandLine
                 case "readiness": options.Readiness = ReadinessNamed(value!); break;
                 case "start-timeout": options.StartTimeout = Number(value); break;
                 case "backoff-max": options.BackoffMax = Number(value); break;
-                case "max-start-failures": options.MaxStartFailures = ToInt(Number(value)); break;
+                case "max-start-failures": options.MaxStartFailures = ToInt(name, value!, Number(value)); break;
                 case "signal-group": options.SignalGroup = true; break;
                 case "no-death-signal": options.DeathSignal = false; break;
-                case "workers": options.Workers = ToInt(PoolNumber(name, value!)); break;
+                case "workers": options.Workers = ToInt(name, value!, PoolNumber(name, value!)); break;
                 case "handover": options.Handover = HandoverNamed(value!); break;
                 case "max-worker-lifetime": options.MaxWorkerLifetime = PoolNumber(name, value!); break;
-                case "max-worker-rss": options.MaxWorkerRss = ToInt(PoolNumber(name, value!)); break;
+                case "max-worker-rss": options.MaxWorkerRss = ToInt(name, value!, PoolNumber(name, value!)); break;
                 case "listen-fds": options.ListenFds = true; break;
                 case "listen-fdnames": options.ListenFdNames = value; break;
                 case "path-mode": options.PathMode = value; break;
@@ -258,8 +267,18 @@ internal sealed class StartServerCommandLine
 
     private static double Number(string? value) => double.Parse(value!, NumberStyles.Float, CultureInfo.InvariantCulture);
 
-    /// <summary>A number for an int option: clamped to int's range, then truncated.</summary>
-    private static int ToInt(double number) => (int)Math.Clamp(number, int.MinValue, int.MaxValue);
+    /// <summary>
+    /// A number for an int option, truncated. One past int's range is refused with the option's declared range
+    /// (<see cref="OptionRangeAttribute"/>) as -1 is, not clamped into it.
+    /// </summary>
+    private static int ToInt(string option, string given, double number)
+    {
+        if (number >= int.MinValue && number < int.MaxValue + 1.0)
+            return (int)number;
+        var (setting, range) = OptionRangeAttribute.Of((_, r) => r.Option == option)
+            ?? throw new InvalidOperationException($"--{option} declares no range");
+        throw new UsageException(range.OutOfRange(setting, given, $"--{option}"));
+    }
 }
 
 /// <summary>A malformed command line; the message is what start_server's Getopt::Long would print.</summary>

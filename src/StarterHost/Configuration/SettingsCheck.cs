@@ -8,7 +8,9 @@ namespace StarterHost.Configuration;
 /// <summary>
 /// Refuses to guess: every key under "Starter", from every source, must be a setting of
 /// <see cref="StarterOptions"/> with a value of its type. The binder alone would skip a misspelled key
-/// ("Prot") and a misspelled section ("Startr") without a word, and leave the default in place.
+/// ("Prot"), a misspelled section ("Startr") and a section given a plain value (<c>"Starter": 5</c>) without
+/// a word, and leave the default in place. The log levels under "Logging" are checked too, so that a bad one
+/// is named with its key and source.
 /// </summary>
 internal static class SettingsCheck
 {
@@ -18,6 +20,12 @@ internal static class SettingsCheck
     private static readonly Dictionary<string, Type> Settings = typeof(StarterOptions)
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .ToDictionary(p => p.Name, p => Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The sections StarterHost reads; a file or the command line that gives one a plain value is wrong.</summary>
+    private static readonly string[] Sections = [Section, LoggingSection];
+
+    private const string LoggingSection = "Logging";
+    private const string LogLevel = "LogLevel";
 
     /// <exception cref="StartupException">Names each bad key, its source and what was expected, in one line.</exception>
     public static void Run(IConfigurationRoot configuration)
@@ -30,10 +38,18 @@ internal static class SettingsCheck
             {
                 foreach (string top in ChildKeys(provider, null))
                 {
-                    if (!top.Equals(Section, StringComparison.OrdinalIgnoreCase) && NearestKey.Distance(top, Section) <= 2)
-                        problems.Add($"unknown section {top} (in {ConfigurationSourceName.Of(provider, top)}); did you mean {Section}?");
+                    if (Sections.FirstOrDefault(s => !top.Equals(s, StringComparison.OrdinalIgnoreCase) && NearestKey.Distance(top, s) <= 2) is { } meant
+                        && !Sections.Contains(top, StringComparer.OrdinalIgnoreCase))
+                        problems.Add($"unknown section {top} (in {ConfigurationSourceName.Of(provider, top)}); did you mean {meant}?");
+                }
+                // {"Starter": 5} would bind nothing and leave every default in place, without a word.
+                foreach (string section in Sections)
+                {
+                    if (provider.TryGet(section, out string? value) && !string.IsNullOrEmpty(value))
+                        problems.Add($"{section}={value} (in {ConfigurationSourceName.Of(provider, section)}): expected a section, not a value");
                 }
             }
+            LogLevels(provider, problems);
             foreach (string name in ChildKeys(provider, Section))
             {
                 string key = $"{Section}:{name}";
@@ -72,6 +88,11 @@ internal static class SettingsCheck
             return $"{key} (in {ConfigurationSourceName.Of(provider, key)}) is a list or an object: expected {expected}";
         if (!provider.TryGet(key, out string? value) || value is null)
             return null;
+        // A whole number past int's range gets the setting's range, as one below it does from the validator.
+        if (type == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            && OptionRangeAttribute.Of((p, _) => $"{Section}:{p.Name}".Equals(key, StringComparison.OrdinalIgnoreCase)) is var (setting, range))
+            return range.OutOfRange(setting, value, $"in {ConfigurationSourceName.Of(provider, key)}");
         bool fits = type == typeof(double) ? double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             : type == typeof(int) ? int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
             : type == typeof(bool) ? bool.TryParse(value, out _)
@@ -79,6 +100,32 @@ internal static class SettingsCheck
             : true;
         return fits ? null : $"{key}={value} (in {ConfigurationSourceName.Of(provider, key)}): expected {expected}";
     }
+
+    /// <summary>
+    /// Logging:LogLevel:CATEGORY and Logging:PROVIDER:LogLevel:CATEGORY, parsed as the logging configuration parses
+    /// them (a name of <see cref="Microsoft.Extensions.Logging.LogLevel"/>, any case), which would otherwise say
+    /// "Configuration value 'Nope' is not supported" without naming the key.
+    /// </summary>
+    private static void LogLevels(IConfigurationProvider provider, List<string> problems)
+    {
+        string[] levelSections =
+        [
+            $"{LoggingSection}:{LogLevel}",
+            .. ChildKeys(provider, LoggingSection).Where(p => !p.Equals(LogLevel, StringComparison.OrdinalIgnoreCase)).Select(p => $"{LoggingSection}:{p}:{LogLevel}"),
+        ];
+        foreach (string levels in levelSections)
+        {
+            foreach (string category in ChildKeys(provider, levels))
+            {
+                string key = $"{levels}:{category}";
+                if (provider.TryGet(key, out string? value) && value is not null && !Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(value, ignoreCase: true, out _))
+                    problems.Add($"{key}={value} (in {ConfigurationSourceName.Of(provider, key)}): expected {LevelNames}");
+            }
+        }
+    }
+
+    private static readonly string LevelNames = string.Join(", ", Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>()[..^1])
+        + " or " + Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>()[^1];
 
     private static List<string> ChildKeys(IConfigurationProvider provider, string? parent) =>
         provider.GetChildKeys([], parent).Distinct(StringComparer.OrdinalIgnoreCase).ToList();

@@ -48,6 +48,8 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
             failures.Add("--daemonize requires --log-file (Starter:LogFile): a detached process has no terminal to write to");
         if (options.LogFile is { } logFile && LogFileRedirect.PipeCommand(logFile) is null && LogFileRedirect.WhyNotWritable(logFile) is { } why)
             failures.Add(why);
+        CheckOutputDirectory(options.StatusFile, "StatusFile", "status-file", failures);
+        CheckOutputDirectory(options.StatusJson, "StatusJson", "status-json", failures);
         CheckStatusJson(options, failures);
         CheckSignal(options.SignalOnHup, "SignalOnHup", "signal-on-hup", failures);
         CheckSignal(options.SignalOnTerm, "SignalOnTerm", "signal-on-term", failures);
@@ -91,6 +93,19 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
                 ? $"{e.Message}; a command is a list, the program then its arguments: [\"{string.Join("\", \"", only.Split(' ', StringSplitOptions.RemoveEmptyEntries))}\"]"
                 : e.Message);
         }
+    }
+
+    /// <summary>
+    /// A file written whole, through a temporary beside it and a rename (see Status/AtomicFile): its directory must
+    /// take new files, or every write would fail while the workers run. The pid file fails at start already.
+    /// </summary>
+    private static void CheckOutputDirectory(string? file, string key, string option, List<string> failures)
+    {
+        if (file is null)
+            return;
+        string directory = Path.GetDirectoryName(Path.GetFullPath(file)) ?? "/";
+        if (Interop.Posix.WhyNoFilesIn(directory) is { } why)
+            failures.Add($"Starter:{key}={file} (--{option}): cannot create files in {directory}: {why}");
     }
 
     /// <summary>Each file would overwrite the other.</summary>

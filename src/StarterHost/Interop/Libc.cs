@@ -16,6 +16,7 @@ internal static unsafe partial class Libc
     internal const int ECHILD = 10;
     internal const int EWOULDBLOCK = 11;
     internal const int ESRCH = 3;
+    internal const int ENOTDIR = 20;
     internal const int ENAMETOOLONG = 36;
 
     internal const int LOCK_EX = 2;
@@ -67,6 +68,7 @@ internal static unsafe partial class Libc
     internal static partial int Bind(int fd, byte* address, int length);
 
     internal const int X_OK = 1;
+    internal const int W_OK = 2;
 
     [LibraryImport(Lib, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Access(string path, int mode);

@@ -160,6 +160,11 @@ internal static unsafe partial class Posix
     public static string? WhyNotExecutable(string path) =>
         Libc.Access(path, Libc.X_OK) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
 
+    /// <summary>access(W_OK | X_OK) of a directory: null when files can be created in it, else the reason.</summary>
+    public static string? WhyNoFilesIn(string directory) =>
+        File.Exists(directory) ? Marshal.GetPInvokeErrorMessage(Libc.ENOTDIR)
+        : Libc.Access(directory, Libc.W_OK | Libc.X_OK) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+
     /// <summary>
     /// posix_spawn: safe from a multi-threaded runtime (managed code must not fork), and it lets the
     /// child get exactly the descriptors, signal state and session we choose. Exec failures
