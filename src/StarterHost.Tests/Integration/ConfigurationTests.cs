@@ -45,6 +45,8 @@ public sealed class ConfigurationTests : IDisposable
         starter.Signal(StarterHost.Signals.SignalNames.Hup);
         _worker.Events.WaitFor($"signal USR1 gen=1 pid={first}");
         int second = starter.WorkerPid(2);
+        // Its handlers are in place only once it says ready: a USR2 before then would kill it unrecorded.
+        _worker.Events.WaitFor($"ready .*gen=2 pid={second}");
         starter.Signal(StarterHost.Signals.SignalNames.Term);
         Assert.Equal(0, starter.WaitForExit());
         Assert.True(_worker.Events.Has($"signal USR2 gen=2 pid={second}"), string.Join('\n', _worker.Events.Lines));

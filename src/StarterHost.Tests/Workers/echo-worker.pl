@@ -47,8 +47,6 @@ my $blocked = '';
 if (open my $st, '<', '/proc/self/status') {
     while (<$st>) { $blocked = $1 if /^SigBlk:\s*(\S+)/ }
 }
-event("ready fds=" . join(",", @open) . " sigblk=$blocked ports=" . ($ENV{SERVER_STARTER_PORT} // "") . " envvar=" . ($ENV{WORKER_ENVVAR} // ''));
-
 my $stop;
 for my $name (qw(TERM HUP USR1 USR2 QUIT INT)) {
     $SIG{$name} = sub { $stop = $name };
@@ -56,6 +54,8 @@ for my $name (qw(TERM HUP USR1 USR2 QUIT INT)) {
 if ($control ne '' && -e "$control/stubborn") {
     $SIG{TERM} = sub { event('signal TERM ignored') };
 }
+# Said once the handlers are in place: a test may signal the worker as soon as it reads this.
+event("ready fds=" . join(",", @open) . " sigblk=$blocked ports=" . ($ENV{SERVER_STARTER_PORT} // "") . " envvar=" . ($ENV{WORKER_ENVVAR} // ''));
 
 # sd_notify(3) by hand, as a server in any language would: one datagram to $NOTIFY_SOCKET.
 if (my $notify = $ENV{NOTIFY_SOCKET}) {
