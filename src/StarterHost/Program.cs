@@ -65,7 +65,7 @@ try
 
     Log.ConfigurationRead(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarterHost.Configuration"), host.Services.GetRequiredService<ConfigurationRead>().Files);
     // Blocking, not awaited: what follows must run on the main thread, which lives as long as the process.
-    // Started, the sockets are bound, and binding them wrote the held start-up lines (ListenerRegistry.BindAll).
+    // Started: the sockets are bound, the log file is open and the held start-up lines are in it (SupervisorService.StartAsync).
     host.StartAsync().GetAwaiter().GetResult();
     InitRole.ReleaseSignals(); // SignalRouter is in place
     // A --daemonize launcher is released once generation 1 serves (see ServiceNotifier), not here.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using StarterHost.Tests.Support;
 
 namespace StarterHost.Tests.Integration;
@@ -75,6 +76,45 @@ public sealed class OutputTests : IDisposable
         }
         Assert.False(File.Exists(pidFile));
         Assert.Contains("exiting", File.ReadAllText(log));
+    }
+
+    [Fact]
+    public void ADaemonsLogFileBeginsWithItsStartUpLines()
+    {
+        string pidFile = _dir.File("pid"), log = _dir.File("log");
+        var (code, output) = StarterProcess.Run(
+            ["--port=127.0.0.1:0", "--daemonize", $"--log-file={log}", $"--pid-file={pidFile}", "--interval=0.1", .. _worker.Command],
+            _worker.Environment, _dir.Path);
+        try
+        {
+            Assert.True(code == 0, output);
+            // Nothing on the terminal: the launcher returned once generation 1 served, and the daemon writes to its log.
+            Assert.Equal("", output);
+            string[] lines = File.ReadAllLines(log);
+            Assert.True(lines.Length >= 4, string.Join('\n', lines));
+            Assert.Matches(@$" configuration files read: none \(no appsettings.json in {Regex.Escape(_dir.Path)}\)$", lines[0]);
+            Assert.Matches(@" starterhost \(pid:\d+\) starting now\.\.\.$", lines[1]);
+            Assert.Matches(@" listening on 127\.0\.0\.1:\d+ as 127\.0\.0\.1:0=3$", lines[2]);
+            Assert.Matches(@" starting new worker \d+ \(generation 1\)$", lines[3]);
+        }
+        finally
+        {
+            StarterProcess.Run(["--stop", $"--pid-file={pidFile}", "--timeout=30"]);
+        }
+    }
+
+    [Fact]
+    public void AForegroundStarterHostWritesEveryLineToItsLogFileAndNoneToTheTerminal()
+    {
+        string log = _dir.File("log");
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", $"--log-file={log}", "--interval=0.1", .. _worker.Command], _worker.Environment);
+        _worker.Events.WaitFor("ready .*gen=1");
+        Eventually.True(() => File.ReadAllText(log).Contains("is serving"), "generation 1 serving, in the log file");
+        starter.Signal(StarterHost.Signals.SignalNames.Term);
+        Assert.Equal(0, starter.WaitForExit());
+        Assert.Equal("", starter.Output);
+        string text = File.ReadAllText(log);
+        Assert.True(text.IndexOf("starting now", StringComparison.Ordinal) < text.IndexOf("starting new worker", StringComparison.Ordinal), text);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace StarterHost.Listening;
 /// activation passed), tells workers where to find them (SERVER_STARTER_PORT and the descriptor map),
 /// and removes the unix socket files it created at exit.
 /// </summary>
-internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, SystemdEnvironment systemd, LogSink logSink) : IDisposable
+internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, SystemdEnvironment systemd) : IDisposable
 {
     private readonly List<(ListenAddress Address, ListeningSocket Socket, int ChildFd)> _bound = [];
     private readonly Dictionary<string, ulong> _createdSocketFiles = [];
@@ -30,19 +30,11 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
     /// <summary>The SERVER_STARTER_PORT keys, in its order.</summary>
     public IReadOnlyList<string> Keys => _bound.Select(b => b.Address.Key).ToArray();
 
-    /// <summary>
-    /// Binds every address or throws <see cref="StartupException"/> naming the first that failed. Bound,
-    /// start-up can no longer fail on the configuration: the log lines held until now are written.
-    /// </summary>
+    /// <summary>Binds every address or throws <see cref="StartupException"/> naming the first that failed.</summary>
     /// <param name="access">Mode and owner of the unix socket files created; 0777 and ours by default.</param>
     public void BindAll(IReadOnlyList<ListenAddress> addresses, int backlog, SocketFileAccess? access = null)
     {
-        Bind(addresses, backlog, access ?? SocketFileAccess.Default);
-        logSink.EndStartup();
-    }
-
-    private void Bind(IReadOnlyList<ListenAddress> addresses, int backlog, SocketFileAccess access)
-    {
+        access ??= SocketFileAccess.Default;
         if (systemd.PassedSocketCount > 0)
         {
             var adopted = SocketActivation.Adopt(addresses, systemd, Resolve, unused => Log.PassedSocketUnused(logger, unused.Display));

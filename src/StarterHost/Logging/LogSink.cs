@@ -9,9 +9,10 @@ namespace StarterHost.Logging;
 /// would let a worker's answer to a signal come out before the line that announced the signal.
 /// </summary>
 /// <remarks>
-/// Lines are held back until <see cref="EndStartup"/>, which comes once the sockets are bound, the
-/// last step that can fail on the configuration, and before any worker exists: a start-up that fails
-/// prints its single error line and nothing else, and one that succeeds keeps its lines in order.
+/// Lines are held back until <see cref="EndStartup"/>, which comes once the sockets are bound and
+/// --log-file has taken stderr, the last steps that can fail on the configuration, and before any worker
+/// exists: a start-up that fails prints its single error line and nothing else, and one that succeeds
+/// keeps its lines in order, in the log file when there is one.
 /// </remarks>
 internal sealed class LogSink(int fd)
 {

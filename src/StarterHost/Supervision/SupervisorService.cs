@@ -26,6 +26,7 @@ internal sealed class SupervisorService(
     ServiceNotifier notifier,
     SystemdEnvironment systemd,
     IHostApplicationLifetime lifetime,
+    LogSink logSink,
     ILogger<Supervisor> logger) : BackgroundService
 {
     private readonly int _pid = Posix.CurrentPid;
@@ -75,6 +76,10 @@ internal sealed class SupervisorService(
             ReleaseResources();
             throw;
         }
+        // Start-up can no longer fail on the configuration: the lines held until now (the files read, starting,
+        // listening) are written, after --log-file took stderr, so that they are the log file's first lines, as
+        // start_server's are, and not lost to a daemon's /dev/null.
+        logSink.EndStartup();
         if (options.StatusFile is { } statusFile)
             _status = new StatusFileWriter(statusFile, _pid);
         if (options.StatusJson is { } statusJson)
