@@ -121,8 +121,43 @@ public sealed class DeadlineTests
     {
         var d = Running(Deadline).On(new TerminateReceived(SignalNames.Term))
             .On(new WorkerExited(100, ExitedZero, GroupRemains: true)).On(new StopDeadlineDue());
-        Assert.Contains(new KilledAtDeadline(100, 1, TimeSpan.FromSeconds(10)), d.Said);
+        // Worker 100 itself is gone: what is killed is named as what it left in its group.
+        Assert.Equal([new KilledAtDeadline(100, 1, TimeSpan.FromSeconds(10), LeaderGone: true)], d.Said);
         Assert.Equal([([100], SignalNames.Kill, true)], d.Signals);
+    }
+
+    [Fact]
+    public void AnOldWorkersLeftoverAliveAtItsDeadlineIsNamedAsTheGroupOfAWorkerThatExited()
+    {
+        var d = Running(Deadline).On(new HangupReceived()).Serve(2, 200);
+        var deadline = DeadlineFor(d);
+        d.On(new WorkerExited(100, ExitedZero, GroupRemains: true)).On(deadline);
+        Assert.Equal([new KilledAtDeadline(100, 1, TimeSpan.FromSeconds(10), LeaderGone: true)], d.Said);
+    }
+
+    [Fact]
+    public void AWorkerKilledAtItsDeadlineLeavesItsDyingGroupUnsignalledAndWaitedFor()
+    {
+        var d = Running(Deadline).On(new HangupReceived()).Serve(2, 200);
+        d.On(DeadlineFor(d)).On(new WorkerExited(100, Killed, GroupRemains: true));
+        // Its group was sent KILL with it: no "leaving processes in its group; sending TERM", no TERM, no new deadline.
+        Assert.Equal([new OldWorkerDied(100, Killed)], d.Said);
+        Assert.False(d.Has<SignalWorkers>());
+        Assert.Empty(d.Timers<DrainDeadlineDue>());
+        Assert.Equal([new LeftoverGroup(100, 1, Killed: true)], d.State.Leftovers);
+    }
+
+    [Fact]
+    public void AWorkerKilledAtTheStopDeadlineLeavesItsDyingGroupUnsignalledAndTheSupervisorWaitsForIt()
+    {
+        var d = Running(Deadline).On(new TerminateReceived(SignalNames.Term)).On(new StopDeadlineDue());
+        Assert.Equal([new KilledAtDeadline(100, 1, TimeSpan.FromSeconds(10))], d.Said);
+        d.On(new WorkerExited(100, Killed, GroupRemains: true));
+        Assert.Equal([new WorkerDied(100, Killed)], d.Said);
+        Assert.False(d.Has<SignalWorkers>());
+        Assert.False(d.Has<Exit>());
+        d.On(new GroupGone(100));
+        Assert.Equal(new Exit(0), d.Single<Exit>());
     }
 
     [Fact]

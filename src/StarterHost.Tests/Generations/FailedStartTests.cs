@@ -156,6 +156,38 @@ public sealed class FailedStartTests
     }
 
     [Fact]
+    public void WithAnIntervalOfZeroAnAttemptThatDiesAtOnceIsNeverSaidToServe()
+    {
+        var d = new MachineDriver(Instant).On(new Started()).Serve(1, 100);
+        Assert.DoesNotContain(d.Said, n => n is GenerationServing);
+        d.On(new WorkerExited(100, ExitedThree));
+        Assert.Equal([new WorkerDiedUnexpectedly(100, ExitedThree)], d.Said.Where(n => n is not RetryScheduled));
+    }
+
+    [Fact]
+    public void WithAnIntervalBelowASecondAGenerationIsSaidToServeOnceItHasLivedASecond()
+    {
+        var d = new MachineDriver(Instant with { Interval = TimeSpan.FromSeconds(0.3) }).On(new Started()).Serve(1, 100);
+        Assert.DoesNotContain(d.Said, n => n is GenerationServing);
+        var stable = Assert.Single(d.Last.OfType<StartTimer>(), t => t.Event is GenerationStable);
+        Assert.Equal(TimeSpan.FromSeconds(0.7), stable.Delay);
+        d.On(stable.Event);
+        Assert.Equal([new GenerationServing(1, 100)], d.Said);
+    }
+
+    [Theory]
+    [InlineData(1.0, false)]
+    [InlineData(0.0, true)]
+    public void ALivedIntervalOfASecondOrAReadyIsProofEnoughToSayServingAtOnce(double interval, bool notify)
+    {
+        var readiness = notify ? ReadinessMode.Notify : ReadinessMode.Interval;
+        var d = new MachineDriver(Instant with { Interval = TimeSpan.FromSeconds(interval), Readiness = readiness }).On(new Started()).Serve(1, 100);
+        Assert.Contains(new GenerationServing(1, 100), d.Said);
+        d.On(new GenerationStable(1));
+        Assert.Empty(d.Said);
+    }
+
+    [Fact]
     public void AWorkerThatServedASecondBeforeDyingIsReplacedAtOnceAsStartServerDoes()
     {
         var d = Running(Instant);

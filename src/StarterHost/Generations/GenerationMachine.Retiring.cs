@@ -14,7 +14,8 @@ internal static partial class GenerationMachine
         {
             commands.Add(new Say(new WorkerDied(pid, exited.Status)));
             var stopped = AddLeftover(Without(state, pid), pid, generation, exited.GroupRemains,
-                groupSignalled: state.Settings.SignalGroup, deadlineRunning: true, state.StopSignal, commands);
+                groupSignalled: state.Settings.SignalGroup, deadlineRunning: true, state.StopSignal, commands,
+                groupKilled: state.StopDeadlinePassed || GroupKilled(state, pid));
             return ExitIfDone(stopped, commands);
         }
         if (state.PendingMember(pid) is { } member)
@@ -30,7 +31,8 @@ internal static partial class GenerationMachine
         bool signalled = old.Retirement is Retirement.Signalled or Retirement.Killed;
         var next = AddLeftover(Without(state, pid), pid, generation, exited.GroupRemains,
             groupSignalled: signalled && state.Settings.SignalGroup, deadlineRunning: signalled,
-            old.Served ? state.Settings.SignalOnHup : state.Settings.SignalOnTerm, commands);
+            old.Served ? state.Settings.SignalOnHup : state.Settings.SignalOnTerm, commands,
+            groupKilled: old.Retirement == Retirement.Killed);
         if (next.AutoRestartOverdue && next.Old.IsEmpty && next.Pending is null)
         {
             commands.Add(new Say(new AutoRestartTriggered(next.Settings.AutoRestartInterval, Forced: false)));
@@ -129,19 +131,25 @@ internal static partial class GenerationMachine
     private static GenerationState OnDrainDeadline(GenerationState state, ImmutableArray<int> pids, ImmutableArray<StarterCommand>.Builder commands)
     {
         var overdue = state.Old.Where(o => o.Retirement == Retirement.Signalled && pids.Contains(o.Worker.Pid))
-            .Select(o => o.Worker)
-            .Concat(state.Leftovers.Where(l => !l.Killed && pids.Contains(l.Pgid)).Select(l => new Worker(l.Generation, l.Pgid)))
+            .Select(o => new Overdue(o.Worker))
+            .Concat(OverdueLeftovers(state, l => pids.Contains(l.Pgid)))
             .ToImmutableArray();
         return Kill(state, overdue, commands);
     }
 
-    private static GenerationState Kill(GenerationState state, ImmutableArray<Worker> overdue, ImmutableArray<StarterCommand>.Builder commands)
+    /// <summary>Something alive at a deadline: a worker, or (<paramref name="LeaderGone"/>) what it left of its process group.</summary>
+    private sealed record Overdue(Worker Worker, bool LeaderGone = false);
+
+    private static IEnumerable<Overdue> OverdueLeftovers(GenerationState state, Func<LeftoverGroup, bool> which) =>
+        state.Leftovers.Where(l => !l.Killed && which(l)).Select(l => new Overdue(new Worker(l.Generation, l.Pgid), LeaderGone: true));
+
+    private static GenerationState Kill(GenerationState state, ImmutableArray<Overdue> overdue, ImmutableArray<StarterCommand>.Builder commands)
     {
         if (overdue.IsEmpty)
             return state;
-        foreach (var worker in overdue)
-            commands.Add(new Say(new KilledAtDeadline(worker.Pid, worker.Generation, state.Settings.DrainTimeout)));
-        var pids = overdue.Select(w => w.Pid).ToImmutableArray();
+        foreach (var (worker, leaderGone) in overdue)
+            commands.Add(new Say(new KilledAtDeadline(worker.Pid, worker.Generation, state.Settings.DrainTimeout, leaderGone)));
+        var pids = overdue.Select(o => o.Worker.Pid).ToImmutableArray();
         commands.Add(new SignalWorkers(pids, Signals.SignalNames.Kill, Group: true));
         return Mark(state, pids, Retirement.Killed) with
         {
@@ -152,13 +160,16 @@ internal static partial class GenerationMachine
     /// <summary>
     /// A worker exited, but its process group lives on (a shell's background job, a forked child). Like
     /// systemd's stop of a unit, nothing of it may stay behind: the group gets the signal the worker got,
-    /// unless it had it already, and SIGKILL at the drain deadline.
+    /// unless it had it already, and SIGKILL at the drain deadline. A group that was sent SIGKILL already
+    /// (<paramref name="groupKilled"/>) is only waited for: its members are dying.
     /// </summary>
     private static GenerationState AddLeftover(GenerationState state, int pgid, int generation, bool remains,
-        bool groupSignalled, bool deadlineRunning, int signal, ImmutableArray<StarterCommand>.Builder commands)
+        bool groupSignalled, bool deadlineRunning, int signal, ImmutableArray<StarterCommand>.Builder commands, bool groupKilled = false)
     {
         if (!remains)
             return state;
+        if (groupKilled)
+            return state with { Leftovers = state.Leftovers.Add(new LeftoverGroup(pgid, generation, Killed: true)) };
         if (!groupSignalled)
         {
             commands.Add(new Say(new LeftoverSignalled(pgid, generation, signal)));
@@ -168,6 +179,10 @@ internal static partial class GenerationMachine
             commands.Add(new StartTimer(new DrainDeadlineDue([pgid]), state.Settings.DrainTimeout));
         return state with { Leftovers = state.Leftovers.Add(new LeftoverGroup(pgid, generation)) };
     }
+
+    /// <summary>Whether the group <paramref name="pid"/> leads was sent SIGKILL at a drain deadline.</summary>
+    private static bool GroupKilled(GenerationState state, int pid) =>
+        state.Old.Any(o => o.Worker.Pid == pid && o.Retirement == Retirement.Killed);
 
     /// <summary>An orphan was reaped: perhaps the last of a leftover group.</summary>
     private static GenerationState ProbeLeftovers(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)

@@ -137,14 +137,14 @@ internal static partial class GenerationMachine
             RestartFailure = null,
             ReloadAnnounced = false,
         };
-        var pids = pending.Members.Select(m => m.Pid).ToImmutableArray();
-        commands.Add(new Say(pids.Length == 1 ? new GenerationServing(pending.Generation, pids[0]) : new PoolServing(pending.Generation, pids)));
         // Failures are forgotten once a generation has lived a second: at once when --interval proved as much.
         var stable = StableAfter(next.Settings);
         if (stable > TimeSpan.Zero)
             commands.Add(new StartTimer(new GenerationStable(pending.Generation), stable));
         else
             next = Stable(next);
+        if (ServingProvenAtAcceptance(next.Settings))
+            SayServing(next.Current!, commands);
         // Only now, with the sockets bound long ago and a generation that started, is the service ready. After a
         // failed reload's READY=1 this one is harmless: a retry that succeeds begins no second RELOADING=1.
         next = Announce(next, new ReportReady(pending.Generation));
@@ -169,8 +169,28 @@ internal static partial class GenerationMachine
     private static TimeSpan StableAfter(RuntimeSettings settings) =>
         StablePeriod - (settings.Readiness == ReadinessMode.Interval ? settings.Interval : TimeSpan.Zero);
 
-    private static GenerationState OnGenerationStable(GenerationState state, int generation) =>
-        state.Current is { } current && current.Generation == generation && current.Slots.All(s => s.Serving is not null) ? Stable(state) : state;
+    private static GenerationState OnGenerationStable(GenerationState state, int generation, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Current is not { } current || current.Generation != generation || current.Slots.Any(s => s.Serving is null))
+            return state;
+        if (!ServingProvenAtAcceptance(state.Settings))
+            SayServing(current, commands);
+        return Stable(state);
+    }
+
+    /// <summary>
+    /// "Serving" is said once something proves it: READY=1, or a second of life (--interval, or the wait for
+    /// <see cref="GenerationStable"/>). An --interval below a second (0: none at all) proves nothing, and a
+    /// worker that dies within that second counts as a failed start, not as a generation that served.
+    /// </summary>
+    private static bool ServingProvenAtAcceptance(RuntimeSettings settings) =>
+        settings.Readiness == ReadinessMode.Notify || StableAfter(settings) <= TimeSpan.Zero;
+
+    private static void SayServing(ServingGeneration current, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        var pids = current.Serving.Select(m => m.Pid).ToImmutableArray();
+        commands.Add(new Say(pids.Length == 1 ? new GenerationServing(current.Generation, pids[0]) : new PoolServing(current.Generation, pids)));
+    }
 
     private static GenerationState Stable(GenerationState state) =>
         state with { ConsecutiveFailures = 0, FailureRepeats = 0, LastFailureKind = null };

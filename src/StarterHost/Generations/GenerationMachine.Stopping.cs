@@ -40,8 +40,8 @@ internal static partial class GenerationMachine
         if (state.Phase != Phase.Stopping)
             return state;
         var killed = state.Old.Where(o => o.Retirement == Retirement.Killed).Select(o => o.Worker.Pid).ToHashSet();
-        var alive = state.LiveWorkers.Where(w => !killed.Contains(w.Pid))
-            .Concat(state.Leftovers.Where(l => !l.Killed).Select(l => new Worker(l.Generation, l.Pgid)))
+        var alive = state.LiveWorkers.Where(w => !killed.Contains(w.Pid)).Select(w => new Overdue(w))
+            .Concat(OverdueLeftovers(state, _ => true))
             .ToImmutableArray();
         return Kill(state with { StopDeadlinePassed = true }, alive, commands);
     }

@@ -29,7 +29,7 @@ internal static partial class GenerationMachine
             StartTimeoutElapsed t => OnStartTimeout(state, t, commands),
             RetryDue r => OnRetryDue(state, r.Generation, commands),
             SlotRetryDue r => OnSlotRetryDue(state, r, commands),
-            GenerationStable g => OnGenerationStable(state, g.Generation),
+            GenerationStable g => OnGenerationStable(state, g.Generation, commands),
             WorkerStable w => OnWorkerStable(state, w.Pid),
             LifetimeElapsed l => OnLifetimeElapsed(state, l.Pid, commands),
             MemoryCheckDue => OnMemoryCheckDue(state, commands),

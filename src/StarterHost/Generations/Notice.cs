@@ -55,8 +55,11 @@ internal sealed record RestartAbandoned(int Failures, int ServingGeneration, str
 /// <summary>Notify readiness: no READY=1 within the start timeout.</summary>
 internal sealed record StartTimedOut(int Pid, int Generation, TimeSpan Timeout, int? Slot = null) : Notice;
 
-/// <summary>Still alive <paramref name="Timeout"/> after its signal: its process group gets SIGKILL.</summary>
-internal sealed record KilledAtDeadline(int Pid, int Generation, TimeSpan Timeout) : Notice;
+/// <summary>
+/// Still alive <paramref name="Timeout"/> after its signal: its process group gets SIGKILL. With
+/// <paramref name="LeaderGone"/> the worker itself had exited, and what is alive is the rest of its group.
+/// </summary>
+internal sealed record KilledAtDeadline(int Pid, int Generation, TimeSpan Timeout, bool LeaderGone = false) : Notice;
 
 /// <summary>A worker exited but other processes of its group live on; they are sent <paramref name="Signal"/>.</summary>
 internal sealed record LeftoverSignalled(int Pgid, int Generation, int Signal) : Notice;

@@ -139,6 +139,9 @@ internal static partial class Log
     [LoggerMessage(54, LogLevel.Information, "received {Signal}, no worker to send {Sent} to")]
     public static partial void TerminatingWithoutWorkers(ILogger logger, string signal, string sent);
 
+    [LoggerMessage(55, LogLevel.Warning, "processes left in the group of worker {Pgid} (generation {Generation}), which exited, are still alive {Seconds} s after their signal; sending KILL to the group")]
+    public static partial void LeftoverKilledAtDeadline(ILogger logger, int pgid, int generation, string seconds);
+
     // 90–119: sockets and privileges (socket activation out to workers, identity, log reopen, pre-flight check).
 
     [LoggerMessage(90, LogLevel.Information, "received USR1, reopened log file {Path}")]

@@ -93,6 +93,9 @@ internal static class NoticeLog
             case StartTimedOut t:
                 Log.StartTimedOut(logger, t.Pid, t.Generation, Seconds(t.Timeout));
                 break;
+            case KilledAtDeadline { LeaderGone: true } k:
+                Log.LeftoverKilledAtDeadline(logger, k.Pid, k.Generation, Seconds(k.Timeout));
+                break;
             case KilledAtDeadline k:
                 Log.KilledAtDeadline(logger, k.Pid, k.Generation, Seconds(k.Timeout));
                 break;
