@@ -1,5 +1,6 @@
 using StarterHost.Generations;
 using StarterHost.Signals;
+using StarterHost.Workers;
 using static StarterHost.Tests.Generations.MachineDriver;
 
 namespace StarterHost.Tests.Generations;
@@ -185,6 +186,68 @@ public sealed class FailedStartTests
         Assert.Contains(new GenerationServing(1, 100), d.Said);
         d.On(new GenerationStable(1));
         Assert.Empty(d.Said);
+    }
+
+    private const string FormatError = "exec ./server failed: Exec format error";
+
+    [Fact]
+    public void AtFirstStartASpawnNoRetryCanFixIsSaidOnceAndStarterHostExitsOne()
+    {
+        var d = new MachineDriver(Instant).On(new Started()).On(new SpawnFailed(1, FormatError, Permanent: true));
+        const string failure = "generation 1 could not be spawned: " + FormatError;
+        Assert.Equal([new StartGivenUp(failure), new Exiting()], d.Said);
+        Assert.Contains(new ReportStartFailure(failure, GivenUp: true), d.Last);
+        Assert.Equal(new Exit(1), d.Single<Exit>());
+        Assert.False(d.Has<SpawnWorker>());
+        Assert.Empty(d.Timers<RetryDue>());
+    }
+
+    [Fact]
+    public void AtFirstStartASpawnFailureThatMayPassIsRetried()
+    {
+        var d = new MachineDriver(Instant).On(new Started()).On(new SpawnFailed(1, "exec ./server failed: Resource temporarily unavailable"));
+        Assert.False(d.Has<Exit>());
+        Assert.Single(d.Timers<RetryDue>());
+        Assert.Contains(new ReportStartFailure("generation 1 could not be spawned: exec ./server failed: Resource temporarily unavailable"), d.Last);
+    }
+
+    [Fact]
+    public void AnExecHelperThatCannotExecTheCommandGivesTheFirstStartUpOnceItHasExited()
+    {
+        var d = new MachineDriver(Instant).On(new Started()).On(new WorkerSpawned(1, 100, Instant, AwaitsExec: true));
+        d.On(new WorkerExecuted(100, FormatError, Permanent: true));
+        Assert.Empty(d.Said);
+        Assert.False(d.Has<Exit>());
+        d.On(new WorkerExited(100, new WaitStatus(127 << 8)));
+        Assert.Equal([new StartGivenUp("generation 1 could not be spawned: " + FormatError), new Exiting()], d.Said);
+        Assert.Equal(new Exit(1), d.Single<Exit>());
+    }
+
+    [Fact]
+    public void ARestartThatCannotExecTheCommandKeepsTheOldGenerationServingAndRetries()
+    {
+        var d = Running(Instant).On(new HangupReceived()).On(new SpawnFailed(2, FormatError, Permanent: true));
+        Assert.False(d.Has<Exit>());
+        Assert.Contains(new CouldNotSpawn(2, FormatError), d.Said);
+        Assert.Single(d.Timers<RetryDue>());
+        Assert.Equal([100], d.State.OldStillServing.Select(o => o.Worker.Pid));
+        Assert.NotNull(d.State.RestartFailure);
+    }
+
+    [Fact]
+    public void APoolsFirstStartGivenUpStopsTheMembersSpawnedAndExitsOnceTheyAreGone()
+    {
+        var d = new MachineDriver(Pool with { Interval = TimeSpan.Zero }).On(new Started());
+        d.On(new SpawnFailed(1, FormatError, Slot: 0, Permanent: true));
+        Assert.Contains(new StartGivenUp("generation 1 could not be spawned: " + FormatError), d.Said);
+        // The other slots' spawns have not come back yet: their workers may be alive.
+        Assert.False(d.Has<Exit>());
+        d.On(new WorkerSpawned(1, 200, d.Settings, Slot: 1));
+        Assert.Equal([([200], SignalNames.Term, false)], d.Signals);
+        d.On(new WorkerSpawned(1, 300, d.Settings, Slot: 2)).On(new WorkerExited(200, ExitedZero));
+        Assert.False(d.Has<Exit>());
+        d.On(new WorkerExited(300, ExitedZero));
+        Assert.Equal(new Exit(1), d.Single<Exit>());
     }
 
     [Fact]

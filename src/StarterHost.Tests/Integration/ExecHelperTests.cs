@@ -97,13 +97,28 @@ public sealed class ExecHelperTests
 
     [Theory]
     [MemberData(nameof(Forms))]
-    public void AFailedExecIsReportedOnTheReportDescriptorAndOnStandardError(string form)
+    public void AFailedExecIsReportedWithItsErrnoOnTheReportDescriptorWhichStarterHostLogs(string form)
     {
-        // Stdout as the report descriptor: StarterHost passes a pipe's write end the same way.
+        // Stdout as the report descriptor: StarterHost passes a pipe's write end the same way. The errno (ENOENT)
+        // tells StarterHost whether a retry could help (Workers/ExecFailure); it logs the reason itself, so the
+        // helper's stderr, which is StarterHost's log too, does not say it a second time.
         var run = Run(form, ["--death-signal=0", "--parent=0", "--report-fd=1", "--", "/nonexistent/worker", "worker"]);
 
         Assert.Equal(127, run.ExitCode);
-        Assert.Equal("exec /nonexistent/worker failed: No such file or directory", run.Stdout);
+        Assert.Equal("2 exec /nonexistent/worker failed: No such file or directory", run.Stdout);
+        Assert.Equal((2, "exec /nonexistent/worker failed: No such file or directory"), ExecHelper.ParseReport(run.Stdout));
+        Assert.Empty(run.StderrLines);
+    }
+
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void AFailedExecWithoutAReportDescriptorIsSaidOnStandardError(string form)
+    {
+        // The check command's spawn: its stderr is the output the refusal quotes.
+        var run = Run(form, ["--death-signal=0", "--parent=0", "--", "/nonexistent/worker", "worker"]);
+
+        Assert.Equal(127, run.ExitCode);
+        Assert.Equal("", run.Stdout);
         Assert.Equal(["starterhost: exec /nonexistent/worker failed: No such file or directory"], run.StderrLines);
     }
 

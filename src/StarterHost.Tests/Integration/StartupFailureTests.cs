@@ -42,4 +42,46 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Equal("fill", stderr[^1]);
         Assert.Equal("", await stdout);
     }
+
+    /// <summary>
+    /// An executable script without a #! line: exec(2) says "Exec format error", and no retry changes that. At first
+    /// start it is one line (not a retry for ever) and exit 1, through the exec helper and without it.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AtFirstStartACommandTheSystemCannotExecuteIsOneLineAndExitOne(bool noDeathSignal)
+    {
+        string script = _dir.File("server");
+        File.WriteAllText(script, "echo a shell script without #!\nexec sleep 60\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string pidFile = _dir.File("pid");
+        string[] args = ["--port=127.0.0.1:0", $"--pid-file={pidFile}", "--interval=0", .. noDeathSignal ? ["--no-death-signal"] : Array.Empty<string>(), "--", script];
+        using var starter = StarterProcess.Start(args, workingDirectory: _dir.Path);
+        Assert.Equal(1, starter.WaitForExit());
+        string[] lines = starter.Output.Split('\n');
+        string failure = $"generation 1 could not be spawned: exec {script} failed: Exec format error";
+        Assert.Single(lines, l => l.Contains("Exec format error", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.EndsWith($" error: {failure} (not a binary this system runs, nor a script whose first line is #! and its interpreter); no retry can fix that, and no generation has served: exiting with status 1", StringComparison.Ordinal));
+        // No retry: at most one worker was started (posix_spawn itself fails without the helper), and no other line says it failed.
+        Assert.Equal(noDeathSignal ? 0 : 1, lines.Count(l => l.Contains("starting new worker", StringComparison.Ordinal)));
+        Assert.Single(lines, l => l.Contains("could not be spawned", StringComparison.Ordinal) || l.Contains("failed to start", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("a shell script without", StringComparison.Ordinal));
+        Assert.False(File.Exists(pidFile));
+    }
+
+    [Fact]
+    public void ADaemonWhoseCommandCannotBeExecutedTellsTheLauncherAndExitsInsteadOfRetrying()
+    {
+        string script = _dir.File("server");
+        File.WriteAllText(script, "exec sleep 60\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string pidFile = _dir.File("pid"), log = _dir.File("log");
+        var (code, output) = StarterProcess.Run(["--port=127.0.0.1:0", "--daemonize", $"--log-file={log}", $"--pid-file={pidFile}", "--", script], workingDirectory: _dir.Path);
+        Assert.Equal(1, code);
+        Assert.Equal($"starterhost: generation 1 could not be spawned: exec {script} failed: Exec format error (not a binary this system runs, nor a script whose first line is #! and its interpreter)", output);
+        // The daemon exits too: its pid file goes with it.
+        Eventually.True(() => !File.Exists(pidFile), "the daemon gone");
+        Assert.Contains("exiting with status 1", File.ReadAllText(log));
+    }
 }

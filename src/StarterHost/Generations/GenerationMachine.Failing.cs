@@ -24,6 +24,9 @@ internal static partial class GenerationMachine
         if (pending.Failed || pending.Members[failed.Slot].Phase != MemberPhase.Spawning)
             return state;
         string kind = CouldNotBeSpawned(failed.Reason);
+        if (failed.Permanent && state.StartedCount == 0)
+            return GiveUp(state with { Pending = pending.With(pending.Members[failed.Slot] with { Phase = MemberPhase.Queued }) },
+                $"generation {failed.Generation} {kind}", commands);
         SayUnlessRepeated(state, kind, new CouldNotSpawn(failed.Generation, failed.Reason), commands);
         var next = Failed(StopStartedMembers(state, except: 0, commands), kind, commands);
         return next.Pending is null ? next : ScheduleRetry(next, RetryFloor(state.Settings), commands);
@@ -39,6 +42,8 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState OnPendingExited(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
+        if (state.PermanentExecFailure is var (doomed, reason) && doomed == member.Pid)
+            return GiveUp(Without(state, member.Pid), $"generation {member.Generation} {CouldNotBeSpawned(reason)}", commands);
         bool notify = state.Settings.Readiness == ReadinessMode.Notify;
         string how = EarlyExit(state.Settings), kind = ExitedEarly(state.Settings, exited.Status);
         SayUnlessRepeated(state, kind, new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker)), commands);

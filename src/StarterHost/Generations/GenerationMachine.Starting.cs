@@ -58,6 +58,9 @@ internal static partial class GenerationMachine
             return state;
         if (executed.Failure is { } failure)
         {
+            // At first start, a failure no retry can fix gives the start up once the helper has exited (OnPendingExited).
+            if (executed.Permanent && state.StartedCount == 0)
+                return state with { PermanentExecFailure = state.PermanentExecFailure ?? (member.Pid, failure) };
             // Its exit follows; with no clock running, that exit is a failed start of its own.
             commands.Add(new Say(new CouldNotSpawn(member.Generation, failure)));
             return state;

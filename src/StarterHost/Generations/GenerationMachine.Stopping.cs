@@ -12,13 +12,31 @@ internal static partial class GenerationMachine
             commands.Add(new Say(new SignalIgnoredWhileStopping(signal)));
             return state;
         }
+        // Server::Starter: TERM forwards --signal-on-term; INT (and anything else) forwards TERM.
+        int send = signal == Signals.SignalNames.Term ? state.Settings.SignalOnTerm : Signals.SignalNames.Term;
+        commands.Add(new Say(new Terminating(signal, send, state.LivePids)));
+        return StopAll(state, send, commands);
+    }
+
+    /// <summary>
+    /// At first start, with nothing serving, a failure no retry can fix (the command cannot be executed): said in
+    /// one line, told to a waiting --daemonize launcher, and StarterHost stops whatever it started and exits 1.
+    /// </summary>
+    private static GenerationState GiveUp(GenerationState state, string failure, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        commands.Add(new Say(new StartGivenUp(failure)));
+        commands.Add(new ReportStartFailure(failure, GivenUp: true));
+        var counted = state with { FailureCount = state.FailureCount + 1, LastFailure = failure, ExitCode = 1, PermanentExecFailure = null };
+        return StopAll(counted, state.Settings.SignalOnTerm, commands);
+    }
+
+    /// <summary>Every worker, and what any left of its group, gets <paramref name="send"/>; a deadline for all of them; exit once nothing is left.</summary>
+    private static GenerationState StopAll(GenerationState state, int send, ImmutableArray<StarterCommand>.Builder commands)
+    {
         // A running check's whole process group gets SIGKILL: nothing waits for a check.
         if (state.Check is { Running: true, Pid: > 0 } run)
             commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
-        // Server::Starter: TERM forwards --signal-on-term; INT (and anything else) forwards TERM.
-        int send = signal == Signals.SignalNames.Term ? state.Settings.SignalOnTerm : Signals.SignalNames.Term;
         var pids = state.LivePids;
-        commands.Add(new Say(new Terminating(signal, send, pids)));
         commands.Add(new ReportStopping());
         if (pids.Length > 0)
             commands.Add(new SignalWorkers(pids, send, state.Settings.SignalGroup));
@@ -70,7 +88,7 @@ internal static partial class GenerationMachine
         if (state.Phase != Phase.Stopping || state.AnythingAlive)
             return state;
         commands.Add(new Say(new Exiting()));
-        commands.Add(new Exit(0));
+        commands.Add(new Exit(state.ExitCode));
         return state with { Pending = null };
     }
 

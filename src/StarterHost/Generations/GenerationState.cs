@@ -59,6 +59,15 @@ internal sealed record GenerationState
     /// <summary>Failed starts, crashes and refused checks since StarterHost started (for --status-json).</summary>
     public int FailureCount { get; init; }
 
+    /// <summary>What StarterHost exits with once stopped: 0, or 1 when it gave a first start up (see GenerationMachine.GiveUp).</summary>
+    public int ExitCode { get; init; }
+
+    /// <summary>
+    /// At first start: a worker whose exec failed in a way no retry can fix, and why. Its exit, which follows,
+    /// gives the start up.
+    /// </summary>
+    public (int Pid, string Reason)? PermanentExecFailure { get; init; }
+
     /// <summary>While stopping: the drain deadline has passed and every worker still alive was sent SIGKILL.</summary>
     public bool StopDeadlinePassed { get; init; }
 
@@ -113,8 +122,15 @@ internal sealed record GenerationState
 
     public ImmutableArray<int> LivePids => [.. LiveWorkers.Select(w => w.Pid)];
 
-    /// <summary>A worker, or what one left of its process group, is still alive: a stop waits for it.</summary>
-    public bool AnythingAlive => LivePids.Length > 0 || !Leftovers.IsEmpty;
+    /// <summary>
+    /// A worker, or what one left of its process group, is still alive, or a spawn has not come back yet (its
+    /// worker may be alive then): a stop waits for it.
+    /// </summary>
+    public bool AnythingAlive => LivePids.Length > 0 || !Leftovers.IsEmpty || SpawnsOutstanding;
+
+    private bool SpawnsOutstanding =>
+        (Pending is { Failed: false } p && p.Members.Any(m => m.Phase == MemberPhase.Spawning))
+        || (Current?.Replacements.Any(m => m.Phase == MemberPhase.Spawning) ?? false);
 
     /// <summary>Old workers that still serve: replaced, but their successors have not started yet.</summary>
     public IEnumerable<OldWorker> OldStillServing => Old.Where(o => o.Retirement == Retirement.Waiting && o.Served);

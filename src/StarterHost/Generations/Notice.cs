@@ -52,6 +52,9 @@ internal sealed record FailuresRepeated(int Failures, string Failure, TimeSpan D
 
 internal sealed record RestartAbandoned(int Failures, int ServingGeneration, string Failure) : Notice;
 
+/// <summary>At first start, a failure no retry can fix: StarterHost stops and exits 1.</summary>
+internal sealed record StartGivenUp(string Failure) : Notice;
+
 /// <summary>Notify readiness: no READY=1 within the start timeout.</summary>
 internal sealed record StartTimedOut(int Pid, int Generation, TimeSpan Timeout, int? Slot = null) : Notice;
 

@@ -33,8 +33,11 @@ internal sealed record Exit(int Code) : StarterCommand;
 /// <summary>A generation was accepted: the service is ready (READY=1), for the first time or again after a reload.</summary>
 internal sealed record ReportReady(int Generation) : StarterCommand;
 
-/// <summary>No generation has served yet and an attempt failed: the reason, for whoever waits for the first <see cref="ReportReady"/>.</summary>
-internal sealed record ReportStartFailure(string Reason) : StarterCommand;
+/// <summary>
+/// No generation has served yet and an attempt failed: the reason, for whoever waits for the first <see cref="ReportReady"/>.
+/// <paramref name="GivenUp"/>: no more attempts follow; StarterHost exits.
+/// </summary>
+internal sealed record ReportStartFailure(string Reason, bool GivenUp = false) : StarterCommand;
 
 /// <summary>A requested restart began (RELOADING=1); a <see cref="ReportReady"/> or <see cref="ReportReloadFailed"/> ends it.</summary>
 internal sealed record ReportReloading : StarterCommand;

@@ -20,10 +20,14 @@ internal sealed record TerminateReceived(int Signal) : StarterEvent;
 /// </summary>
 internal sealed record WorkerSpawned(int Generation, int Pid, RuntimeSettings Settings, bool AwaitsExec = false, int Slot = 0) : StarterEvent;
 
-/// <summary>The exec helper became the worker's program, or could not (<paramref name="Failure"/>; its exit follows).</summary>
-internal sealed record WorkerExecuted(int Pid, string? Failure = null) : StarterEvent;
+/// <summary>
+/// The exec helper became the worker's program, or could not (<paramref name="Failure"/>; its exit follows).
+/// <paramref name="Permanent"/>: the command itself is at fault, and another attempt would fail the same way.
+/// </summary>
+internal sealed record WorkerExecuted(int Pid, string? Failure = null, bool Permanent = false) : StarterEvent;
 
-internal sealed record SpawnFailed(int Generation, string Reason, int Slot = 0) : StarterEvent;
+/// <summary>The worker could not be spawned; <paramref name="Permanent"/> as for <see cref="WorkerExecuted"/>.</summary>
+internal sealed record SpawnFailed(int Generation, string Reason, int Slot = 0, bool Permanent = false) : StarterEvent;
 
 /// <summary>
 /// A child was reaped: a worker, or an orphan this subreaper inherited. <paramref name="GroupRemains"/>:

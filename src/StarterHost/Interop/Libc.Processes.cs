@@ -8,6 +8,13 @@ internal static unsafe partial class Libc
     internal const int WNOHANG = 1;
     internal const int EPERM = 1;
 
+    // What exec(2) fails with when the command itself is at fault (see Workers/ExecFailure; ENOENT is in Libc.cs, ELOOP in Libc.Files).
+    internal const int E2BIG = 7;
+    internal const int ENOEXEC = 8;
+    internal const int EACCES = 13;
+    internal const int EISDIR = 21;
+    internal const int ELIBBAD = 80;
+
     internal const int PR_SET_PDEATHSIG = 1;
     internal const int PR_SET_CHILD_SUBREAPER = 36;
 

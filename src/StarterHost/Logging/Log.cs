@@ -142,6 +142,9 @@ internal static partial class Log
     [LoggerMessage(55, LogLevel.Warning, "processes left in the group of worker {Pgid} (generation {Generation}), which exited, are still alive {Seconds} s after their signal; sending KILL to the group")]
     public static partial void LeftoverKilledAtDeadline(ILogger logger, int pgid, int generation, string seconds);
 
+    [LoggerMessage(56, LogLevel.Error, "{Failure}; no retry can fix that, and no generation has served: exiting with status 1")]
+    public static partial void StartGivenUp(ILogger logger, string failure);
+
     // 90–119: sockets and privileges (socket activation out to workers, identity, log reopen, pre-flight check).
 
     [LoggerMessage(90, LogLevel.Information, "received USR1, reopened log file {Path}")]

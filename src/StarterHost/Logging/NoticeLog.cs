@@ -84,6 +84,9 @@ internal static class NoticeLog
             case FailuresRepeated r:
                 Log.FailuresRepeated(logger, r.Failures, r.Failure, Seconds(r.Delay));
                 break;
+            case StartGivenUp g:
+                Log.StartGivenUp(logger, g.Failure);
+                break;
             case RestartAbandoned a:
                 Log.RestartAbandoned(logger, a.Failures, a.ServingGeneration, a.Failure);
                 break;

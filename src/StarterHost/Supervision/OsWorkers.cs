@@ -73,8 +73,15 @@ internal sealed class OsWorkers(
         loop.Unwatch(fd);
         Posix.Close(fd);
         _execReports.Remove(pid);
-        _execFailures.Remove(pid, out string? failure);
-        post(new WorkerExecuted(pid, failure));
+        if (_execFailures.Remove(pid, out string? report))
+        {
+            var (errno, message) = ExecHelper.ParseReport(report);
+            post(new WorkerExecuted(pid, ExecFailure.Describe(message, errno), ExecFailure.IsPermanent(errno)));
+        }
+        else
+        {
+            post(new WorkerExecuted(pid));
+        }
     }
 
     public bool Signal(int pid, int signal) => Posix.SendSignal(pid, signal);

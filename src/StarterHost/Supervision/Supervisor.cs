@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using StarterHost.Generations;
 using StarterHost.Logging;
 using StarterHost.Status;
+using StarterHost.Workers;
 using StarterHost.Systemd;
 
 namespace StarterHost.Supervision;
@@ -141,7 +142,7 @@ internal sealed class Supervisor
         {
             return command switch
             {
-                SpawnWorker spawn => [new SpawnFailed(spawn.Generation, e.Message, spawn.Slot)],
+                SpawnWorker spawn => [new SpawnFailed(spawn.Generation, ExecFailure.Describe(e), spawn.Slot, ExecFailure.IsPermanent(e))],
                 WriteStatus => [new StatusWriteFailed(e.Message)],
                 RunCheck check => [new CheckNotStarted(check.Serial, e.Message)],
                 _ => [new CommandFailed(command, e.Message)],
@@ -182,7 +183,7 @@ internal sealed class Supervisor
                 _notifier.Ready();
                 break;
             case ReportStartFailure failure:
-                _notifier.StartFailed(failure.Reason);
+                _notifier.StartFailed(failure.Reason, failure.GivenUp);
                 break;
             case ReportReloading:
                 _notifier.Reloading();

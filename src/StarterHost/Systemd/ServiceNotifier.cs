@@ -25,9 +25,12 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
         Hosting.Daemonizer.ReportReady();
     }
 
-    /// <summary>Nothing serves yet and a start failed: a --daemonize launcher returns with the reason (the daemon keeps trying).</summary>
-    public void StartFailed(string reason) =>
-        Hosting.Daemonizer.ReportFailure($"{reason}; the daemon (pid {System.Environment.ProcessId}) keeps trying, see its log file");
+    /// <summary>
+    /// Nothing serves yet and a start failed: a --daemonize launcher returns with the reason; the daemon keeps
+    /// trying, unless it has <paramref name="givenUp"/>.
+    /// </summary>
+    public void StartFailed(string reason, bool givenUp = false) =>
+        Hosting.Daemonizer.ReportFailure(givenUp ? reason : $"{reason}; the daemon (pid {System.Environment.ProcessId}) keeps trying, see its log file");
 
     /// <summary>RELOADING=1 with the CLOCK_MONOTONIC time in one datagram, as Type=notify-reload requires.</summary>
     public void Reloading() =>

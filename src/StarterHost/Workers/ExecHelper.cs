@@ -92,7 +92,11 @@ internal static class ExecHelper
             Posix.ExecReplacing(args[separator + 1], args[(separator + 2)..]);
             return Fail($"exec {args[separator + 1]} returned");
         }
-        catch (Exception e) when (e is PosixException or ArgumentException or InvalidOperationException)
+        catch (PosixException e)
+        {
+            return Fail(e.Message, e.Errno);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             return Fail(e.Message);
         }
@@ -100,14 +104,27 @@ internal static class ExecHelper
 
     private static int s_reportFd = -1;
 
-    /// <summary>To StarterHost and fd 2, and out with 127 (the shell's "could not execute"): the worker fails to start, visibly.</summary>
-    private static int Fail(string message)
+    /// <summary>
+    /// To StarterHost, which logs it (or else to fd 2), and out with 127 (the shell's "could not execute"): the
+    /// worker fails to start, visibly. The report is the errno (0 for none), a space and the message.
+    /// </summary>
+    private static int Fail(string message, int errno = 0)
     {
-        byte[] line = System.Text.Encoding.UTF8.GetBytes($"starterhost: {message}\n");
-        TryWrite(s_reportFd, System.Text.Encoding.UTF8.GetBytes(message));
-        TryWrite(2, line);
+        if (s_reportFd >= 0)
+            TryWrite(s_reportFd, System.Text.Encoding.UTF8.GetBytes($"{errno.ToString(CultureInfo.InvariantCulture)} {message}"));
+        else
+            TryWrite(2, System.Text.Encoding.UTF8.GetBytes($"starterhost: {message}\n"));
         Posix.ExitImmediately(127);
         return 127;
+    }
+
+    /// <summary>What a helper's report says: the errno of the failure (0 when it had none) and the message.</summary>
+    public static (int Errno, string Message) ParseReport(string report)
+    {
+        int space = report.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && int.TryParse(report.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out int errno)
+            ? (errno, report[(space + 1)..])
+            : (0, report);
     }
 
     private static void TryWrite(int fd, byte[] data)
