@@ -34,6 +34,43 @@ public sealed class EnvironmentTests : IDisposable
         _worker.Events.WaitFor("ready .*envvar= gen=3");
     }
 
+    /// <summary>start_server passes an envdir's bytes and its own environment's as they are, UTF-8 or not.</summary>
+    [Fact]
+    public void ValuesThatAreNotUtf8ReachTheWorkerAsTheirBytes()
+    {
+        string envDir = Directory.CreateDirectory(_dir.File("env")).FullName;
+        byte[] fromEnvDir = [0x61, 0xFF, 0xC3, 0xA9, 0x80, 0x62];
+        File.WriteAllBytes(Path.Combine(envDir, "RAW"), [.. fromEnvDir, 0x0A, 0x63]);
+        string worker = $"printf %s \"$RAW\" > {_dir.File("envdir.out")}; printf %s \"$INHERITED\" > {_dir.File("inherited.out")}; exec sleep 60";
+        // StarterHost started with a variable that is not UTF-8, which .NET's own environment would show as U+FFFD.
+        using var starter = StarterProcess.StartProgram("/bin/sh",
+            ["-c", "INHERITED=$(printf 'x\\351y\\377'); export INHERITED; exec \"$0\" \"$@\"", StarterProcess.ExecutablePath,
+             "--port=127.0.0.1:0", $"--envdir={envDir}", "--", "/bin/sh", "-c", worker]);
+        Eventually.True(() => File.Exists(_dir.File("inherited.out")), "the worker wrote what it got");
+        Assert.Equal(fromEnvDir, File.ReadAllBytes(_dir.File("envdir.out")));
+        Assert.Equal(new byte[] { 0x78, 0xE9, 0x79, 0xFF }, File.ReadAllBytes(_dir.File("inherited.out")));
+    }
+
+    [Fact]
+    public void AnEnvDirFileWhoseNameCannotBeAVariableIsSkippedWithAWarningOnce()
+    {
+        string envDir = Directory.CreateDirectory(_dir.File("env")).FullName;
+        File.WriteAllText(Path.Combine(envDir, "WORKER_ENVVAR"), "kept\n");
+        foreach (string name in (string[])["A=B", "WITH SPACE", "NEW\nLINE"])
+            File.WriteAllText(Path.Combine(envDir, name), "skipped\n");
+        using var starter = StarterProcess.Start(["--port=127.0.0.1:0", $"--envdir={envDir}", "--interval=0.1", .. _worker.Command], _worker.Environment);
+        _worker.Events.WaitFor("ready .*envvar=kept gen=1");
+        starter.Signal(SignalNames.Hup);
+        _worker.Events.WaitFor("ready .*envvar=kept gen=2");
+        foreach (string name in (string[])["A=B", "WITH SPACE"])
+            Assert.Single(starter.Output.Split('\n'), l => l.EndsWith($" skipping envdir file {Path.Combine(envDir, name)}: a variable's name cannot hold '=', white space or a control character", StringComparison.Ordinal));
+        // The file with a newline in its name is named too (its line is broken in two by that newline).
+        Assert.Single(starter.Output.Split('\n'), l => l.EndsWith($" skipping envdir file {envDir}/NEW", StringComparison.Ordinal));
+        int worker = starter.WorkerPid(2);
+        string environ = File.ReadAllText($"/proc/{worker}/environ");
+        Assert.DoesNotContain("skipped", environ);
+    }
+
     [Fact]
     public void AWorkerGetsItsListenersAtTheNamedDescriptorsAndNothingElse()
     {

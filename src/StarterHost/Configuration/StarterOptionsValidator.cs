@@ -68,7 +68,7 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
         {
             try
             {
-                envDir = EnvDirReader.Read(envDirPath);
+                envDir = EnvDirReader.Read(envDirPath).Variables;
             }
             catch (IOException e)
             {

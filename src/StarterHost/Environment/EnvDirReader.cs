@@ -1,18 +1,23 @@
-using System.Text;
+using StarterHost.Interop;
 
 namespace StarterHost.Environment;
+
+/// <summary>What an envdir holds: the variables, and the files skipped because their name cannot be a variable's.</summary>
+internal sealed record EnvDirContents(IReadOnlyDictionary<string, string> Variables, IReadOnlyList<string> Skipped);
 
 /// <summary>Reads a daemontools-style envdir: each file is a variable, its first line the value.</summary>
 internal static class EnvDirReader
 {
     /// <summary>
     /// Server::Starter semantics: names starting with "." are skipped, the value is the first line
-    /// without its newline, an empty file sets nothing, and unreadable entries are skipped.
+    /// without its newline, an empty file sets nothing, and unreadable entries are skipped. The value is
+    /// its bytes, UTF-8 or not (see <see cref="EscapedUtf8"/>), as start_server passes them.
     /// </summary>
     /// <exception cref="IOException">The directory itself cannot be read; the message is the reason alone.</exception>
-    public static IReadOnlyDictionary<string, string> Read(string directory)
+    public static EnvDirContents Read(string directory)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var skipped = new List<string>();
         IEnumerable<string> entries;
         try
         {
@@ -29,34 +34,38 @@ internal static class EnvDirReader
                 _ => e.Message,
             }, e);
         }
-        foreach (string path in entries)
+        foreach (string path in entries.Order(StringComparer.Ordinal))
         {
             string name = System.IO.Path.GetFileName(path);
-            if (name.StartsWith('.') || name.Contains('='))
+            if (name.StartsWith('.'))
                 continue;
+            // Server::Starter: puts such a name in %ENV as it is; "A=B" would reach the worker as A, a space or a
+            // newline as a variable nobody can name. Said instead (by the caller), and left out.
+            if (!IsVariableName(name))
+            {
+                skipped.Add(path);
+                continue;
+            }
             if (TryReadFirstLine(path) is { } value)
                 result[name] = value;
         }
-        return result;
+        return new EnvDirContents(result, skipped);
     }
+
+    /// <summary>A name environ(7) can hold and a shell can name: no '=', no white space, no control character.</summary>
+    private static bool IsVariableName(string name) =>
+        !name.Contains('=', StringComparison.Ordinal) && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     private static string? TryReadFirstLine(string path)
     {
         try
         {
-            using var reader = new StreamReader(path, new UTF8Encoding(false));
+            byte[] bytes = File.ReadAllBytes(path);
             // Server::Starter: chomp(<$fh>), so "\r" stays and an empty file yields nothing.
-            var line = new StringBuilder();
-            int c;
-            bool any = false;
-            while ((c = reader.Read()) >= 0)
-            {
-                any = true;
-                if (c == '\n')
-                    break;
-                line.Append((char)c);
-            }
-            return any ? line.ToString() : null;
+            if (bytes.Length == 0)
+                return null;
+            int newline = Array.IndexOf(bytes, (byte)'\n');
+            return EscapedUtf8.Decode(newline < 0 ? bytes : bytes.AsSpan(0, newline));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

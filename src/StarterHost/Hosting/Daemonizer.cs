@@ -29,7 +29,7 @@ internal static class Daemonizer
         int pid;
         try
         {
-            var environment = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            var environment = Environment.ProcessEnvironment.Read().Cast<System.Collections.DictionaryEntry>()
                 .Select(e => $"{e.Key}={e.Value}")
                 .Append($"{NotifyFdVariable}={NotifyFd}")
                 .ToArray();

@@ -29,7 +29,7 @@ internal static class StarterHostBuilder
             ContentRootPath = Directory.GetCurrentDirectory(),
             EnvironmentName = System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
         });
-        var processEnvironment = System.Environment.GetEnvironmentVariables();
+        var processEnvironment = ProcessEnvironment.Read();
 
         // Later wins: appsettings.json < appsettings.{Environment}.json < --config files < ENVDIR & co.
         // < Starter__* < --Starter:* < start_server options.

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace StarterHost.Interop;
@@ -265,12 +264,13 @@ internal static unsafe partial class Posix
             throw new PosixException(call, result);
     }
 
+    /// <summary>A C string of <paramref name="value"/>'s bytes: UTF-8, with bytes that were not UTF-8 restored (see <see cref="EscapedUtf8"/>).</summary>
     private static byte* Utf8(string value, List<IntPtr> owned)
     {
-        int length = Encoding.UTF8.GetByteCount(value);
-        byte* p = (byte*)NativeMemory.Alloc((nuint)length + 1);
-        Encoding.UTF8.GetBytes(value, new Span<byte>(p, length));
-        p[length] = 0;
+        byte[] bytes = EscapedUtf8.Encode(value);
+        byte* p = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
+        bytes.CopyTo(new Span<byte>(p, bytes.Length));
+        p[bytes.Length] = 0;
         owned.Add((IntPtr)p);
         return p;
     }

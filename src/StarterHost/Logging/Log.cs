@@ -89,6 +89,9 @@ internal static partial class Log
     [LoggerMessage(27, LogLevel.Warning, "socket {Socket} passed by the service manager matches no --port or --path; not used")]
     public static partial void PassedSocketUnused(ILogger logger, string socket);
 
+    [LoggerMessage(28, LogLevel.Warning, "skipping envdir file {File}: a variable's name cannot hold '=', white space or a control character")]
+    public static partial void EnvDirEntrySkipped(ILogger logger, string file);
+
     [LoggerMessage(70, LogLevel.Information, "configuration files read: {Files}")]
     public static partial void ConfigurationRead(ILogger logger, string files);
 

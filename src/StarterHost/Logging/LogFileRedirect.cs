@@ -81,7 +81,7 @@ internal static partial class LogFileRedirect
 
     /// <summary>Ours, less what was addressed to StarterHost alone (NOTIFY_SOCKET and the like), as for a worker.</summary>
     private static string[] EnvironmentList() =>
-        [.. System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+        [.. Environment.ProcessEnvironment.Read().Cast<System.Collections.DictionaryEntry>()
             .Where(e => !Environment.WorkerEnvironment.InternalVariables.Contains((string)e.Key))
             .Select(e => $"{e.Key}={e.Value}")];
 }

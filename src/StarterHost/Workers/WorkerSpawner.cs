@@ -22,6 +22,7 @@ internal sealed class WorkerSpawner(
     private readonly int _ownPid = Posix.CurrentPid;
     private readonly int _deathSignal = DeathSignalFor(options);
     private string[]? _listenFdNames;
+    private IReadOnlyList<string> _skippedEnvFiles = [];
 
     /// <summary>
     /// Whether spawns go through the exec helper (and so report their exec on a pipe): for the death
@@ -119,7 +120,15 @@ internal sealed class WorkerSpawner(
             return null;
         try
         {
-            return EnvDirReader.Read(dir);
+            var contents = EnvDirReader.Read(dir);
+            // Said when it changes, not at every spawn of every worker.
+            if (!contents.Skipped.SequenceEqual(_skippedEnvFiles))
+            {
+                foreach (string file in contents.Skipped.Except(_skippedEnvFiles))
+                    Log.EnvDirEntrySkipped(logger, file);
+                _skippedEnvFiles = contents.Skipped;
+            }
+            return contents.Variables;
         }
         catch (IOException e)
         {
