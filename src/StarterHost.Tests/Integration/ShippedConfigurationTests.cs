@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Text.Json;
+using StarterHost.Interop;
 using StarterHost.Signals;
 using StarterHost.Tests.Support;
 
@@ -41,5 +44,64 @@ public sealed class ShippedConfigurationTests : IDisposable
 
         starter.Signal(SignalNames.Term);
         Assert.Equal(0, starter.WaitForExit());
+    }
+
+    /// <summary>The configuration these tests were built in, which `dotnet run --no-build` must run.</summary>
+    private static string BuildConfiguration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    /// <summary>
+    /// `dotnet run -c Release` builds the sample where the shipped configuration names it: the project reference
+    /// builds it in Debug whatever StarterHost's configuration, so samples/HelloWorker/bin/Debug/ is there.
+    /// </summary>
+    [Theory]
+    [InlineData("Debug")]
+    [InlineData("Release")]
+    public void DotnetRunBuildsTheSampleWhereTheShippedConfigurationNamesItInEitherConfiguration(string configuration)
+    {
+        string root = RepositoryRoot();
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "appsettings.json")));
+        string dll = settings.RootElement.GetProperty("Starter").GetProperty("Command")[1].GetString()!;
+        Assert.Equal("samples/HelloWorker/bin/Debug/net10.0/HelloWorker.dll", dll);
+
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in (string[])["msbuild", "src/StarterHost/StarterHost.csproj", $"-p:Configuration={configuration}", "-getItem:ProjectReference", "-nodeReuse:false"])
+            info.ArgumentList.Add(arg);
+        using var msbuild = Process.Start(info)!;
+        string json = msbuild.StandardOutput.ReadToEnd();
+        Assert.True(msbuild.WaitForExit(StarterProcess.DefaultTimeout * 4), "dotnet msbuild did not finish");
+        using var items = JsonDocument.Parse(json);
+        var sample = Assert.Single(items.RootElement.GetProperty("Items").GetProperty("ProjectReference").EnumerateArray(),
+            item => item.GetProperty("Filename").GetString() == "HelloWorker");
+        Assert.Equal("Configuration=Debug", sample.GetProperty("SetConfiguration").GetString());
+    }
+
+    /// <summary>
+    /// README's way to stop `dotnet run`: Ctrl-C (SIGINT to the terminal's foreground process group, which holds
+    /// `dotnet run` and StarterHost, not the workers), or SIGTERM to `dotnet run`, which forwards it. (SIGINT to
+    /// `dotnet run` alone does nothing: it leaves Ctrl-C to its child, which the terminal told already.)
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DotnetRunStopsOnCtrlCAndOnTermAsReadmeSays(bool ctrlC)
+    {
+        string root = RepositoryRoot();
+        // setsid: a process group of its own, as a terminal gives a foreground job, so that the test can be its Ctrl-C.
+        using var run = StarterProcess.StartProgram("setsid",
+            ["dotnet", "run", "--no-build", "-c", BuildConfiguration, "--project", "src/StarterHost", "--",
+             "--port=127.0.0.1:0", $"--pid-file={_dir.File("pid")}", $"--status-file={_dir.File("status")}", "--interval=0.1",
+             "--", "perl", "samples/perl-hello/hello.pl"],
+            workingDirectory: root);
+        int port = run.BoundPort("127.0.0.1:0");
+        int worker = run.WorkerPid(1);
+        Assert.Equal(new HelloAnswer(1, worker), HttpProbe.Get(port));
+        if (ctrlC)
+            Posix.SendGroupSignal(run.Pid, SignalNames.Int);
+        else
+            run.Signal(SignalNames.Term);
+        run.WaitForLine($"worker {worker} died");
+        run.WaitForLine("^\\S+ \\S+ exiting$");
+        run.WaitForExit();
+        Assert.False(File.Exists(_dir.File("pid")));
     }
 }
