@@ -16,18 +16,10 @@ public sealed class ShippedConfigurationTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StarterHost.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException($"no StarterHost.sln above {AppContext.BaseDirectory}");
-    }
-
     [Fact]
     public void TheShippedConfigurationServesTheSampleAndRestartsOnRequest()
     {
-        string root = RepositoryRoot();
+        string root = Repository.Root;
         string[] moved = ["--Starter:Port=127.0.0.1:0", $"--Starter:PidFile={_dir.File("pid")}", $"--Starter:StatusFile={_dir.File("status")}"];
         using var starter = StarterProcess.Start(moved, workingDirectory: root);
         int port = starter.BoundPort("127.0.0.1:0");
@@ -58,7 +50,7 @@ public sealed class ShippedConfigurationTests : IDisposable
     [InlineData("Release")]
     public void DotnetRunBuildsTheSampleWhereTheShippedConfigurationNamesItInEitherConfiguration(string configuration)
     {
-        string root = RepositoryRoot();
+        string root = Repository.Root;
         using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "appsettings.json")));
         string dll = settings.RootElement.GetProperty("Starter").GetProperty("Command")[1].GetString()!;
         Assert.Equal("samples/HelloWorker/bin/Debug/net10.0/HelloWorker.dll", dll);
@@ -85,7 +77,7 @@ public sealed class ShippedConfigurationTests : IDisposable
     [InlineData(true)]
     public void DotnetRunStopsOnCtrlCAndOnTermAsReadmeSays(bool ctrlC)
     {
-        string root = RepositoryRoot();
+        string root = Repository.Root;
         // setsid: a process group of its own, as a terminal gives a foreground job, so that the test can be its Ctrl-C.
         using var run = StarterProcess.StartProgram("setsid",
             ["dotnet", "run", "--no-build", "-c", BuildConfiguration, "--project", "src/StarterHost", "--",
