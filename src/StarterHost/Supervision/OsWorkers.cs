@@ -61,15 +61,18 @@ internal sealed class OsWorkers(
         }
     }
 
-    /// <summary>The exec helper's pipe: end of file once it exec'd the worker; a reason first if it could not.</summary>
-    private void ReadExecReport(int pid, int fd)
+    /// <summary>
+    /// The exec helper's pipe: end of file once it exec'd the worker; a reason first if it could not. Returns what
+    /// read(2) did: bytes read, 0 at the end (reported), -1 when nothing more is there yet.
+    /// </summary>
+    private int ReadExecReport(int pid, int fd)
     {
         Span<byte> buffer = stackalloc byte[1024];
         int n = Posix.ReadAvailable(fd, buffer);
         if (n > 0)
             _execFailures[pid] = (_execFailures.GetValueOrDefault(pid) ?? "") + System.Text.Encoding.UTF8.GetString(buffer[..n]);
         if (n != 0)
-            return;
+            return n;
         loop.Unwatch(fd);
         Posix.Close(fd);
         _execReports.Remove(pid);
@@ -82,6 +85,7 @@ internal sealed class OsWorkers(
         {
             post(new WorkerExecuted(pid));
         }
+        return 0;
     }
 
     public bool Signal(int pid, int signal) => Posix.SendSignal(pid, signal);
@@ -99,6 +103,14 @@ internal sealed class OsWorkers(
         {
             // Reaped: its number is free again, but its group's number stays taken while the group has members.
             exits.Add(new ChildExit(pid, new WaitStatus(status), Posix.GroupExists(pid)));
+            // A helper that could not exec reports why, then exits: its report is the machine's before its exit,
+            // whichever the loop noticed first (posted now, it is applied ahead of the exits reaped here).
+            if (_execReports.TryGetValue(pid, out int report))
+            {
+                while (ReadExecReport(pid, report) > 0)
+                {
+                }
+            }
             if (_notifySockets.Remove(pid, out var notifications))
             {
                 loop.Unwatch(notifications.Fd);
