@@ -8,8 +8,6 @@ namespace StarterHost.Interop;
 /// </summary>
 internal static unsafe partial class Libc
 {
-    internal const int ERANGE = 34;
-
     /// <summary>struct passwd, the fields read: the same layout on every 64-bit Linux (glibc and musl).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct Passwd

@@ -2,42 +2,18 @@ using System.Runtime.InteropServices;
 
 namespace StarterHost.Interop;
 
-/// <summary>Process supervision: reaping, process groups, prctl, signal masks, the exec helper's calls, the loop's poll.</summary>
+/// <summary>Processes: reaping, prctl, process groups, the environment, exec and _exit.</summary>
 internal static unsafe partial class Libc
 {
+    [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
+    internal static partial int WaitPid(int pid, out int status, int options);
+
+    [LibraryImport(Lib, EntryPoint = "getpid")]
+    internal static partial int GetPid();
+
     internal const int WNOHANG = 1;
-    internal const int EPERM = 1;
-
-    // What exec(2) fails with when the command itself is at fault (see Workers/ExecFailure; ENOENT is in Libc.cs, ELOOP in Libc.Files).
-    internal const int E2BIG = 7;
-    internal const int ENOEXEC = 8;
-    internal const int EACCES = 13;
-    internal const int EISDIR = 21;
-    internal const int ELIBBAD = 80;
-
     internal const int PR_SET_PDEATHSIG = 1;
     internal const int PR_SET_CHILD_SUBREAPER = 36;
-
-    internal const short POSIX_SPAWN_SETPGROUP = 0x02;
-
-    internal const int SIG_BLOCK = 0;
-    internal const int SIG_UNBLOCK = 1;
-    internal const int SIG_SETMASK = 2;
-    internal static readonly nint SIG_DFL = 0;
-
-    internal const int EFD_CLOEXEC = 0x80000;
-    internal const int EFD_NONBLOCK = 0x800;
-
-    internal const short POLLIN = 0x1;
-
-    /// <summary>struct pollfd.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
 
     [LibraryImport(Lib, EntryPoint = "prctl", SetLastError = true)]
     internal static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
@@ -55,26 +31,8 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "_exit")]
     internal static partial void Exit(int status);
 
-    [LibraryImport(Lib, EntryPoint = "signal", SetLastError = true)]
-    internal static partial nint Signal(int signal, nint handler);
-
-    [LibraryImport(Lib, EntryPoint = "sigprocmask", SetLastError = true)]
-    internal static partial int SigProcMask(int how, void* set, void* oldSet);
-
-    [LibraryImport(Lib, EntryPoint = "sigaddset")]
-    internal static partial int SigAddSet(void* set, int signal);
-
     [LibraryImport(Lib, EntryPoint = "setpgid", SetLastError = true)]
     internal static partial int SetPgid(int pid, int pgid);
-
-    [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
-    internal static partial int EventFd(uint initial, int flags);
-
-    [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
-    internal static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
-
-    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_setpgroup")]
-    internal static partial int SpawnAttrSetPgroup(void* attributes, int pgroup);
 
     [LibraryImport(Lib, EntryPoint = "getpgid", SetLastError = true)]
     internal static partial int GetPgid(int pid);

@@ -75,4 +75,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "recvmsg", SetLastError = true)]
     internal static partial nint RecvMsg(int fd, MsgHdr* message, int flags);
+
+    internal const ushort AF_UNIX = 1;
+
+    /// <summary>sizeof(sockaddr_un.sun_path): the path and its terminating NUL.</summary>
+    internal const int SunPathSize = 108;
+
+    [LibraryImport(Lib, EntryPoint = "bind", SetLastError = true)]
+    internal static partial int Bind(int fd, byte* address, int length);
 }

@@ -70,4 +70,56 @@ internal static unsafe partial class Posix
         }
         return Encoding.UTF8.GetString(template, 0, template.Length - 1);
     }
+
+    /// <summary>flock(LOCK_EX), non-blocking when asked; false when another holder has the lock.</summary>
+    public static bool TryLockExclusive(SafeHandle file, string name, bool wait)
+    {
+        int fd = (int)file.DangerousGetHandle();
+        while (true)
+        {
+            if (Libc.Flock(fd, wait ? Libc.LOCK_EX : Libc.LOCK_EX | Libc.LOCK_NB) == 0)
+                return true;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Libc.EWOULDBLOCK && !wait)
+                return false;
+            if (errno != Libc.EINTR)
+                throw new PosixException($"flock({name})", errno);
+        }
+    }
+
+    /// <summary>Opens a file for appending, close-on-exec, creating it 0644.</summary>
+    public static int OpenForAppend(string path)
+    {
+        int fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC, 0x1A4);
+        if (fd < 0)
+            throw PosixException.FromLastError($"open({path})");
+        return fd;
+    }
+
+    /// <summary>
+    /// Opens an existing file read-only, close-on-exec: enough to wait for its flock(2). Raw open(2), not
+    /// FileStream: .NET takes flock(LOCK_SH) on files it opens, which would fight the pid-file lock protocol.
+    /// </summary>
+    public static SafeFileHandle OpenReadOnly(string path)
+    {
+        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+            throw PosixException.FromLastError($"open({path})");
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    public static void Truncate(SafeFileHandle file, string name)
+    {
+        if (Libc.Ftruncate((int)file.DangerousGetHandle(), 0) < 0)
+            throw PosixException.FromLastError($"ftruncate({name})");
+    }
+
+    /// <summary>access(X_OK): null when executable, else the reason.</summary>
+    public static string? WhyNotExecutable(string path) =>
+        Libc.Access(path, Libc.X_OK) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+
+    /// <summary>access(W_OK | X_OK) of a directory: null when files can be created in it, else the reason.</summary>
+    public static string? WhyNoFilesIn(string directory) =>
+        File.Exists(directory) ? Marshal.GetPInvokeErrorMessage(Libc.ENOTDIR)
+        : Libc.Access(directory, Libc.W_OK | Libc.X_OK) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
 }

@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+
+namespace StarterHost.Interop;
+
+/// <summary>
+/// Signals: sending one to a process or a process group, and the calling thread's dispositions and mask.
+/// </summary>
+internal static unsafe partial class Posix
+{
+    /// <summary>
+    /// Sends a signal with kill(2): Process.Kill can only send SIGKILL.
+    /// Returns false when the process is already gone.
+    /// </summary>
+    public static bool SendSignal(int pid, int signal)
+    {
+        if (pid <= 0)
+            throw new ArgumentOutOfRangeException(nameof(pid), pid, "refusing to signal a process group");
+        if (Libc.Kill(pid, signal) == 0)
+            return true;
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno == Libc.ESRCH)
+            return false;
+        throw new PosixException($"kill({pid}, {signal})", errno);
+    }
+
+    /// <summary>True when a process with that pid exists (kill with signal 0).</summary>
+    public static bool ProcessExists(int pid)
+    {
+        if (Libc.Kill(pid, 0) == 0)
+            return true;
+        return Marshal.GetLastPInvokeError() != Libc.ESRCH;
+    }
+
+    /// <summary>kill(-pgid): every process of the group. Returns false when the group has no member left.</summary>
+    public static bool SendGroupSignal(int pgid, int signal)
+    {
+        if (pgid <= 1)
+            throw new ArgumentOutOfRangeException(nameof(pgid), pgid, "refusing to signal that process group");
+        if (Libc.Kill(-pgid, signal) == 0)
+            return true;
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno == Libc.ESRCH)
+            return false;
+        throw new PosixException($"kill(-{pgid}, {signal})", errno);
+    }
+
+    /// <summary>True while any process (a zombie included) is in the group.</summary>
+    public static bool GroupExists(int pgid) =>
+        pgid > 1 && (Libc.Kill(-pgid, 0) == 0 || Marshal.GetLastPInvokeError() == Libc.EPERM);
+
+    /// <summary>
+    /// Every signal back to its default disposition and none blocked, as posix_spawn's SETSIGDEF and
+    /// SETSIGMASK give a child: a runtime about to exec must not hand down its own (SIGPIPE ignored, say).
+    /// </summary>
+    public static void ResetSignals()
+    {
+        for (int signal = 1; signal < 65; signal++)
+        {
+            // SIGKILL and SIGSTOP cannot be changed, and glibc keeps 32 and 33 for itself: those fail, harmlessly.
+            ResetSignal(signal);
+        }
+        byte* empty = stackalloc byte[128];
+        Libc.SigEmptySet(empty);
+        Libc.SigProcMask(Libc.SIG_SETMASK, empty, null);
+    }
+
+    /// <summary>One signal back to its default disposition (an inherited SIG_IGN for SIGCHLD would reap our children for us).</summary>
+    public static void ResetSignal(int signal) => Libc.Signal(signal, Libc.SIG_DFL);
+
+    /// <summary>
+    /// Blocks <paramref name="signals"/> on the calling thread: one sent to the process goes to another thread,
+    /// or, when every thread blocks it, waits pending until one unblocks it. A child inherits the mask.
+    /// </summary>
+    public static void BlockSignals(IReadOnlyList<int> signals) => ChangeSignalMask(Libc.SIG_BLOCK, signals);
+
+    /// <summary>Unblocks <paramref name="signals"/> on the calling thread; any of them pending is delivered now.</summary>
+    public static void UnblockSignals(IReadOnlyList<int> signals) => ChangeSignalMask(Libc.SIG_UNBLOCK, signals);
+
+    private static void ChangeSignalMask(int how, IReadOnlyList<int> signals)
+    {
+        byte* set = stackalloc byte[128];
+        Libc.SigEmptySet(set);
+        foreach (int signal in signals)
+            Libc.SigAddSet(set, signal);
+        if (Libc.SigProcMask(how, set, null) < 0)
+            throw PosixException.FromLastError("sigprocmask");
+    }
+}
