@@ -20,6 +20,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
     internal static partial nint Read(int fd, byte* buffer, nint count);
 
+    internal const int F_GETFD = 1;
     internal const int F_SETFD = 2;
     internal const int F_GETFL = 3;
     internal const int F_SETFL = 4;

@@ -25,6 +25,7 @@ internal static unsafe partial class Libc
     internal const int EEXIST = 17;
     internal const int ENOTDIR = 20;
     internal const int EISDIR = 21;
+    internal const int EINVAL = 22;
     internal const int ERANGE = 34;
     internal const int ENAMETOOLONG = 36;
     internal const int ELOOP = 40;

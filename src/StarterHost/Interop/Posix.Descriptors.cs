@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 namespace StarterHost.Interop;
 
 /// <summary>
-/// File descriptors: duplicating, closing, close-on-exec, pipes, and reading or writing them whole or without blocking.
+/// File descriptors: duplicating, closing, close-on-exec, pipes, and reading or writing them whole or without blocking;
+/// and which of them an exec passes on. .NET opens everything close-on-exec, but a descriptor inherited from whoever
+/// started us may not be: before an exec in place, exactly the ones named must lose FD_CLOEXEC and every other one must
+/// have it, or each upgrade would hand the next image one more descriptor.
 /// </summary>
 internal static unsafe partial class Posix
 {
@@ -96,6 +99,62 @@ internal static unsafe partial class Posix
                 if (errno != Libc.EINTR)
                     throw new PosixException($"read({fd})", errno);
             }
+        }
+    }
+
+    /// <summary>Every descriptor this process holds now, from /proc/self/fd (the listing's own, closed by then, left out).</summary>
+    public static IReadOnlyList<int> OpenDescriptors()
+    {
+        var fds = Directory.EnumerateFileSystemEntries("/proc/self/fd")
+            .Select(entry => int.Parse(Path.GetFileName(entry), System.Globalization.CultureInfo.InvariantCulture))
+            .Order()
+            .ToList();
+        return fds.Where(IsOpen).ToList();
+    }
+
+    /// <summary>What /proc/self/fd/N points to ("/memfd:NAME (deleted)", "pipe:[123]", a path), or "closed".</summary>
+    public static string DescriptorTarget(int fd)
+    {
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget ?? "not a link";
+        }
+        catch (IOException)
+        {
+            return "closed";
+        }
+    }
+
+    public static bool IsOpen(int fd) => Libc.Fcntl(fd, Libc.F_GETFD, 0) >= 0;
+
+    public static bool IsCloseOnExec(int fd)
+    {
+        int flags = Libc.Fcntl(fd, Libc.F_GETFD, 0);
+        if (flags < 0)
+            throw PosixException.FromLastError($"fcntl({fd}, F_GETFD)");
+        return (flags & Libc.FD_CLOEXEC) != 0;
+    }
+
+    /// <summary>Clears FD_CLOEXEC (the fd survives an exec) or sets it (it is closed by one).</summary>
+    public static void SetInheritable(int fd, bool inheritable)
+    {
+        if (Libc.Fcntl(fd, Libc.F_SETFD, inheritable ? 0 : Libc.FD_CLOEXEC) < 0)
+            throw PosixException.FromLastError($"fcntl({fd}, F_SETFD)");
+    }
+
+    /// <summary>
+    /// Makes <paramref name="kept"/> (each must be open) survive the next exec and every other descriptor above 2 close
+    /// with it. The standard streams are left as they are: they are the process's own, as they were at its start.
+    /// </summary>
+    public static void InheritOnly(IReadOnlyCollection<int> kept)
+    {
+        foreach (int fd in kept)
+            SetInheritable(fd, inheritable: true);
+        foreach (int fd in OpenDescriptors())
+        {
+            if (fd > 2 && !kept.Contains(fd) && Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0
+                && Marshal.GetLastPInvokeError() != Libc.EBADF) // closed meanwhile by another thread: nothing to pass on
+                throw PosixException.FromLastError($"fcntl({fd}, F_SETFD, FD_CLOEXEC)");
         }
     }
 }
