@@ -15,6 +15,9 @@ internal static class ChildProgram
         ["exec"] = ExecTests.ExecChild,
         ["exec-image"] = ExecTests.ExecImageChild,
         ["inherit-only"] = DescriptorTests.InheritOnlyChild,
+        ["pending"] = SignalMaskTests.PendingChild,
+        ["signalfd"] = SignalMaskTests.SignalFdChild,
+        ["finalizer"] = SignalMaskTests.FinalizerChild,
     };
 
     public static int Main(string[] args) =>

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace StarterHost.Interop;
 
-/// <summary>Signals: kill(2), dispositions, masks and signal sets.</summary>
+/// <summary>Signals: kill(2), dispositions, masks, signal sets, pending signals and signals read from a descriptor (signalfd).</summary>
 internal static unsafe partial class Libc
 {
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
@@ -27,4 +27,25 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "sigaddset")]
     internal static partial int SigAddSet(void* set, int signal);
+
+    internal const int SFD_CLOEXEC = 0x80000;
+    internal const int SFD_NONBLOCK = 0x800;
+
+    /// <summary>sizeof(struct signalfd_siginfo): each read returns whole records of this size.</summary>
+    internal const int SignalFdInfoSize = 128;
+
+    [LibraryImport(Lib, EntryPoint = "pthread_sigmask")]
+    internal static partial int PthreadSigMask(int how, void* set, void* oldSet);
+
+    [LibraryImport(Lib, EntryPoint = "sigpending", SetLastError = true)]
+    internal static partial int SigPending(void* set);
+
+    [LibraryImport(Lib, EntryPoint = "sigismember")]
+    internal static partial int SigIsMember(void* set, int signal);
+
+    [LibraryImport(Lib, EntryPoint = "signalfd", SetLastError = true)]
+    internal static partial int SignalFd(int fd, void* mask, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "gettid")]
+    internal static partial int GetTid();
 }

@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 namespace StarterHost.Interop;
 
 /// <summary>
-/// Signals: sending one to a process or a process group, and the calling thread's dispositions and mask.
+/// Signals: sending one to a process or a process group, the calling thread's dispositions, mask and pending signals,
+/// and signals read from a signalfd. The mask and the pending signals survive execve, which is what lets a signal sent
+/// during an upgrade in place reach the new image.
 /// </summary>
 internal static unsafe partial class Posix
 {
@@ -84,5 +86,76 @@ internal static unsafe partial class Posix
             Libc.SigAddSet(set, signal);
         if (Libc.SigProcMask(how, set, null) < 0)
             throw PosixException.FromLastError("sigprocmask");
+    }
+
+    private const int SigSetSize = 128;
+
+    /// <summary>The signals blocked on the calling thread.</summary>
+    public static IReadOnlySet<int> BlockedSignals()
+    {
+        byte* set = stackalloc byte[SigSetSize];
+        Libc.SigEmptySet(set);
+        int error = Libc.PthreadSigMask(Libc.SIG_BLOCK, null, set);
+        if (error != 0)
+            throw new PosixException("pthread_sigmask", error);
+        return Members(set);
+    }
+
+    /// <summary>The signals pending for the calling thread: sent to it, or to the process, while every thread blocked them.</summary>
+    public static IReadOnlySet<int> PendingSignals()
+    {
+        byte* set = stackalloc byte[SigSetSize];
+        Libc.SigEmptySet(set);
+        if (Libc.SigPending(set) < 0)
+            throw PosixException.FromLastError("sigpending");
+        return Members(set);
+    }
+
+    /// <summary>
+    /// A non-blocking, close-on-exec signalfd for <paramref name="signals"/>: each read takes one pending signal, so a
+    /// signal is consumed only when the reader asks, never by a handler on whichever thread the kernel picked. The
+    /// signals must be blocked on every thread, or one that does not block them still takes them.
+    /// </summary>
+    public static int OpenSignalFd(IReadOnlyList<int> signals)
+    {
+        byte* set = stackalloc byte[SigSetSize];
+        Libc.SigEmptySet(set);
+        foreach (int signal in signals)
+            Libc.SigAddSet(set, signal);
+        int fd = Libc.SignalFd(-1, set, Libc.SFD_CLOEXEC | Libc.SFD_NONBLOCK);
+        if (fd < 0)
+            throw PosixException.FromLastError("signalfd");
+        return fd;
+    }
+
+    /// <summary>The next signal from a signalfd (<see cref="OpenSignalFd"/>), or null when none is pending.</summary>
+    public static int? ReadSignal(int signalFd)
+    {
+        byte* info = stackalloc byte[Libc.SignalFdInfoSize];
+        while (true)
+        {
+            nint n = Libc.Read(signalFd, info, Libc.SignalFdInfoSize);
+            if (n == Libc.SignalFdInfoSize)
+                return *(int*)info; // struct signalfd_siginfo: u32 ssi_signo first
+            int errno = Marshal.GetLastPInvokeError();
+            if (n < 0 && errno == Libc.EWOULDBLOCK)
+                return null;
+            if (n >= 0 || errno != Libc.EINTR)
+                throw new PosixException($"read({signalFd}) of a signalfd", n >= 0 ? Libc.EINVAL : errno);
+        }
+    }
+
+    /// <summary>The calling thread's id, as /proc/self/task/TID names it.</summary>
+    public static int CurrentThreadId => Libc.GetTid();
+
+    private static HashSet<int> Members(byte* set)
+    {
+        var members = new HashSet<int>();
+        for (int signal = 1; signal < 65; signal++)
+        {
+            if (Libc.SigIsMember(set, signal) == 1)
+                members.Add(signal);
+        }
+        return members;
     }
 }
