@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StarterHost.Tests.Interop;
+using StarterHost.Tests.Upgrade;
 
 namespace StarterHost.Tests.Support;
 
@@ -18,6 +19,8 @@ internal static class ChildProgram
         ["pending"] = SignalMaskTests.PendingChild,
         ["signalfd"] = SignalMaskTests.SignalFdChild,
         ["finalizer"] = SignalMaskTests.FinalizerChild,
+        ["handoff-send"] = StateHandoffTests.SendChild,
+        ["handoff-receive"] = StateHandoffTests.ReceiveChild,
     };
 
     public static int Main(string[] args) =>
