@@ -19,6 +19,7 @@ internal static class ChildProgram
         ["pending"] = SignalMaskTests.PendingChild,
         ["signalfd"] = SignalMaskTests.SignalFdChild,
         ["finalizer"] = SignalMaskTests.FinalizerChild,
+        ["image-location"] = ImageLocationTests.AtStartChild,
         ["handoff-send"] = StateHandoffTests.SendChild,
         ["handoff-receive"] = StateHandoffTests.ReceiveChild,
     };
