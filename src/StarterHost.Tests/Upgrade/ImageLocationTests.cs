@@ -129,6 +129,16 @@ public sealed class ImageLocationTests
     }
 
     [Fact]
+    public void BytesThatAreNotUtf8AreKeptForTheExec()
+    {
+        byte[] latin1 = [(byte)'X', (byte)'=', 0xE9, 0];
+
+        string variable = Assert.Single(ImageLocation.SplitNulTerminated(latin1));
+
+        Assert.Equal(latin1[..^1], EscapedUtf8.Encode(variable));
+    }
+
+    [Fact]
     public void AtStartReadsTheCommandLineAsTheKernelGotIt()
     {
         // "dotnet StarterHost.Tests.dll …", found on PATH, with the dll relative to the working directory.

@@ -1,4 +1,3 @@
-using System.Text;
 using StarterHost.Interop;
 
 namespace StarterHost.Upgrade;
@@ -106,14 +105,19 @@ internal sealed record ImageLocation(string Executable, IReadOnlyList<string> Ar
         return null;
     }
 
-    /// <summary>A /proc file of NUL-terminated strings (cmdline, environ); an empty argument stays an empty string.</summary>
+    /// <summary>
+    /// A /proc file of NUL-terminated strings (cmdline, environ), each kept as its bytes (see <see cref="EscapedUtf8"/>):
+    /// an argument or a variable that is not UTF-8 reaches the new image as it reached this one. An empty argument stays.
+    /// </summary>
     internal static IReadOnlyList<string> ReadNulSeparated(string path) => SplitNulTerminated(File.ReadAllBytes(path));
 
     internal static IReadOnlyList<string> SplitNulTerminated(byte[] bytes)
     {
         if (bytes.Length == 0)
             return [];
-        string text = Encoding.UTF8.GetString(bytes);
-        return text.EndsWith('\0') ? text[..^1].Split('\0') : text.Split('\0');
+        var strings = new List<string>();
+        foreach (var range in bytes.AsSpan(0, bytes[^1] == 0 ? bytes.Length - 1 : bytes.Length).Split((byte)0))
+            strings.Add(EscapedUtf8.Decode(bytes.AsSpan(range)));
+        return strings;
     }
 }
