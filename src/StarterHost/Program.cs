@@ -59,7 +59,7 @@ try
     {
         // The launcher's exit would be PID 1's, which ends the namespace and the daemon with it.
         if (InitRole.IsChild)
-            throw new StartupException("--daemonize cannot work as PID 1 (a container or pid namespace without an init): the namespace ends when PID 1 exits; run in the foreground");
+            throw new StartupException($"{StarterOptions.DaemonizeOption} cannot work as PID 1 (a container or pid namespace without an init): the namespace ends when PID 1 exits; run in the foreground");
         return Daemonizer.Detach(args);
     }
 

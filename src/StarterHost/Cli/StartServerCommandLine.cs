@@ -1,6 +1,4 @@
-using System.Globalization;
 using StarterHost.Configuration;
-using StarterHost.Generations;
 
 namespace StarterHost.Cli;
 
@@ -23,30 +21,10 @@ internal enum CliMode
 /// </summary>
 internal sealed class StartServerCommandLine
 {
-    private static readonly string[] ValueOptions =
-    [
-        "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term",
-        "backlog", "envdir", "auto-restart-interval", "kill-old-delay", "status-file", "timeout",
-        "drain-timeout", "readiness", "start-timeout", "backoff-max", "max-start-failures",
-        "workers", "handover", "max-worker-lifetime", "max-worker-rss", "config",
-        "listen-fdnames", "path-mode", "path-owner", "user", "group", "check-command", "check-timeout",
-        "status-json",
-    ];
+    /// <summary>The options the command line takes, by name.</summary>
+    private static readonly Dictionary<string, Option> ByName = StarterOptions.Declared.Where(o => o.Name is not null).ToDictionary(o => o.Name!);
 
-    private static readonly string[] FlagOptions =
-        ["enable-auto-restart", "daemonize", "restart", "reload", "stop", "status", "help", "version", "signal-group", "no-death-signal", "listen-fds"];
-
-    /// <summary>start_server's own options (Server::Starter 0.35).</summary>
-    private static readonly string[] StartServerOptions =
-    [
-        "port", "path", "interval", "log-file", "pid-file", "dir", "signal-on-hup", "signal-on-term", "backlog", "envdir",
-        "enable-auto-restart", "auto-restart-interval", "kill-old-delay", "status-file", "restart", "stop", "daemonize", "help", "version",
-    ];
-
-    /// <summary>Every option's name, as --help must list them.</summary>
-    internal static IEnumerable<string> OptionNames => ValueOptions.Concat(FlagOptions);
-
-    private readonly List<(string Name, string? Value)> _given = [];
+    private readonly List<(Option Option, string Value)> _given = [];
 
     public CliMode Mode { get; private set; } = CliMode.Serve;
 
@@ -90,93 +68,67 @@ internal sealed class StartServerCommandLine
                 continue;
             }
 
-            string option = Resolve(name);
+            var option = Resolve(name);
             // Server::Starter: "--status=FILE" abbreviated --status-file before --status was a mode, and still does.
-            if (option == "status" && inline is not null)
-                option = "status-file";
-            if (FlagOptions.Contains(option))
+            if (option == StarterOptions.StatusOption && inline is not null)
+                option = StarterOptions.StatusFileOption;
+            if (!option.TakesValue)
             {
                 if (inline is not null)
-                    throw new UsageException($"Option {option} does not take an argument");
-                result.Take(option, null);
+                    throw new UsageException($"Option {option.Name} does not take an argument");
+                result.Take(option, "");
                 continue;
             }
             string? value = inline ?? (i + 1 < args.Count ? args[++i] : null);
             if (value is null)
-                throw new UsageException($"Option {option} requires an argument");
+                throw new UsageException($"Option {option.Name} requires an argument");
             result.Take(option, value);
         }
         return result;
     }
 
-    private void Take(string option, string? value)
+    private void Take(Option option, string value)
     {
         switch (option)
         {
-            case "help":
-                Mode = CliMode.Help;
+            case CommandLineOption { Mode: { } mode }:
+                // --help wins over --version, which wins over the client modes; of those the first given wins.
+                if (Mode is CliMode.Serve || mode is CliMode.Help || (mode is CliMode.Version && Mode is not CliMode.Help))
+                    Mode = mode;
                 return;
-            case "version" when Mode != CliMode.Help:
-                Mode = CliMode.Version;
+            case CommandLineOption:
+                ConfigFiles.Add(value);
                 return;
-            case "restart" when Mode is CliMode.Serve:
-                Mode = CliMode.Restart;
-                return;
-            case "reload" when Mode is CliMode.Serve:
-                Mode = CliMode.Reload;
-                return;
-            case "stop" when Mode is CliMode.Serve:
-                Mode = CliMode.Stop;
-                return;
-            case "status" when Mode is CliMode.Serve:
-                Mode = CliMode.Status;
-                return;
-            case "config":
-                ConfigFiles.Add(value!);
-                return;
-            case "interval" or "backlog" or "auto-restart-interval" or "kill-old-delay" or "timeout" or "drain-timeout"
-                or "start-timeout" or "backoff-max" or "max-start-failures" or "check-timeout":
-                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
-                    throw new UsageException($"Value \"{value}\" invalid for option {option} (number expected)");
-                break;
-            case "readiness":
-                ReadinessNamed(value!);
-                break;
-            case "workers" or "max-worker-lifetime" or "max-worker-rss":
-                PoolNumber(option, value!);
-                break;
-            case "handover":
-                HandoverNamed(value!);
-                break;
         }
+        option.CheckArgument(value);
         _given.Add((option, value));
     }
 
     /// <summary>Server::Starter: an exact name, or else a prefix of exactly one option (any case).</summary>
-    private static string Resolve(string name)
+    private static Option Resolve(string name)
     {
         string lower = name.ToLowerInvariant();
-        var all = OptionNames.ToArray();
-        if (all.Contains(lower))
-            return lower;
-        var matches = all.Where(o => o.StartsWith(lower, StringComparison.Ordinal)).ToArray();
+        if (ByName.TryGetValue(lower, out var exact))
+            return exact;
+        // Server::Starter: Getopt::Long lists the candidates of an ambiguous abbreviation sorted.
+        var matches = ByName.Values.Where(o => o.Name!.StartsWith(lower, StringComparison.Ordinal)).OrderBy(o => o.Name, StringComparer.Ordinal).ToArray();
         // Server::Starter: an abbreviation that was unique among its options keeps its meaning, though newer
         // options share the prefix ("--pat" is --path, not --path-mode; "--l" is --log-file, not --listen-fds).
-        if (matches.Length > 1 && matches.Where(StartServerOptions.Contains).ToArray() is [var original])
+        if (matches.Length > 1 && matches.Where(o => o.StartServer).ToArray() is [var original])
             return original;
         return matches.Length switch
         {
             1 => matches[0],
-            0 => throw new UsageException($"Unknown option: {name}{DidYouMean(lower, all)}"),
-            _ => throw new UsageException($"Option {name} is ambiguous ({string.Join(", ", matches)})"),
+            0 => throw new UsageException($"Unknown option: {name}{DidYouMean(lower)}"),
+            _ => throw new UsageException($"Option {name} is ambiguous ({string.Join(", ", matches.Select(o => o.Name))})"),
         };
     }
 
     /// <summary>"; did you mean --port?" for a typo of an option (at most two edits away), as config keys get one (NearestKey).</summary>
-    private static string DidYouMean(string given, string[] options)
+    private static string DidYouMean(string given)
     {
-        string nearest = NearestKey.Find(given, options);
-        return NearestKey.Distance(given, nearest) <= MaxTypoDistance ? $"; did you mean --{nearest}?" : "";
+        var nearest = ByName[NearestKey.Find(given, ByName.Keys)];
+        return NearestKey.Distance(given, nearest.Name!) <= MaxTypoDistance ? $"; did you mean {nearest}?" : "";
     }
 
     private const int MaxTypoDistance = 2;
@@ -185,99 +137,13 @@ internal sealed class StartServerCommandLine
     /// Lays the command line over the options bound from configuration: it wins over every other
     /// source, and a list given here (ports, paths, the command) replaces the configured one whole.
     /// </summary>
+    /// <exception cref="UsageException">A count past int's range.</exception>
     public void ApplyTo(StarterOptions options)
     {
-        var ports = _given.Where(g => g.Name == "port").Select(g => g.Value!).ToList();
-        var paths = _given.Where(g => g.Name == "path").Select(g => g.Value!).ToList();
-        if (ports.Count > 0)
-            options.Port = ports;
-        if (paths.Count > 0)
-            options.Path = paths;
         if (Command.Count > 0)
             options.Command = [.. Command];
-        foreach (var (name, value) in _given)
-        {
-            switch (name)
-            {
-                case "interval": options.Interval = Number(value); break;
-                case "log-file": options.LogFile = value; break;
-                case "pid-file": options.PidFile = value; break;
-                case "dir": options.Dir = value; break;
-                case "signal-on-hup": options.SignalOnHup = value!; break;
-                case "signal-on-term": options.SignalOnTerm = value!; break;
-                case "backlog":
-                    // Server::Starter: backlog ||= SOMAXCONN, so 0 means the default.
-                    double backlog = Number(value);
-                    options.Backlog = backlog == 0 ? options.Backlog : ToInt(name, value!, backlog);
-                    break;
-                case "envdir": options.EnvDir = value; break;
-                case "enable-auto-restart": options.EnableAutoRestart = true; break;
-                case "auto-restart-interval": options.AutoRestartInterval = Number(value); break;
-                case "kill-old-delay": options.KillOldDelay = Number(value); break;
-                case "status-file": options.StatusFile = value; break;
-                case "status-json": options.StatusJson = value; break;
-                case "daemonize": options.Daemonize = true; break;
-                case "timeout": options.Timeout = Number(value); break;
-                case "drain-timeout": options.DrainTimeout = Number(value); break;
-                case "readiness": options.Readiness = ReadinessNamed(value!); break;
-                case "start-timeout": options.StartTimeout = Number(value); break;
-                case "backoff-max": options.BackoffMax = Number(value); break;
-                case "max-start-failures": options.MaxStartFailures = ToInt(name, value!, Number(value)); break;
-                case "signal-group": options.SignalGroup = true; break;
-                case "no-death-signal": options.DeathSignal = false; break;
-                case "workers": options.Workers = ToInt(name, value!, PoolNumber(name, value!)); break;
-                case "handover": options.Handover = HandoverNamed(value!); break;
-                case "max-worker-lifetime": options.MaxWorkerLifetime = PoolNumber(name, value!); break;
-                case "max-worker-rss": options.MaxWorkerRss = ToInt(name, value!, PoolNumber(name, value!)); break;
-                case "listen-fds": options.ListenFds = true; break;
-                case "listen-fdnames": options.ListenFdNames = value; break;
-                case "path-mode": options.PathMode = value; break;
-                case "path-owner": options.PathOwner = value; break;
-                case "user": options.User = value; break;
-                case "group": options.Group = value; break;
-                case "check-command": options.CheckCommand = value; break;
-                case "check-timeout": options.CheckTimeout = Number(value); break;
-            }
-        }
-    }
-
-    private static ReadinessMode ReadinessNamed(string value) => value.ToLowerInvariant() switch
-    {
-        "interval" => ReadinessMode.Interval,
-        "notify" => ReadinessMode.Notify,
-        _ => throw new UsageException($"Value \"{value}\" invalid for option readiness (interval or notify expected)"),
-    };
-
-    private static HandoverMode HandoverNamed(string value) => value.ToLowerInvariant() switch
-    {
-        "all" => HandoverMode.All,
-        "rolling" => HandoverMode.Rolling,
-        _ => throw new UsageException($"Value \"{value}\" invalid for option handover (all or rolling expected)"),
-    };
-
-    /// <summary>Getopt::Long's "=i" for the counts (workers, MB), "=f" for the lifetime.</summary>
-    private static double PoolNumber(string option, string value)
-    {
-        bool integer = option != "max-worker-lifetime";
-        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number)
-            || (integer && number != Math.Floor(number)))
-            throw new UsageException($"Value \"{value}\" invalid for option {option} ({(integer ? "integer" : "number")} expected)");
-        return number;
-    }
-
-    private static double Number(string? value) => double.Parse(value!, NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// A number for an int option, truncated. One past int's range is refused with the option's declared range
-    /// (<see cref="OptionRangeAttribute"/>) as -1 is, not clamped into it.
-    /// </summary>
-    private static int ToInt(string option, string given, double number)
-    {
-        if (number >= int.MinValue && number < int.MaxValue + 1.0)
-            return (int)number;
-        var (setting, range) = OptionRangeAttribute.Of((_, r) => r.Option == option)
-            ?? throw new InvalidOperationException($"--{option} declares no range");
-        throw new UsageException(range.OutOfRange(setting, given, $"--{option}"));
+        foreach (var given in _given.GroupBy(g => g.Option, g => g.Value))
+            given.Key.ApplyArguments(options, [.. given]);
     }
 }
 

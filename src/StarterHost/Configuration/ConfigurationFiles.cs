@@ -26,10 +26,10 @@ internal static class ConfigurationFiles
         {
             string path = System.IO.Path.GetFullPath(given, directory);
             if (Directory.Exists(path))
-                throw new StartupException($"--config={given}: Is a directory");
+                throw new StartupException($"{StarterOptions.ConfigOption}={given}: Is a directory");
             if (!File.Exists(path))
-                throw new StartupException($"--config={given}: No such file or directory");
-            AddJson(configuration, path, $"--config={given}");
+                throw new StartupException($"{StarterOptions.ConfigOption}={given}: No such file or directory");
+            AddJson(configuration, path, $"{StarterOptions.ConfigOption}={given}");
             read.Add(path);
         }
         return read;

@@ -1,13 +1,11 @@
-using System.Globalization;
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
 namespace StarterHost.Configuration;
 
 /// <summary>
-/// Refuses to guess: every key under "Starter", from every source, must be a setting of
-/// <see cref="StarterOptions"/> with a value of its type. The binder alone would skip a misspelled key
+/// Refuses to guess: every key under "Starter", from every source, must be the key of an option declared in
+/// <see cref="StarterOptions"/>, with a value of its type. The binder alone would skip a misspelled key
 /// ("Prot"), a misspelled section ("Startr") and a section given a plain value (<c>"Starter": 5</c>) without
 /// a word, and leave the default in place. The log levels under "Logging" are checked too, so that a bad one
 /// is named with its key and source.
@@ -16,10 +14,8 @@ internal static class SettingsCheck
 {
     private const string Section = StarterOptions.SectionName;
 
-    // Every public property is a setting: an option added to StarterOptions is known here at once.
-    private static readonly Dictionary<string, Type> Settings = typeof(StarterOptions)
-        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .ToDictionary(p => p.Name, p => Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType, StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, Option> Settings =
+        StarterOptions.Declared.Where(o => o.Key is not null).ToDictionary(o => o.Key!, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The sections StarterHost reads; a file or the command line that gives one a plain value is wrong.</summary>
     private static readonly string[] Sections = [Section, LoggingSection];
@@ -53,52 +49,14 @@ internal static class SettingsCheck
             foreach (string name in ChildKeys(provider, Section))
             {
                 string key = $"{Section}:{name}";
-                if (!Settings.TryGetValue(name, out var type))
+                if (!Settings.TryGetValue(name, out var option))
                     problems.Add($"unknown setting {key} (in {ConfigurationSourceName.Of(provider, key)}); did you mean {Section}:{NearestKey.Find(name, Settings.Keys)}?");
-                else if (Mismatch(provider, key, type) is { } problem)
+                else if (option.Mismatch(provider, key) is { } problem)
                     problems.Add(problem);
             }
         }
         if (problems.Count > 0)
             throw new StartupException(string.Join("; ", problems.Distinct()));
-    }
-
-    private static string? Mismatch(IConfigurationProvider provider, string key, Type type)
-    {
-        var children = ChildKeys(provider, key);
-        if (type == typeof(List<string>))
-        {
-            // One plain value (see ScalarLists) or items 0, 1, ... each a plain value.
-            foreach (string child in children)
-            {
-                if (!int.TryParse(child, NumberStyles.None, CultureInfo.InvariantCulture, out _) || ChildKeys(provider, $"{key}:{child}").Count > 0)
-                    return $"{key}:{child} (in {ConfigurationSourceName.Of(provider, $"{key}:{child}")}): expected a list of strings";
-            }
-            return null;
-        }
-        // A setting of another shape (an object, a TimeSpan) is left to the binder, which fails in one line too.
-        if (type != typeof(string) && !type.IsPrimitive && !type.IsEnum)
-            return null;
-        string expected = type == typeof(double) ? "a number"
-            : type == typeof(int) ? "a whole number"
-            : type == typeof(bool) ? "true or false"
-            : type.IsEnum ? string.Join(" or ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
-            : "a string";
-        if (children.Count > 0)
-            return $"{key} (in {ConfigurationSourceName.Of(provider, key)}) is a list or an object: expected {expected}";
-        if (!provider.TryGet(key, out string? value) || value is null)
-            return null;
-        // A whole number past int's range gets the setting's range, as one below it does from the validator.
-        if (type == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
-            && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
-            && OptionRangeAttribute.Of((p, _) => $"{Section}:{p.Name}".Equals(key, StringComparison.OrdinalIgnoreCase)) is var (setting, range))
-            return range.OutOfRange(setting, value, $"in {ConfigurationSourceName.Of(provider, key)}");
-        bool fits = type == typeof(double) ? double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-            : type == typeof(int) ? int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
-            : type == typeof(bool) ? bool.TryParse(value, out _)
-            : type.IsEnum ? Enum.GetNames(type).Contains(value, StringComparer.OrdinalIgnoreCase)
-            : true;
-        return fits ? null : $"{key}={value} (in {ConfigurationSourceName.Of(provider, key)}): expected {expected}";
     }
 
     /// <summary>
@@ -127,6 +85,5 @@ internal static class SettingsCheck
     private static readonly string LevelNames = string.Join(", ", Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>()[..^1])
         + " or " + Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>()[^1];
 
-    private static List<string> ChildKeys(IConfigurationProvider provider, string? parent) =>
-        provider.GetChildKeys([], parent).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    private static List<string> ChildKeys(IConfigurationProvider provider, string? parent) => Option.ChildKeys(provider, parent);
 }

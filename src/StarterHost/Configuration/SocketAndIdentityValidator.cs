@@ -4,6 +4,7 @@ using StarterHost.Hosting;
 using StarterHost.Interop;
 using StarterHost.Listening;
 using StarterHost.Workers;
+using static StarterHost.Configuration.StarterOptions;
 
 namespace StarterHost.Configuration;
 
@@ -22,7 +23,7 @@ internal sealed class SocketAndIdentityValidator(CliMode mode) : IValidateOption
         Try(failures, () => SocketFileAccess.Parse(options.PathMode, options.PathOwner));
         Try(failures, () => CheckIdentity(options));
         if (options.CheckCommand is { } check && string.IsNullOrWhiteSpace(check))
-            failures.Add("Starter:CheckCommand (--check-command) is empty");
+            failures.Add($"{CheckCommandOption.Setting} ({CheckCommandOption}) is empty");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -31,7 +32,7 @@ internal sealed class SocketAndIdentityValidator(CliMode mode) : IValidateOption
         if (!options.ListenFds)
         {
             if (options.ListenFdNames is not null)
-                throw new StartupException($"Starter:ListenFdNames={options.ListenFdNames} (--listen-fdnames) requires --listen-fds (Starter:ListenFds)");
+                throw new StartupException($"{ListenFdNamesOption.Given(options.ListenFdNames)} requires {ListenFdsOption} ({ListenFdsOption.Setting})");
             return;
         }
         IReadOnlyList<ListenAddress> addresses;
@@ -59,13 +60,13 @@ internal sealed class SocketAndIdentityValidator(CliMode mode) : IValidateOption
         catch (ArgumentException e)
         {
             string setting = e.Message.StartsWith("unknown user", StringComparison.Ordinal)
-                ? $"Starter:User={options.User} (--user)"
-                : $"Starter:Group={options.Group} (--group)";
+                ? UserOption.Given(options.User)
+                : GroupOption.Given(options.Group);
             throw new StartupException($"{setting}: {e.Message}");
         }
         if (PosixAccounts.EffectiveUid != 0)
             throw new StartupException(
-                $"--user and --group (Starter:User, Starter:Group) need StarterHost to run as root, to switch the workers' identity; it runs as uid {PosixAccounts.EffectiveUid}");
+                $"{UserOption} and {GroupOption} ({UserOption.Setting}, {GroupOption.Setting}) need StarterHost to run as root, to switch the workers' identity; it runs as uid {PosixAccounts.EffectiveUid}");
     }
 
     private static void Try(List<string> failures, Action check)

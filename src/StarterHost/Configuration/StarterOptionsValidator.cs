@@ -5,18 +5,25 @@ using StarterHost.Listening;
 using StarterHost.Logging;
 using StarterHost.Signals;
 using StarterHost.Workers;
+using static StarterHost.Configuration.StarterOptions;
 
 namespace StarterHost.Configuration;
 
-/// <summary>The range checks declared on <see cref="StarterOptions"/>, generated at compile time (no reflection, trims).</summary>
-[OptionsValidator]
-internal sealed partial class StarterOptionsAnnotationsValidator : IValidateOptions<StarterOptions>;
+/// <summary>The range each option declares (<see cref="Option.OutOfRange"/>), in every mode.</summary>
+internal sealed class OptionRangeValidator : IValidateOptions<StarterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StarterOptions options) =>
+        Declared.Select(o => o.OutOfRange(options)).OfType<string>().ToList() is { Count: > 0 } failures
+            ? ValidateOptionsResult.Fail(failures)
+            : ValidateOptionsResult.Success;
+}
 
 /// <summary>
 /// Everything else that can be known wrong before a socket is bound or a worker spawned. Each
 /// failure is one line naming the setting (configuration key and option) and the bad value.
 /// </summary>
-internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead configurationRead) : IValidateOptions<StarterOptions>
+/// <param name="path">The PATH a worker command is looked up in when the envdir sets none: StarterHost's own.</param>
+internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead configurationRead, string? path) : IValidateOptions<StarterOptions>
 {
     public ValidateOptionsResult Validate(string? name, StarterOptions options)
     {
@@ -25,15 +32,15 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
         {
             case CliMode.Restart or CliMode.Reload:
                 if (options.PidFile is null || options.StatusFile is null)
-                    failures.Add($"--{mode.ToString().ToLowerInvariant()} option requires --pid-file and --status-file to be set as well (Starter:PidFile, Starter:StatusFile)");
+                    failures.Add(Requires(mode is CliMode.Restart ? RestartOption : ReloadOption, PidFileOption, StatusFileOption));
                 break;
             case CliMode.Stop:
                 if (options.PidFile is null)
-                    failures.Add("--stop option requires --pid-file to be set as well (Starter:PidFile)");
+                    failures.Add(Requires(StopOption, PidFileOption));
                 break;
             case CliMode.Status:
                 if (options.StatusJson is null)
-                    failures.Add("--status option requires --status-json to be set as well (Starter:StatusJson)");
+                    failures.Add(Requires(StatusOption, StatusJsonOption));
                 break;
             case CliMode.Serve:
                 ValidateServe(options, failures);
@@ -42,17 +49,21 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
+    /// <summary>"--stop option requires --pid-file to be set as well (Starter:PidFile)", as start_server says it.</summary>
+    private static string Requires(Option mode, params Option[] needed) =>
+        $"{mode} option requires {string.Join(" and ", needed)} to be set as well ({string.Join(", ", needed.Select(o => o.Setting))})";
+
     private void ValidateServe(StarterOptions options, List<string> failures)
     {
         if (options.Daemonize && options.LogFile is null)
-            failures.Add("--daemonize requires --log-file (Starter:LogFile): a detached process has no terminal to write to");
+            failures.Add($"{DaemonizeOption} requires {LogFileOption} ({LogFileOption.Setting}): a detached process has no terminal to write to");
         if (options.LogFile is { } logFile && LogFileRedirect.PipeCommand(logFile) is null && LogFileRedirect.WhyNotWritable(logFile) is { } why)
             failures.Add(why);
-        CheckOutputDirectory(options.StatusFile, "StatusFile", "status-file", failures);
-        CheckOutputDirectory(options.StatusJson, "StatusJson", "status-json", failures);
+        CheckOutputDirectory(options.StatusFile, StatusFileOption, failures);
+        CheckOutputDirectory(options.StatusJson, StatusJsonOption, failures);
         CheckStatusJson(options, failures);
-        CheckSignal(options.SignalOnHup, "SignalOnHup", "signal-on-hup", failures);
-        CheckSignal(options.SignalOnTerm, "SignalOnTerm", "signal-on-term", failures);
+        CheckSignal(options.SignalOnHup, SignalOnHupOption, failures);
+        CheckSignal(options.SignalOnTerm, SignalOnTermOption, failures);
         try
         {
             DescriptorPlan.Assign(ListenAddresses(options));
@@ -62,7 +73,7 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
             failures.Add(e.Message);
         }
         if (options.Dir is { } dir && !Directory.Exists(dir))
-            failures.Add($"Starter:Dir={dir} (--dir): no such directory");
+            failures.Add($"{DirOption.Given(dir)}: no such directory");
         IReadOnlyDictionary<string, string>? envDir = null;
         if (options.EnvDir is { } envDirPath)
         {
@@ -72,19 +83,18 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
             }
             catch (IOException e)
             {
-                failures.Add($"Starter:EnvDir={envDirPath} (--envdir): {e.Message}");
+                failures.Add($"{EnvDirOption.Given(envDirPath)}: {e.Message}");
             }
         }
         if (options.Command.Count == 0)
         {
             // A misspelled section or a config file that was not where it was looked for ends up here.
-            failures.Add($"server program not specified: give the worker command after \"--\" (or as Starter:Command; configuration files read: {configurationRead.Files})");
+            failures.Add($"server program not specified: give the worker command after \"--\" (or as {CommandOption.Setting}; configuration files read: {configurationRead.Files})");
             return;
         }
         try
         {
-            string? path = envDir?.GetValueOrDefault("PATH") ?? System.Environment.GetEnvironmentVariable("PATH");
-            CommandResolver.Resolve(options.Command[0], path, options.Dir);
+            CommandResolver.Resolve(options.Command[0], envDir?.GetValueOrDefault("PATH") ?? path, options.Dir);
         }
         catch (CommandNotExecutableException e)
         {
@@ -99,13 +109,13 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
     /// A file written whole, through a temporary beside it and a rename (see Status/AtomicFile): its directory must
     /// take new files, or every write would fail while the workers run. The pid file fails at start already.
     /// </summary>
-    private static void CheckOutputDirectory(string? file, string key, string option, List<string> failures)
+    private static void CheckOutputDirectory(string? file, Option option, List<string> failures)
     {
         if (file is null)
             return;
-        string directory = Path.GetDirectoryName(Path.GetFullPath(file)) ?? "/";
+        string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file)) ?? "/";
         if (Interop.Posix.WhyNoFilesIn(directory) is { } why)
-            failures.Add($"Starter:{key}={file} (--{option}): cannot create files in {directory}: {why}");
+            failures.Add($"{option.Given(file)}: cannot create files in {directory}: {why}");
     }
 
     /// <summary>Each file would overwrite the other.</summary>
@@ -115,18 +125,18 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
             return;
         (string Path, string What)[] others =
         [
-            (options.StatusFile ?? "", "--status-file"),
+            (options.StatusFile ?? "", StatusFileOption.Cli),
             (options.StatusFile is { } statusFile ? Status.StatusFileWriter.FailureFileOf(statusFile) : "", "the status file's .failure companion"),
-            (options.PidFile ?? "", "--pid-file"),
+            (options.PidFile ?? "", PidFileOption.Cli),
         ];
-        foreach (var (path, what) in others.Where(o => o.Path.Length > 0 && Path.GetFullPath(o.Path) == Path.GetFullPath(json)))
-            failures.Add($"Starter:StatusJson={json} (--status-json) is also {what}");
+        foreach (var (path, what) in others.Where(o => o.Path.Length > 0 && System.IO.Path.GetFullPath(o.Path) == System.IO.Path.GetFullPath(json)))
+            failures.Add($"{StatusJsonOption.Given(json)} is also {what}");
     }
 
-    private static void CheckSignal(string value, string key, string option, List<string> failures)
+    private static void CheckSignal(string value, Option option, List<string> failures)
     {
         if (!SignalNames.TryParse(value, out _))
-            failures.Add($"Starter:{key}={value} (--{option}): unknown signal name");
+            failures.Add($"{option.Given(value)}: unknown signal name");
     }
 
     /// <summary>Ports in the order given, then paths: the order of SERVER_STARTER_PORT.</summary>

@@ -3,13 +3,15 @@ using System.Globalization;
 using StarterHost.Configuration;
 using StarterHost.Generations;
 using StarterHost.Signals;
+using static StarterHost.Configuration.StarterOptions;
 
 namespace StarterHost.Environment;
 
 /// <summary>
 /// The environment a worker is spawned with, and the settings an envdir may override.
-/// Server::Starter keeps ENVDIR, ENABLE_AUTO_RESTART, KILL_OLD_DELAY and AUTO_RESTART_INTERVAL in its
-/// own %ENV (options copy into it), so workers see them and an envdir can change them between restarts.
+/// Server::Starter keeps the options' legacy variables (<see cref="Option.LegacyVariable"/>: ENVDIR,
+/// ENABLE_AUTO_RESTART, KILL_OLD_DELAY, AUTO_RESTART_INTERVAL) in its own %ENV (options copy into it), so
+/// workers see them and an envdir can change them between restarts.
 /// </summary>
 internal sealed class WorkerEnvironment
 {
@@ -31,14 +33,11 @@ internal sealed class WorkerEnvironment
             if (entry.Key is string key && entry.Value is string value && !InternalVariables.Contains(key))
                 _base[key] = value;
         }
-        if (options.EnvDir is { } dir)
-            _base["ENVDIR"] = dir;
-        if (options.EnableAutoRestart)
-            _base["ENABLE_AUTO_RESTART"] = "1";
-        if (options.KillOldDelay is { } delay)
-            _base["KILL_OLD_DELAY"] = Format(delay);
-        if (options.AutoRestartInterval is { } interval)
-            _base["AUTO_RESTART_INTERVAL"] = Format(interval);
+        foreach (var option in Declared)
+        {
+            if (option.LegacyVariable is { } variable && option.ToLegacyVariable(options) is { } value)
+                _base[variable] = value;
+        }
     }
 
     /// <summary>
@@ -48,7 +47,7 @@ internal sealed class WorkerEnvironment
     public static readonly IReadOnlySet<string> InternalVariables = new HashSet<string>(
         [Hosting.Daemonizer.NotifyFdVariable, .. Systemd.SystemdEnvironment.UnitVariables], StringComparer.Ordinal);
 
-    public string? EnvDir => _base.GetValueOrDefault("ENVDIR");
+    public string? EnvDir => _base.GetValueOrDefault(EnvDirOption.LegacyVariable!);
 
     /// <summary>The environment every worker starts from (StarterHost's own, less what is addressed to it alone).</summary>
     public IReadOnlyDictionary<string, string?> Base => _base.ToDictionary(e => e.Key, string? (e) => e.Value);
@@ -68,35 +67,35 @@ internal sealed class WorkerEnvironment
     /// <summary>The settings for the next generation, read from the composed environment as the reference reads %ENV.</summary>
     public RuntimeSettings SettingsFrom(IReadOnlyDictionary<string, string> environment)
     {
-        bool autoRestart = PerlTrue(environment.GetValueOrDefault("ENABLE_AUTO_RESTART"));
+        bool autoRestart = PerlTrue(environment.GetValueOrDefault(EnableAutoRestartOption.LegacyVariable!));
         // Server::Starter: AUTO_RESTART_INTERVAL ||= 360, so 0 or empty also means 360.
-        double interval = Seconds(environment.GetValueOrDefault("AUTO_RESTART_INTERVAL"));
+        double interval = Seconds(environment.GetValueOrDefault(AutoRestartIntervalOption.LegacyVariable!));
         if (interval <= 0)
             interval = 360;
         // Server::Starter: KILL_OLD_DELAY when defined, else 5 with auto-restart, else 0.
-        double killOldDelay = environment.TryGetValue("KILL_OLD_DELAY", out var delay) ? Seconds(delay) : autoRestart ? 5 : 0;
+        double killOldDelay = environment.TryGetValue(KillOldDelayOption.LegacyVariable!, out var delay) ? Seconds(delay) : autoRestart ? 5 : 0;
         SignalNames.TryParse(_options.SignalOnHup, out int onHup);
         SignalNames.TryParse(_options.SignalOnTerm, out int onTerm);
         return new RuntimeSettings(
-            TimeSpan.FromSeconds(_options.Interval),
-            onHup,
-            onTerm,
-            TimeSpan.FromSeconds(Math.Max(0, killOldDelay)),
-            autoRestart,
-            TimeSpan.FromSeconds(interval),
-            TimeSpan.FromSeconds(_options.DrainTimeout),
-            _options.Readiness,
-            TimeSpan.FromSeconds(_options.StartTimeout),
-            TimeSpan.FromSeconds(_options.BackoffMax),
-            _options.MaxStartFailures,
-            _options.SignalGroup,
-            _options.Workers,
-            _options.Handover,
-            TimeSpan.FromSeconds(_options.MaxWorkerLifetime),
-            _options.MaxWorkerRss,
-            _options.CheckCommand is not null,
-            TimeSpan.FromSeconds(_options.CheckTimeout),
-            _options.StatusJson is not null);
+            Interval: TimeSpan.FromSeconds(_options.Interval),
+            SignalOnHup: onHup,
+            SignalOnTerm: onTerm,
+            KillOldDelay: TimeSpan.FromSeconds(Math.Max(0, killOldDelay)),
+            AutoRestart: autoRestart,
+            AutoRestartInterval: TimeSpan.FromSeconds(interval),
+            DrainTimeout: TimeSpan.FromSeconds(_options.DrainTimeout),
+            Readiness: _options.Readiness,
+            StartTimeout: TimeSpan.FromSeconds(_options.StartTimeout),
+            BackoffMax: TimeSpan.FromSeconds(_options.BackoffMax),
+            MaxStartFailures: _options.MaxStartFailures,
+            SignalGroup: _options.SignalGroup,
+            Workers: _options.Workers,
+            Handover: _options.Handover,
+            MaxWorkerLifetime: TimeSpan.FromSeconds(_options.MaxWorkerLifetime),
+            MaxWorkerRss: _options.MaxWorkerRss,
+            CheckBeforeRestart: _options.CheckCommand is not null,
+            CheckTimeout: TimeSpan.FromSeconds(_options.CheckTimeout),
+            DetailedStatus: _options.StatusJson is not null);
     }
 
     private static bool PerlTrue(string? value) => !string.IsNullOrEmpty(value) && value != "0";
@@ -104,6 +103,4 @@ internal sealed class WorkerEnvironment
     // Perl numifies a non-number to 0.
     private static double Seconds(string? value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) ? seconds : 0;
-
-    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

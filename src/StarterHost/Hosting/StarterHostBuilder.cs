@@ -20,25 +20,28 @@ namespace StarterHost.Hosting;
 internal static class StarterHostBuilder
 {
     /// <exception cref="StartupException">A configuration file cannot be read, or a setting is unknown or of the wrong type.</exception>
-    public static HostApplicationBuilder Create(StartServerCommandLine commandLine, LogSink logSink)
+    public static HostApplicationBuilder Create(StartServerCommandLine commandLine, LogSink logSink) =>
+        Create(commandLine, logSink, StartupWorld.OfThisProcess());
+
+    /// <summary>The same, with the environment and working directory given (tests run start-up in-process with their own).</summary>
+    public static HostApplicationBuilder Create(StartServerCommandLine commandLine, LogSink logSink, StartupWorld world)
     {
+        var processEnvironment = world.Environment;
         // The empty builder: no file watchers (the default reload-on-change watches the content
         // root, which under systemd is "/"), no default logging providers, nothing implicit.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
-            ContentRootPath = Directory.GetCurrentDirectory(),
-            EnvironmentName = System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+            ContentRootPath = world.Directory,
+            EnvironmentName = processEnvironment["DOTNET_ENVIRONMENT"] as string ?? Environments.Production,
         });
-        var processEnvironment = ProcessEnvironment.Read();
 
         // Later wins: appsettings.json < appsettings.{Environment}.json < --config files < ENVDIR & co.
         // < Starter__* < --Starter:* < start_server options.
         string directory = builder.Environment.ContentRootPath;
         var filesRead = ConfigurationFiles.Add(builder.Configuration, directory, builder.Environment.EnvironmentName, commandLine.ConfigFiles);
-        builder.Configuration
-            .AddInMemoryCollection(LegacyEnvironment.Read(processEnvironment))
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. commandLine.ConfigurationArguments]);
+        builder.Configuration.AddInMemoryCollection(LegacyEnvironment.Read(processEnvironment));
+        ((IConfigurationBuilder)builder.Configuration).Add(world.EnvironmentVariables);
+        builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
         SettingsCheck.Run(builder.Configuration);
         var configurationRead = new ConfigurationRead(ConfigurationFiles.Describe(filesRead, directory));
 
@@ -51,15 +54,18 @@ internal static class StarterHostBuilder
         var services = builder.Services;
         var section = builder.Configuration.GetSection(StarterOptions.SectionName);
         services.AddOptions<StarterOptions>()
-            // SettingsCheck has named every unknown key with its source; this is the binder's own net under it.
-            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
-            .Configure(options => ScalarLists.Apply(section, options))
+            // Each option binds its own key (SettingsCheck has refused every unknown key and every value of the wrong type).
+            .Configure(options =>
+            {
+                foreach (var option in StarterOptions.Declared)
+                    option.Bind(section, options);
+            })
             .PostConfigure(commandLine.ApplyTo)
             .ValidateOnStart();
         services.AddSingleton(configurationRead);
         services.AddSingleton(logSink);
-        services.AddSingleton<IValidateOptions<StarterOptions>, StarterOptionsAnnotationsValidator>();
-        services.AddSingleton<IValidateOptions<StarterOptions>>(new StarterOptionsValidator(commandLine.Mode, configurationRead));
+        services.AddSingleton<IValidateOptions<StarterOptions>, OptionRangeValidator>();
+        services.AddSingleton<IValidateOptions<StarterOptions>>(new StarterOptionsValidator(commandLine.Mode, configurationRead, processEnvironment["PATH"] as string));
         services.AddSingleton<IValidateOptions<StarterOptions>>(new SocketAndIdentityValidator(commandLine.Mode));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StarterOptions>>().Value);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);

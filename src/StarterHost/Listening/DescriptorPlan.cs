@@ -1,3 +1,5 @@
+using StarterHost.Configuration;
+
 namespace StarterHost.Listening;
 
 /// <summary>Decides the descriptor number each listener has in a worker.</summary>
@@ -13,7 +15,7 @@ internal static class DescriptorPlan
         foreach (var address in addresses)
         {
             if (address.Fd is int fd && !taken.Add(fd))
-                throw new StartupException($"file descriptor {fd} is requested by more than one --port");
+                throw new StartupException($"file descriptor {fd} is requested by more than one {StarterOptions.PortOption}");
         }
         var result = new int[addresses.Count];
         int next = 3;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using StarterHost.Configuration;
 
 namespace StarterHost.Listening;
 
@@ -57,12 +58,12 @@ internal static partial class ListenAddressParser
     public static ListenAddress ParsePath(string value)
     {
         if (string.IsNullOrEmpty(value))
-            throw new FormatException("invalid ``path'' value: the path is empty");
+            throw new FormatException($"invalid ``{StarterOptions.PathOption.Name}'' value: the path is empty");
         // sun_path holds 108 bytes including the terminating NUL.
         if (Encoding.UTF8.GetByteCount(value) > 107)
-            throw new FormatException($"invalid ``path'' value:{value}: longer than the 107 bytes a unix socket path may have");
+            throw new FormatException($"invalid ``{StarterOptions.PathOption.Name}'' value:{value}: longer than the 107 bytes a unix socket path may have");
         if (value.Contains(';', StringComparison.Ordinal) || value.Contains('=', StringComparison.Ordinal))
-            throw new FormatException($"invalid ``path'' value:{value}: ';' and '=' cannot be passed in SERVER_STARTER_PORT");
+            throw new FormatException($"invalid ``{StarterOptions.PathOption.Name}'' value:{value}: ';' and '=' cannot be passed in SERVER_STARTER_PORT");
         return new(ListenKind.Unix, value, null, 0, value, null);
     }
 
@@ -84,5 +85,5 @@ internal static partial class ListenAddressParser
     }
 
     private static FormatException Invalid(string value, string why) =>
-        new($"invalid ``port'' value:{value}: {why}");
+        new($"invalid ``{StarterOptions.PortOption.Name}'' value:{value}: {why}");
 }

@@ -1,3 +1,4 @@
+using StarterHost.Configuration;
 using StarterHost.Hosting;
 using StarterHost.Systemd;
 
@@ -39,11 +40,11 @@ internal static class ListenFdNames
         foreach (string name in names)
         {
             if (WhyInvalid(name) is { } why)
-                throw new StartupException($"Starter:ListenFdNames={given} (--listen-fdnames): {why}");
+                throw new StartupException($"{StarterOptions.ListenFdNamesOption.Given(given)}: {why}");
         }
         if (names.Length != keys.Count)
             throw new StartupException(
-                $"Starter:ListenFdNames={given} (--listen-fdnames) names {names.Length} socket(s), but there are {keys.Count} listener(s) ({string.Join(';', keys)})");
+                $"{StarterOptions.ListenFdNamesOption.Given(given)} names {names.Length} socket(s), but there are {keys.Count} listener(s) ({string.Join(';', keys)})");
         return names;
     }
 
@@ -59,7 +60,7 @@ internal static class ListenFdNames
             int expected = SystemdEnvironment.FirstPassedFd + i;
             if (addresses[i].Fd is int fd && fd != expected)
                 throw new StartupException(
-                    $"--port {addresses[i].Key}={fd} conflicts with --listen-fds, which passes the listeners at fds {SystemdEnvironment.FirstPassedFd} upward in order: this one is fd {expected}");
+                    $"{StarterOptions.PortOption} {addresses[i].Key}={fd} conflicts with {StarterOptions.ListenFdsOption}, which passes the listeners at fds {SystemdEnvironment.FirstPassedFd} upward in order: this one is fd {expected}");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using StarterHost.Configuration;
 using StarterHost.Interop;
 using StarterHost.Logging;
 using StarterHost.Systemd;
@@ -95,7 +96,7 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         catch (SocketException)
         {
         }
-        throw new StartupException($"failed to resolve host:{address.Host} (in --port {address.Key})");
+        throw new StartupException($"failed to resolve host:{address.Host} (in {StarterOptions.PortOption} {address.Key})");
     }
 
     private ListeningSocket BindUnix(ListenAddress address, int backlog, SocketFileAccess access)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StarterHost.Configuration;
 using StarterHost.Interop;
 
 namespace StarterHost.Listening;
@@ -23,7 +24,7 @@ internal sealed record SocketFileAccess(UnixFileMode Mode, uint? Uid, uint? Gid)
         {
             if (!int.TryParse(mode.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out _) || mode.Trim().Any(c => c > '7')
                 || Convert.ToInt32(mode.Trim(), 8) > 0x1FF)
-                throw new FormatException($"Starter:PathMode={mode} (--path-mode): expected an octal mode from 0 to 0777, such as 0660");
+                throw new FormatException($"{StarterOptions.PathModeOption.Given(mode)}: expected an octal mode from 0 to 0777, such as 0660");
             access = access with { Mode = (UnixFileMode)Convert.ToInt32(mode.Trim(), 8) };
         }
         if (owner is null)
@@ -32,15 +33,15 @@ internal sealed record SocketFileAccess(UnixFileMode Mode, uint? Uid, uint? Gid)
         string user = colon < 0 ? owner : owner[..colon];
         string? group = colon < 0 ? null : owner[(colon + 1)..];
         if (user.Length == 0 && string.IsNullOrEmpty(group))
-            throw new FormatException($"Starter:PathOwner={owner} (--path-owner): expected USER, USER:GROUP or :GROUP");
+            throw new FormatException($"{StarterOptions.PathOwnerOption.Given(owner)}: expected USER, USER:GROUP or :GROUP");
         if (user.Length > 0)
         {
-            var account = PosixAccounts.FindUser(user) ?? throw new FormatException($"Starter:PathOwner={owner} (--path-owner): unknown user {user}");
+            var account = PosixAccounts.FindUser(user) ?? throw new FormatException($"{StarterOptions.PathOwnerOption.Given(owner)}: unknown user {user}");
             // chown(1)'s "USER:" means the user's own group.
             access = access with { Uid = account.Uid, Gid = group == "" ? account.Gid : null };
         }
         if (!string.IsNullOrEmpty(group))
-            access = access with { Gid = PosixAccounts.FindGroup(group) ?? throw new FormatException($"Starter:PathOwner={owner} (--path-owner): unknown group {group}") };
+            access = access with { Gid = PosixAccounts.FindGroup(group) ?? throw new FormatException($"{StarterOptions.PathOwnerOption.Given(owner)}: unknown group {group}") };
         return access;
     }
 
