@@ -11,14 +11,8 @@ public sealed class PoolOptionsTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Theory]
+    // One row launched, to prove the wiring; Configuration/RefusalTests and DeclaredOptionTests run the table in-process.
     [InlineData(new[] { "--workers=0", "--", "true" }, "Starter:Workers=0 (--workers) is out of range: expected 1 to 4096")]
-    [InlineData(new[] { "--Starter:Workers=5000", "--", "true" }, "Starter:Workers=5000 (--workers) is out of range: expected 1 to 4096")]
-    [InlineData(new[] { "--workers=2.5", "--", "true" }, "Value \"2.5\" invalid for option workers (integer expected)")]
-    [InlineData(new[] { "--handover=sideways", "--", "true" }, "Value \"sideways\" invalid for option handover (all or rolling expected)")]
-    [InlineData(new[] { "--Starter:Handover=sideways", "--", "true" }, "Starter:Handover=sideways (in command line --Starter:Handover): expected all or rolling")]
-    [InlineData(new[] { "--max-worker-lifetime=-1", "--", "true" }, "Starter:MaxWorkerLifetime=-1 (--max-worker-lifetime) is out of range: expected 0 to 31536000")]
-    [InlineData(new[] { "--max-worker-rss=lots", "--", "true" }, "Value \"lots\" invalid for option max-worker-rss (integer expected)")]
-    [InlineData(new[] { "--Starter:MaxWorkerRss=-5", "--", "true" }, "Starter:MaxWorkerRss=-5 (--max-worker-rss) is out of range: expected 0 to 1048576")]
     public void IsRefusedWithOneLineBeforeAnythingIsSpawned(string[] args, string expected)
     {
         var (code, output) = StarterProcess.Run(args);
