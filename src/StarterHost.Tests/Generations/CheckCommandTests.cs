@@ -38,9 +38,9 @@ public sealed class CheckCommandTests
         Assert.Equal([new Worker(1, 100)], d.State.CurrentWorkers.ToArray());
         Assert.Empty(d.Signals);
         const string reason = "restart refused: the check command failed with status:768 (exit code 3): syntax error at line 3; generation 1 keeps serving";
-        Assert.Contains(new CheckRefused(2, reason), d.Said);
-        Assert.Equal(new RestartFailure(2, reason), d.State.RestartFailure);
-        Assert.Equal(new RestartFailure(2, reason), d.Single<WriteStatus>().Document.Failure);
+        Assert.Contains(d.Said, n => n is CheckRefused { Generation: 2 } refused && Text(refused.Reason) == reason);
+        Assert.Equal($"2 {reason}", d.RestartFailureLine);
+        Assert.Equal($"2 {reason}", FailureLine(d.Single<WriteStatus>().Document.Failure));
         Assert.Contains(reason, Assert.Single(d.Last.OfType<ReportStatus>()).Text);
     }
 
@@ -51,7 +51,7 @@ public sealed class CheckCommandTests
         Assert.Equal([([50], SignalNames.Kill, true)], d.Signals);
         d.On(new CheckFinished(50, Killed, ""));
         Assert.False(d.Has<SpawnWorker>());
-        Assert.StartsWith("restart refused: the check command did not finish within 10 s", d.State.RestartFailure!.Reason);
+        Assert.StartsWith("restart refused: the check command did not finish within 10 s", d.RestartFailure);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class CheckCommandTests
         var d = Checking().On(new CheckFinished(50, ExitedThree, "")).On(new HangupReceived());
         Assert.Equal(new RunCheck(2, 2), d.Single<RunCheck>());
         // The next HUP starts afresh: the earlier refusal is no longer reported.
-        Assert.Null(d.State.RestartFailure);
+        Assert.Null(d.RestartFailure);
         d.On(new CheckStarted(2, 51)).On(new CheckTimeoutDue(1));
         Assert.Empty(d.Signals);
         d.On(new CheckFinished(51, ExitedZero, ""));
@@ -83,7 +83,7 @@ public sealed class CheckCommandTests
     {
         var d = Running(Checked).On(new HangupReceived()).On(new CheckNotStarted(1, "exec /bin/sh failed: No such file or directory"));
         Assert.False(d.Has<SpawnWorker>());
-        Assert.StartsWith("restart refused: the check command could not be run: exec /bin/sh failed", d.State.RestartFailure!.Reason);
+        Assert.StartsWith("restart refused: the check command could not be run: exec /bin/sh failed", d.RestartFailure);
     }
 
     [Fact]

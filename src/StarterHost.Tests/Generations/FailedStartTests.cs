@@ -94,7 +94,7 @@ public sealed class FailedStartTests
         Assert.Equal([new Worker(1, 100)], d.State.CurrentWorkers.ToArray());
         Assert.Null(d.State.Pending);
         Assert.False(d.Has<SpawnWorker>());
-        Assert.StartsWith("restart abandoned after 3 failed starts, generation 1 serves on until the next HUP", d.State.RestartFailure!.Reason);
+        Assert.StartsWith("restart abandoned after 3 failed starts, generation 1 serves on until the next HUP", d.RestartFailure);
         // Until the next HUP, which starts afresh.
         d.On(new HangupReceived());
         Assert.Equal(new SpawnWorker(generation + 1), d.Single<SpawnWorker>());
@@ -110,7 +110,7 @@ public sealed class FailedStartTests
             FailOnce(d);
         Assert.NotNull(d.State.Pending);
         Assert.DoesNotContain(d.Said, n => n is RestartAbandoned);
-        Assert.Null(d.State.RestartFailure);
+        Assert.Null(d.RestartFailure);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class FailedStartTests
         Assert.Equal(4, d.State.ConsecutiveFailures);
         int generation = d.State.Pending!.Generation;
         d.Serve(generation, 900);
-        Assert.Null(d.State.RestartFailure);
+        Assert.Null(d.RestartFailure);
         // With --interval=0 acceptance proves nothing yet: a second of service does.
         Assert.Equal(new StartTimer(new GenerationStable(generation), TimeSpan.FromSeconds(1)), d.Last.OfType<StartTimer>().Single(t => t.Event is GenerationStable));
         Assert.Equal(4, d.State.ConsecutiveFailures);
@@ -194,7 +194,8 @@ public sealed class FailedStartTests
     public void AtFirstStartASpawnNoRetryCanFixIsSaidOnceAndStarterHostExitsOne()
     {
         var d = new MachineDriver(Instant).On(new Started()).On(new SpawnFailed(1, FormatError, Permanent: true));
-        const string failure = "generation 1 could not be spawned: " + FormatError;
+        var failure = new AttemptFailed(1, new NotSpawned(FormatError));
+        Assert.Equal("generation 1 could not be spawned: " + FormatError, Text(failure));
         Assert.Equal([new StartGivenUp(failure), new Exiting()], d.Said);
         Assert.Contains(new ReportStartFailure(failure, GivenUp: true), d.Last);
         Assert.Equal(new Exit(1), d.Single<Exit>());
@@ -208,7 +209,7 @@ public sealed class FailedStartTests
         var d = new MachineDriver(Instant).On(new Started()).On(new SpawnFailed(1, "exec ./server failed: Resource temporarily unavailable"));
         Assert.False(d.Has<Exit>());
         Assert.Single(d.Timers<RetryDue>());
-        Assert.Contains(new ReportStartFailure("generation 1 could not be spawned: exec ./server failed: Resource temporarily unavailable"), d.Last);
+        Assert.Equal(["generation 1 could not be spawned: exec ./server failed: Resource temporarily unavailable"], d.StartFailuresReported);
     }
 
     [Fact]
@@ -219,7 +220,7 @@ public sealed class FailedStartTests
         Assert.Empty(d.Said);
         Assert.False(d.Has<Exit>());
         d.On(new WorkerExited(100, new WaitStatus(127 << 8)));
-        Assert.Equal([new StartGivenUp("generation 1 could not be spawned: " + FormatError), new Exiting()], d.Said);
+        Assert.Equal([new StartGivenUp(new AttemptFailed(1, new NotSpawned(FormatError))), new Exiting()], d.Said);
         Assert.Equal(new Exit(1), d.Single<Exit>());
     }
 
@@ -231,7 +232,7 @@ public sealed class FailedStartTests
         Assert.Contains(new CouldNotSpawn(2, FormatError), d.Said);
         Assert.Single(d.Timers<RetryDue>());
         Assert.Equal([100], d.State.OldStillServing.Select(o => o.Worker.Pid));
-        Assert.NotNull(d.State.RestartFailure);
+        Assert.NotNull(d.RestartFailure);
     }
 
     [Fact]
@@ -239,7 +240,7 @@ public sealed class FailedStartTests
     {
         var d = new MachineDriver(Pool with { Interval = TimeSpan.Zero }).On(new Started());
         d.On(new SpawnFailed(1, FormatError, Slot: 0, Permanent: true));
-        Assert.Contains(new StartGivenUp("generation 1 could not be spawned: " + FormatError), d.Said);
+        Assert.Contains(new StartGivenUp(new AttemptFailed(1, new NotSpawned(FormatError))), d.Said);
         // The other slots' spawns have not come back yet: their workers may be alive.
         Assert.False(d.Has<Exit>());
         d.On(new WorkerSpawned(1, 200, d.Settings, Slot: 1));
@@ -262,8 +263,8 @@ public sealed class FailedStartTests
     public void TheWaitingClientIsToldOfTheFirstFailedStartOfItsRestart()
     {
         var d = FailingRestart(Instant, 1);
-        Assert.Equal(new RestartFailure(2, "generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3); generation 1 keeps serving, and StarterHost tries again"),
-            d.State.RestartFailure);
+        Assert.Equal("2 generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3); generation 1 keeps serving, and StarterHost tries again",
+            d.RestartFailureLine);
         Assert.Equal(d.State.RestartFailure, d.State.WrittenStatus.Failure);
     }
 
@@ -271,7 +272,7 @@ public sealed class FailedStartTests
     public void AFailedStartIsReportedToWhoeverWaitsOnlyWhileNothingHasEverServed()
     {
         var d = new MachineDriver(Instant).On(new Started()).On(new WorkerSpawned(1, 100, Instant)).On(new WorkerExited(100, ExitedThree));
-        Assert.Contains(new ReportStartFailure("generation 1 failed to start: worker 100 exited within the interval, status:768 (exit code 3)"), d.Last);
+        Assert.Equal(["generation 1 failed to start: worker 100 exited within the interval, status:768 (exit code 3)"], d.StartFailuresReported);
         d.On(new StartupIntervalElapsed(1, 100));
         d.Serve(d.State.Pending!.Generation, 900).On(new HangupReceived());
         int generation = d.State.Pending!.Generation;

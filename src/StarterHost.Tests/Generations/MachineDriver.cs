@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using StarterHost.Generations;
 using StarterHost.Signals;
+using StarterHost.Status;
 using StarterHost.Workers;
 
 namespace StarterHost.Tests.Generations;
@@ -99,4 +100,22 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
         [.. Last.OfType<SignalWorkers>().Select(s => (s.Pids.ToArray(), s.Signal, s.Group))];
 
     public static string StatusText(WriteStatus write) => string.Concat(write.Document.Workers.Select(w => $"{w.Generation}:{w.Pid}\n"));
+
+    /// <summary>The words an operator reads for a failure (Status/FailureDescription).</summary>
+    public static string Text(Failure failure) => FailureDescription.Of(failure);
+
+    /// <summary>The line the status file's .failure companion holds for <paramref name="failure"/>, or null.</summary>
+    public static string? FailureLine(RestartFailure? failure) => failure is null ? null : FailureDescription.Of(failure);
+
+    /// <summary>Why the requested restart failed, as a waiting --restart reads it; null when none has.</summary>
+    public string? RestartFailure => State.RestartFailure is { } failure ? FailureDescription.Of(failure.Reason) : null;
+
+    /// <summary>The .failure file's line: the generation, and why.</summary>
+    public string? RestartFailureLine => FailureLine(State.RestartFailure);
+
+    /// <summary>The last failure an operator should hear about, in words.</summary>
+    public string? LastFailure => State.LastFailure is { } failure ? FailureDescription.Of(failure) : null;
+
+    /// <summary>What the last event told whoever waits for the first start (a --daemonize launcher).</summary>
+    public IEnumerable<string> StartFailuresReported => Last.OfType<ReportStartFailure>().Select(r => FailureDescription.Of(r.Failure));
 }

@@ -62,7 +62,7 @@ public sealed class NotifyReadinessTests
         Assert.Contains(d.Timers<DrainDeadlineDue>(), t => t.Pids is [200]);
         // It never served: no status file names it, and the waiting client is told at once.
         Assert.Equal("1:100\n", StatusText(d.Single<WriteStatus>()));
-        Assert.Equal(new RestartFailure(2, "generation 2 was not ready within 60 s (no READY=1); generation 1 keeps serving, and StarterHost tries again"), d.State.RestartFailure);
+        Assert.Equal("2 generation 2 was not ready within 60 s (no READY=1); generation 1 keeps serving, and StarterHost tries again", d.RestartFailureLine);
         // The first retry is immediate; the old worker is never signalled.
         Assert.Equal(new SpawnWorker(3), d.Single<SpawnWorker>());
         Assert.DoesNotContain(d.Signals, s => s.Pids.Contains(100));
@@ -75,7 +75,7 @@ public sealed class NotifyReadinessTests
         d.On(new WorkerExited(200, ExitedThree));
         Assert.Contains(new NewWorkerFailed(200, ExitedThree), d.Said);
         Assert.Equal(new SpawnWorker(3), d.Single<SpawnWorker>());
-        Assert.Equal("generation 2 failed to start: worker 200 exited before sending READY=1, status:768 (exit code 3)", d.State.LastFailure);
+        Assert.Equal("generation 2 failed to start: worker 200 exited before sending READY=1, status:768 (exit code 3)", d.LastFailure);
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed class PoolHandoverTests
         Feed(d, new StartupIntervalElapsed(3, 800));
         Assert.Equal([([200], SignalNames.Term, false)], d.Signals);
         Assert.Equal(3, d.State.Current!.Generation);
-        Assert.Null(d.State.RestartFailure);
+        Assert.Null(d.RestartFailure);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class PoolHandoverTests
         Assert.Equal([([400], SignalNames.Usr1, false), ([600], SignalNames.Usr1, false)], d.Signals);
         Assert.Equal("1:100\n1:200\n1:300\n", StatusText(new WriteStatus(d.State.StatusDocument)));
         Assert.Equal("generation 2 failed to start: worker 500 (slot 1) exited within the interval, status:768 (exit code 3); generation 1 keeps serving, and StarterHost tries again",
-            d.State.RestartFailure!.Reason);
+            d.RestartFailure);
     }
 
     [Theory]

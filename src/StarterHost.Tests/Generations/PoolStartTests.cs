@@ -59,7 +59,7 @@ public sealed class PoolStartTests
         Assert.Equal([([100], SignalNames.Term, false), ([300], SignalNames.Term, false)], d.Signals);
         Assert.Contains(d.Said, n => n is PoolMembersStopped { Generation: 1 } s && s.Pids.SequenceEqual([100, 300]));
         Assert.Equal(2, d.Timers<DrainDeadlineDue>().Count());
-        Assert.Equal("generation 1 failed to start: worker 200 (slot 1) exited within the interval, status:768 (exit code 3)", d.State.LastFailure);
+        Assert.Equal("generation 1 failed to start: worker 200 (slot 1) exited within the interval, status:768 (exit code 3)", d.LastFailure);
         Assert.False(d.Has<SpawnWorker>());
 
         // Server::Starter: the next attempt once the interval of the worker that died is over, under the next number.
@@ -106,7 +106,7 @@ public sealed class PoolStartTests
         d.On(new StartTimeoutElapsed(2, 600));
         Assert.Contains(new StartTimedOut(600, 2, TimeSpan.FromSeconds(60), Slot: 2), d.Said);
         Assert.Equal([([600], SignalNames.Term, false), ([400], SignalNames.Term, false), ([500], SignalNames.Term, false)], d.Signals);
-        Assert.Equal(new RestartFailure(2, "generation 2 was not ready within 60 s (no READY=1); generation 1 keeps serving, and StarterHost tries again"), d.State.RestartFailure);
+        Assert.Equal("2 generation 2 was not ready within 60 s (no READY=1); generation 1 keeps serving, and StarterHost tries again", d.RestartFailureLine);
         Assert.Equal([(3, 0), (3, 1), (3, 2)], d.Spawns);
         Assert.Equal("1:100\n1:200\n1:300\n", StatusText(new WriteStatus(d.State.StatusDocument)));
         Assert.Equal(3, d.Capacity);

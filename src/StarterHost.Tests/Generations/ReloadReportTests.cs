@@ -129,7 +129,7 @@ public sealed class ReloadReportTests
         var d = Reloading(Instant with { MaxStartFailures = 2 });
         FailOnce(d);
         FailOnce(d);
-        Assert.StartsWith("restart abandoned after 2 failed starts", d.State.RestartFailure!.Reason);
+        Assert.StartsWith("restart abandoned after 2 failed starts", d.RestartFailure);
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)"], _reports);
     }
 
@@ -140,7 +140,7 @@ public sealed class ReloadReportTests
         // reload is over all the same, and STATUS= says nothing serves.
         var d = Reloading(Instant);
         Feed(d, new WorkerExited(100, Killed), new WorkerExited(200, ExitedThree));
-        Assert.Null(d.State.RestartFailure);
+        Assert.Null(d.RestartFailure);
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)"], _reports);
         Assert.StartsWith("no generation serving", d.State.ReportedStatus);
     }
@@ -163,7 +163,7 @@ public sealed class ReloadReportTests
         var d = Running(settings);
         Feed(d, new HangupReceived(), new CheckStarted(1, 50), new CheckFinished(50, ExitedThree, "syntax error"));
         Assert.Empty(_reports);
-        Assert.NotNull(d.State.RestartFailure);
+        Assert.NotNull(d.RestartFailure);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class ReloadReportTests
         Feed(d, new GenerationStable(3));
         Assert.Equal("generation 3 (pid 300) serving", d.State.ReportedStatus);
         // --status-json keeps it, with the time the supervisor stamps.
-        Assert.StartsWith("generation 2 failed to start", d.State.LastFailure);
+        Assert.StartsWith("generation 2 failed to start", d.LastFailure);
     }
 
     [Fact]

@@ -92,12 +92,12 @@ public sealed class StatusDetailTests
         var d = Running(Detailed with { CheckBeforeRestart = true, CheckTimeout = TimeSpan.FromSeconds(10) });
         d.On(new HangupReceived()).On(new CheckStarted(1, 50)).On(new CheckFinished(50, ExitedThree, ""));
         Assert.Equal((0, 1, 0), (Detail(d).Restarts, Detail(d).Failures, Detail(d).ConsecutiveFailures));
-        Assert.StartsWith("restart refused: the check command failed", Detail(d).LastFailure);
+        Assert.StartsWith("restart refused: the check command failed", Text(Detail(d).LastFailure!));
 
         d.On(new HangupReceived()).On(new CheckStarted(2, 51)).On(new CheckFinished(51, ExitedZero, ""));
         d.On(new WorkerSpawned(2, 200, d.Settings)).On(new WorkerExited(200, ExitedThree));
         Assert.Equal((1, 2, 1), (Detail(d).Restarts, Detail(d).Failures, Detail(d).ConsecutiveFailures));
-        Assert.Equal("generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3)", Detail(d).LastFailure);
+        Assert.Equal("generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3)", Text(Detail(d).LastFailure!));
         Assert.Equal(["1/0/100 Serving"], Processes(d));
     }
 

@@ -7,7 +7,10 @@ namespace StarterHost.Tests.Status;
 /// <summary>The status file and its failure companion, as the restart client reads them.</summary>
 public sealed class StatusFileWriterTests : IDisposable
 {
-    private static readonly RestartFailure Failed = new(5, "generation 5 failed to start");
+    private static readonly RestartFailure Failed =
+        new(5, new RestartRetrying(new AttemptFailed(5, new NotReady(TimeSpan.FromSeconds(60))), ServingGeneration: 4));
+
+    private const string FailureLine = "5 generation 5 was not ready within 60 s (no READY=1); generation 4 keeps serving, and StarterHost tries again\n";
 
     private readonly TempDirectory _dir = new();
 
@@ -26,7 +29,7 @@ public sealed class StatusFileWriterTests : IDisposable
     {
         var writer = new StatusFileWriter(StatusFile, 1);
         writer.Write(new StatusDocument([new Worker(4, 100)], Failed));
-        Assert.Equal("5 generation 5 failed to start\n", File.ReadAllText(FailureFile));
+        Assert.Equal(FailureLine, File.ReadAllText(FailureFile));
         File.WriteAllText(FailureFile, "x");
 
         writer.Write(new StatusDocument([new Worker(4, 101)], Failed));
@@ -51,7 +54,7 @@ public sealed class StatusFileWriterTests : IDisposable
 
         writer.Write(document);
 
-        Assert.Equal("5 generation 5 failed to start\n", File.ReadAllText(FailureFile));
+        Assert.Equal(FailureLine, File.ReadAllText(FailureFile));
         Assert.Equal("4:100\n", File.ReadAllText(StatusFile));
         Assert.Equal([StatusFile, FailureFile], Directory.GetFileSystemEntries(_dir.Path).Order());
     }

@@ -35,7 +35,7 @@ internal sealed record CheckPassed(int Generation) : Notice;
 
 internal sealed record CheckTimedOut(int Pid, TimeSpan Timeout) : Notice;
 
-internal sealed record CheckRefused(int Generation, string Reason) : Notice;
+internal sealed record CheckRefused(int Generation, RestartRefused Reason) : Notice;
 
 /// <summary>
 /// HUP → run the check → spawn, or refuse: the old generation serves on, and the reason is logged, shown
@@ -85,7 +85,7 @@ internal static partial class GenerationMachine
 
     private static GenerationState OnCheckNotStarted(GenerationState state, CheckNotStarted failed, ImmutableArray<StarterCommand>.Builder commands) =>
         state.Check is { Running: true } run && run.Serial == failed.Serial
-            ? Concluded(state with { Check = run with { Running = false } }, run, $"the check command could not be run: {failed.Reason}", commands)
+            ? Concluded(state with { Check = run with { Running = false } }, run, new CheckNotRun(failed.Reason), commands)
             : state;
 
     private static GenerationState OnCheckTimeout(GenerationState state, CheckTimeoutDue due, ImmutableArray<StarterCommand>.Builder commands)
@@ -107,16 +107,13 @@ internal static partial class GenerationMachine
             commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
         if (state.Phase == Phase.Stopping)
             return next;
-        string? failure = run.TimedOut
-            ? $"the check command did not finish within {Seconds(state.Settings.CheckTimeout)} s"
-            : finished.Status.Raw == 0 ? null : $"the check command failed with status:{finished.Status}";
-        if (failure is not null && finished.Output.Length > 0)
-            failure += $": {finished.Output}";
+        CheckFailure? failure = run.TimedOut ? new CheckTooSlow(state.Settings.CheckTimeout, finished.Output)
+            : finished.Status.Raw == 0 ? null : new CheckExited(finished.Status, finished.Output);
         return Concluded(next, run, failure, commands);
     }
 
     /// <summary>The check is over: passed (<paramref name="failure"/> null) or not; or a HUP since asks for another run.</summary>
-    private static GenerationState Concluded(GenerationState state, CheckRun run, string? failure, ImmutableArray<StarterCommand>.Builder commands)
+    private static GenerationState Concluded(GenerationState state, CheckRun run, CheckFailure? failure, ImmutableArray<StarterCommand>.Builder commands)
     {
         if (run.HangupAgain)
             return RestartRequested(state, commands);
@@ -128,8 +125,7 @@ internal static partial class GenerationMachine
                 return QueueRestart(state, starting, commands);
             return Reload(state, commands);
         }
-        string serving = state.Current is { } current ? $"generation {current.Generation} keeps serving" : "no generation is serving";
-        string reason = $"restart refused: {failure}; {serving}";
+        var reason = new RestartRefused(failure, state.Current?.Generation);
         commands.Add(new Say(new CheckRefused(run.Generation, reason)));
         return state with { LastFailure = reason, FailureCount = state.FailureCount + 1, RestartFailure = new RestartFailure(run.Generation, reason) };
     }

@@ -23,12 +23,11 @@ internal static partial class GenerationMachine
         }
         if (pending.Failed || pending.Members[failed.Slot].Phase != MemberPhase.Spawning)
             return state;
-        string kind = CouldNotBeSpawned(failed.Reason);
+        var failure = new AttemptFailed(failed.Generation, new NotSpawned(failed.Reason));
         if (failed.Permanent && state.StartedCount == 0)
-            return GiveUp(state with { Pending = pending.With(pending.Members[failed.Slot] with { Phase = MemberPhase.Queued }) },
-                $"generation {failed.Generation} {kind}", commands);
-        SayUnlessRepeated(state, kind, new CouldNotSpawn(failed.Generation, failed.Reason), commands);
-        var next = Failed(StopStartedMembers(state, except: 0, commands), kind, commands);
+            return GiveUp(state with { Pending = pending.With(pending.Members[failed.Slot] with { Phase = MemberPhase.Queued }) }, failure, commands);
+        SayUnlessRepeated(state, failure.Kind, new CouldNotSpawn(failed.Generation, failed.Reason), commands);
+        var next = Failed(StopStartedMembers(state, except: 0, commands), failure, commands);
         return next.Pending is null ? next : ScheduleRetry(next, RetryFloor(state.Settings), commands);
     }
 
@@ -43,12 +42,12 @@ internal static partial class GenerationMachine
     private static GenerationState OnPendingExited(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
         if (state.PermanentExecFailure is var (doomed, reason) && doomed == member.Pid)
-            return GiveUp(Without(state, member.Pid), $"generation {member.Generation} {CouldNotBeSpawned(reason)}", commands);
+            return GiveUp(Without(state, member.Pid), new AttemptFailed(member.Generation, new NotSpawned(reason)), commands);
         bool notify = state.Settings.Readiness == ReadinessMode.Notify;
-        string how = EarlyExit(state.Settings), kind = ExitedEarly(state.Settings, exited.Status);
-        SayUnlessRepeated(state, kind, new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker)), commands);
+        var failure = new AttemptFailed(member.Generation, new ExitedEarly(exited.Status, state.Settings.Readiness), member.Pid, SlotLabel(state, member.Slot));
+        SayUnlessRepeated(state, failure.Kind, new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker)), commands);
         var next = StopStartedMembers(state, except: member.Pid, commands);
-        next = Failed(next, kind, commands, $"failed to start: worker {member.Pid}{InSlot(state, member.Slot)} exited {how}, status:{exited.Status}");
+        next = Failed(next, failure, commands);
         next = AddLeftover(next with { WorkerStatus = next.WorkerStatus.Remove(member.Pid) }, member.Pid, member.Generation, exited.GroupRemains,
             groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnTerm, commands);
         if (next.Pending is not { } failed)
@@ -73,7 +72,7 @@ internal static partial class GenerationMachine
         commands.Add(new Say(new StartTimedOut(member.Pid, member.Generation, timeout, SlotLabel(state, member.Slot))));
         // It never served, so the signal that stops a worker, not the one that retires it gracefully.
         var next = Stop(state, member.Worker, state.Settings.SignalOnTerm, commands);
-        next = Failed(StopStartedMembers(next, except: member.Pid, commands), NotReady(timeout), commands);
+        next = Failed(StopStartedMembers(next, except: member.Pid, commands), new AttemptFailed(member.Generation, new NotReady(timeout)), commands);
         return next.Pending is null ? next : ScheduleRetry(next, TimeSpan.Zero, commands);
     }
 
@@ -108,16 +107,13 @@ internal static partial class GenerationMachine
     }
 
     /// <summary>
-    /// A start failed (<paramref name="kind"/> says how, without a pid so that repeats compare equal, and
-    /// <paramref name="detail"/> with it): counted, told to a waiting restart client and to the service manager
-    /// at once, and either retried later or, after --max-start-failures while an old generation serves, given up
-    /// until the next HUP.
+    /// A start failed: counted, told to a waiting restart client and to the service manager at once, and either
+    /// retried later or, after --max-start-failures while an old generation serves, given up until the next HUP.
     /// </summary>
-    private static GenerationState Failed(GenerationState state, string kind, ImmutableArray<StarterCommand>.Builder commands, string? detail = null)
+    private static GenerationState Failed(GenerationState state, AttemptFailed failure, ImmutableArray<StarterCommand>.Builder commands)
     {
         var pending = state.Pending!;
-        string failure = $"generation {pending.Generation} {detail ?? kind}";
-        var next = Counted(state, kind, failure) with { Pending = pending with { Failed = true } };
+        var next = Counted(state, failure.Kind, failure) with { Pending = pending with { Failed = true } };
         // Nothing has ever served: whoever waits for the service to come up (a --daemonize launcher) hears why it has not.
         if (state.StartedCount == 0)
             commands.Add(new ReportStartFailure(failure));
@@ -125,17 +121,13 @@ internal static partial class GenerationMachine
     }
 
     /// <summary>A requested restart's generation failed while an old one serves: the failure file says so, or the restart is given up.</summary>
-    private static GenerationState RestartFailed(GenerationState state, PendingGeneration pending, string failure, ImmutableArray<StarterCommand>.Builder commands)
+    private static GenerationState RestartFailed(GenerationState state, PendingGeneration pending, AttemptFailed failure, ImmutableArray<StarterCommand>.Builder commands)
     {
         if (pending.Reason != SpawnReason.Restart || ServingGeneration(state) is not { } serving)
             return state;
         if (state.Settings.MaxStartFailures > 0 && state.ConsecutiveFailures >= state.Settings.MaxStartFailures)
             return Abandon(state, serving, failure, commands);
-        return state with
-        {
-            RestartFailure = new RestartFailure(pending.Generation,
-                $"{failure}; generation {serving} keeps serving, and StarterHost tries again")
-        };
+        return state with { RestartFailure = new RestartFailure(pending.Generation, new RestartRetrying(failure, serving)) };
     }
 
     /// <summary>
@@ -147,7 +139,7 @@ internal static partial class GenerationMachine
         state.ReloadAnnounced ? Announce(state with { ReloadAnnounced = false }, new ReportReloadFailed(generation)) : state;
 
     /// <summary>One more failure in a row, and what it was.</summary>
-    private static GenerationState Counted(GenerationState state, string kind, string failure) => state with
+    private static GenerationState Counted(GenerationState state, FailureKind kind, Failure failure) => state with
     {
         ConsecutiveFailures = state.ConsecutiveFailures + 1,
         FailureCount = state.FailureCount + 1,
@@ -157,29 +149,15 @@ internal static partial class GenerationMachine
     };
 
     /// <summary>How many failures in a row, this one included, went wrong as <paramref name="kind"/> says.</summary>
-    private static int RepeatsOf(GenerationState state, string kind) =>
-        kind == state.LastFailureKind ? state.FailureRepeats + 1 : 1;
+    private static int RepeatsOf(GenerationState state, FailureKind kind) =>
+        kind.Equals(state.LastFailureKind) ? state.FailureRepeats + 1 : 1;
 
     /// <summary>Says <paramref name="notice"/> while failures that went wrong as <paramref name="kind"/> says are few or new.</summary>
-    private static void SayUnlessRepeated(GenerationState state, string kind, Notice notice, ImmutableArray<StarterCommand>.Builder commands)
+    private static void SayUnlessRepeated(GenerationState state, FailureKind kind, Notice notice, ImmutableArray<StarterCommand>.Builder commands)
     {
         if (RepeatsOf(state, kind) <= LoudRepeats)
             commands.Add(new Say(notice));
     }
-
-    // Failure kinds: how a start went wrong, without a pid. RepeatsOf folds repeats only when two kinds are the
-    // same string, so a starting generation and a slot's replacement take theirs from here.
-
-    private static string CouldNotBeSpawned(string reason) => $"could not be spawned: {reason}";
-
-    private static string ExitedEarly(RuntimeSettings settings, WaitStatus status) =>
-        $"failed to start: its worker exited {EarlyExit(settings)}, status:{status}";
-
-    /// <summary>When an exit means a worker failed to start: before READY=1 (notify readiness), or within its interval.</summary>
-    private static string EarlyExit(RuntimeSettings settings) =>
-        settings.Readiness == ReadinessMode.Notify ? "before sending READY=1" : "within the interval";
-
-    private static string NotReady(TimeSpan timeout) => $"was not ready within {Seconds(timeout)} s (no READY=1)";
 
     /// <summary>The next attempt, now or after the backoff; said in full only while failures are few or new.</summary>
     private static GenerationState ScheduleRetry(GenerationState state, TimeSpan floor, ImmutableArray<StarterCommand>.Builder commands)
@@ -208,11 +186,11 @@ internal static partial class GenerationMachine
     /// The old workers serve on as the current generation, each in its slot; a slot none of them serves
     /// (its worker died during the restart) gets a worker of its own.
     /// </summary>
-    private static GenerationState Abandon(GenerationState state, int serving, string failure, ImmutableArray<StarterCommand>.Builder commands)
+    private static GenerationState Abandon(GenerationState state, int serving, AttemptFailed failure, ImmutableArray<StarterCommand>.Builder commands)
     {
         int failures = state.ConsecutiveFailures;
         commands.Add(new Say(new RestartAbandoned(failures, serving, failure)));
-        string reason = $"restart abandoned after {failures} failed starts, generation {serving} serves on until the next HUP; last: {failure}";
+        var reason = new RestartAbandonedAfter(failures, serving, failure);
         var olds = state.OldStillServing.ToList();
         var slots = Enumerable.Range(0, state.Settings.Workers)
             .Select(slot => olds.FirstOrDefault(o => o.Worker.Slot == slot) is { } old
@@ -240,6 +218,4 @@ internal static partial class GenerationMachine
     /// <summary>The oldest generation a restart replaces, still serving while its successor starts.</summary>
     private static int? ServingGeneration(GenerationState state) =>
         state.OldStillServing.Select(o => (int?)o.Worker.Generation).Min();
-
-    private static string InSlot(GenerationState state, int slot) => state.Settings.Workers > 1 ? $" (slot {slot})" : "";
 }

@@ -64,9 +64,9 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState Crashed(GenerationState state, Worker worker, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        string kind = $"died unexpectedly, status:{exited.Status}";
-        SayUnlessRepeated(state, kind, new WorkerDiedUnexpectedly(worker.Pid, exited.Status, Labelled(state, worker)), commands);
-        var next = Counted(Without(state, worker.Pid), kind, $"generation {worker.Generation} worker {worker.Pid}{InSlot(state, worker.Slot)} {kind}");
+        var failure = new WorkerFailed(worker.Generation, new DiedUnexpectedly(exited.Status), worker.Pid, SlotLabel(state, worker.Slot));
+        SayUnlessRepeated(state, failure.Kind, new WorkerDiedUnexpectedly(worker.Pid, exited.Status, Labelled(state, worker)), commands);
+        var next = Counted(Without(state, worker.Pid), failure.Kind, failure);
         return AddLeftover(next, worker.Pid, worker.Generation, exited.GroupRemains,
             groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
     }

@@ -22,10 +22,9 @@ internal static partial class GenerationMachine
 
     private static GenerationState OnReplacementExited(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        string how = EarlyExit(state.Settings), kind = ExitedEarly(state.Settings, exited.Status);
-        SayUnlessRepeated(state, kind, new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker)), commands);
-        var next = Counted(Without(state, member.Pid), kind,
-            $"generation {member.Generation} worker {member.Pid}{InSlot(state, member.Slot)} failed to start: it exited {how}, status:{exited.Status}");
+        var failure = new WorkerFailed(member.Generation, new ExitedEarly(exited.Status, state.Settings.Readiness), member.Pid, SlotLabel(state, member.Slot));
+        SayUnlessRepeated(state, failure.Kind, new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker)), commands);
+        var next = Counted(Without(state, member.Pid), failure.Kind, failure);
         next = AddLeftover(next, member.Pid, member.Generation, exited.GroupRemains,
             groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnTerm, commands);
         return QueueReplacement(next, member.Generation, member.Slot, TimeSpan.Zero, commands);
@@ -35,9 +34,8 @@ internal static partial class GenerationMachine
     {
         var timeout = state.Settings.StartTimeout;
         commands.Add(new Say(new StartTimedOut(member.Pid, member.Generation, timeout, SlotLabel(state, member.Slot))));
-        string kind = NotReady(timeout);
-        var next = Counted(Stop(Without(state, member.Pid), member.Worker, state.Settings.SignalOnTerm, commands), kind,
-            $"generation {member.Generation} worker {member.Pid}{InSlot(state, member.Slot)} {kind}");
+        var failure = new WorkerFailed(member.Generation, new NotReady(timeout), member.Pid, SlotLabel(state, member.Slot));
+        var next = Counted(Stop(Without(state, member.Pid), member.Worker, state.Settings.SignalOnTerm, commands), failure.Kind, failure);
         return QueueReplacement(next, member.Generation, member.Slot, TimeSpan.Zero, commands);
     }
 
@@ -45,11 +43,10 @@ internal static partial class GenerationMachine
     {
         if (state.Current?.Slots.ElementAtOrDefault(failed.Slot)?.Replacement is not { Phase: MemberPhase.Spawning } member || member.Generation != failed.Generation)
             return state;
-        string kind = CouldNotBeSpawned(failed.Reason);
-        SayUnlessRepeated(state, kind, new CouldNotSpawn(failed.Generation, failed.Reason), commands);
+        var failure = new WorkerFailed(failed.Generation, new NotSpawned(failed.Reason), Slot: SlotLabel(state, failed.Slot));
+        SayUnlessRepeated(state, failure.Kind, new CouldNotSpawn(failed.Generation, failed.Reason), commands);
         var slot = state.Current.Slots[failed.Slot];
-        var next = Counted(state with { Current = state.Current.With(failed.Slot, slot with { Replacement = null }) }, kind,
-            $"generation {failed.Generation}{InSlot(state, failed.Slot)} {kind}");
+        var next = Counted(state with { Current = state.Current.With(failed.Slot, slot with { Replacement = null }) }, failure.Kind, failure);
         return state.Phase == Phase.Stopping ? next : QueueReplacement(next, failed.Generation, failed.Slot, RetryFloor(state.Settings), commands);
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 
 namespace StarterHost.Generations;
 
@@ -255,8 +254,6 @@ internal static partial class GenerationMachine
     private static int? SlotLabel(GenerationState state, int slot) => state.Settings.Workers > 1 ? slot : null;
 
     private static Worker? Labelled(GenerationState state, Worker worker) => state.Settings.Workers > 1 ? worker : null;
-
-    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Identical failures in a row that are logged in full; after that, only at powers of two.</summary>
     private const int LoudRepeats = 3;

@@ -22,7 +22,7 @@ internal static partial class GenerationMachine
     /// At first start, with nothing serving, a failure no retry can fix (the command cannot be executed): said in
     /// one line, told to a waiting --daemonize launcher, and StarterHost stops whatever it started and exits 1.
     /// </summary>
-    private static GenerationState GiveUp(GenerationState state, string failure, ImmutableArray<StarterCommand>.Builder commands)
+    private static GenerationState GiveUp(GenerationState state, AttemptFailed failure, ImmutableArray<StarterCommand>.Builder commands)
     {
         commands.Add(new Say(new StartGivenUp(failure)));
         commands.Add(new ReportStartFailure(failure, GivenUp: true));

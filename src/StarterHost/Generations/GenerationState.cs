@@ -39,7 +39,7 @@ internal sealed record GenerationState
     public int ConsecutiveFailures { get; init; }
 
     /// <summary>What went wrong in the last failed start, without a pid: a repeat of it is not logged in full again.</summary>
-    public string? LastFailureKind { get; init; }
+    public FailureKind? LastFailureKind { get; init; }
 
     /// <summary>How many failed starts in a row went wrong the same way.</summary>
     public int FailureRepeats { get; init; }
@@ -51,7 +51,7 @@ internal sealed record GenerationState
     public uint JitterSeed { get; init; } = 1;
 
     /// <summary>The last start or crash an operator should hear about.</summary>
-    public string? LastFailure { get; init; }
+    public Failure? LastFailure { get; init; }
 
     /// <summary>Restarts begun since StarterHost started (for --status-json).</summary>
     public int RestartCount { get; init; }
@@ -148,9 +148,6 @@ internal sealed record GenerationState
     /// <summary>The worker serving a slot of the current generation, or null.</summary>
     public Member? ServingMember(int pid) => Current?.Serving.FirstOrDefault(m => m.Pid == pid);
 }
-
-/// <summary>A requested restart whose new generation failed to start, as the restart client reports it.</summary>
-internal sealed record RestartFailure(int Generation, string Reason);
 
 /// <summary>
 /// What the status file (gen:pid lines) and its failure companion say, and with --status-json the

@@ -48,12 +48,12 @@ internal sealed record Exiting : Notice;
 internal sealed record RetryScheduled(int Failures, TimeSpan Delay) : Notice;
 
 /// <summary>Identical failed starts go on; said at 4, 8, 16… in a row instead of every time.</summary>
-internal sealed record FailuresRepeated(int Failures, string Failure, TimeSpan Delay) : Notice;
+internal sealed record FailuresRepeated(int Failures, Failure Failure, TimeSpan Delay) : Notice;
 
-internal sealed record RestartAbandoned(int Failures, int ServingGeneration, string Failure) : Notice;
+internal sealed record RestartAbandoned(int Failures, int ServingGeneration, AttemptFailed Failure) : Notice;
 
 /// <summary>At first start, a failure no retry can fix: StarterHost stops and exits 1.</summary>
-internal sealed record StartGivenUp(string Failure) : Notice;
+internal sealed record StartGivenUp(AttemptFailed Failure) : Notice;
 
 /// <summary>Notify readiness: no READY=1 within the start timeout.</summary>
 internal sealed record StartTimedOut(int Pid, int Generation, TimeSpan Timeout, int? Slot = null) : Notice;

@@ -22,7 +22,7 @@ internal static class ServiceStatusText
         if (state.StatusProblem is { } problem)
             parts.Add($"status file not written: {problem}");
         if (state.LastFailure is { } failure && FailureStillCurrent(state))
-            parts.Add($"last failure: {failure}");
+            parts.Add($"last failure: {Status.FailureDescription.Of(failure)}");
         return string.Join("; ", parts);
     }
 

@@ -37,7 +37,7 @@ internal sealed record ReportReady(int Generation) : StarterCommand;
 /// No generation has served yet and an attempt failed: the reason, for whoever waits for the first <see cref="ReportReady"/>.
 /// <paramref name="GivenUp"/>: no more attempts follow; StarterHost exits.
 /// </summary>
-internal sealed record ReportStartFailure(string Reason, bool GivenUp = false) : StarterCommand;
+internal sealed record ReportStartFailure(Failure Failure, bool GivenUp = false) : StarterCommand;
 
 /// <summary>A requested restart began (RELOADING=1); a <see cref="ReportReady"/> or <see cref="ReportReloadFailed"/> ends it.</summary>
 internal sealed record ReportReloading : StarterCommand;

@@ -33,7 +33,7 @@ internal sealed record ProcessStatus(Worker Worker, ProcessState State);
 /// <param name="Failures">Failed starts, crashes and refused checks, since StarterHost started.</param>
 /// <param name="ConsecutiveFailures">Failures in a row, what the backoff grows with; 0 once a generation has served a second.</param>
 internal sealed record StatusDetail(
-    ImmutableArray<ProcessStatus> Processes, bool Stopping, int Restarts, int Failures, int ConsecutiveFailures, string? LastFailure)
+    ImmutableArray<ProcessStatus> Processes, bool Stopping, int Restarts, int Failures, int ConsecutiveFailures, Failure? LastFailure)
 {
     public static StatusDetail Of(GenerationState state)
     {
@@ -62,7 +62,7 @@ internal sealed record StatusDetail(
     // ImmutableArray compares by reference; two details are equal when they read the same.
     public bool Equals(StatusDetail? other) =>
         other is not null && Processes.SequenceEqual(other.Processes) && Stopping == other.Stopping && Restarts == other.Restarts
-        && Failures == other.Failures && ConsecutiveFailures == other.ConsecutiveFailures && LastFailure == other.LastFailure;
+        && Failures == other.Failures && ConsecutiveFailures == other.ConsecutiveFailures && Equals(LastFailure, other.LastFailure);
 
     public override int GetHashCode() => HashCode.Combine(Processes.Length, Restarts, Failures);
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using StarterHost.Generations;
 using StarterHost.Signals;
+using StarterHost.Status;
 
 namespace StarterHost.Logging;
 
@@ -82,13 +83,13 @@ internal static class NoticeLog
                 Log.RetryScheduled(logger, Seconds(r.Delay), r.Failures);
                 break;
             case FailuresRepeated r:
-                Log.FailuresRepeated(logger, r.Failures, r.Failure, Seconds(r.Delay));
+                Log.FailuresRepeated(logger, r.Failures, FailureDescription.Of(r.Failure), Seconds(r.Delay));
                 break;
             case StartGivenUp g:
-                Log.StartGivenUp(logger, g.Failure);
+                Log.StartGivenUp(logger, FailureDescription.Of(g.Failure));
                 break;
             case RestartAbandoned a:
-                Log.RestartAbandoned(logger, a.Failures, a.ServingGeneration, a.Failure);
+                Log.RestartAbandoned(logger, a.Failures, a.ServingGeneration, FailureDescription.Of(a.Failure));
                 break;
             case StartTimedOut { Slot: { } slot } t:
                 Log.PoolStartTimedOut(logger, t.Pid, t.Generation, slot, Seconds(t.Timeout));
@@ -154,7 +155,7 @@ internal static class NoticeLog
                 Log.CheckTimedOut(logger, c.Pid, Seconds(c.Timeout));
                 break;
             case CheckRefused c:
-                Log.CheckRefused(logger, c.Generation, c.Reason);
+                Log.CheckRefused(logger, c.Generation, FailureDescription.Of(c.Reason));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(notice), notice, "unknown notice");

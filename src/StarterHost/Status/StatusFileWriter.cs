@@ -45,7 +45,7 @@ internal sealed class StatusFileWriter(string path, int ownPid)
         if (Equals(failure, _failureOnDisk))
             return;
         if (failure is not null)
-            Replace(FailureFileOf(path), string.Create(CultureInfo.InvariantCulture, $"{failure.Generation} {failure.Reason}\n"));
+            Replace(FailureFileOf(path), FailureDescription.Of(failure) + "\n");
         else
             File.Delete(FailureFileOf(path));
         _failureOnDisk = failure;

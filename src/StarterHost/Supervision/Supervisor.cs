@@ -183,7 +183,7 @@ internal sealed class Supervisor
                 _notifier.Ready();
                 break;
             case ReportStartFailure failure:
-                _notifier.StartFailed(failure.Reason, failure.GivenUp);
+                _notifier.StartFailed(FailureDescription.Of(failure.Failure), failure.GivenUp);
                 break;
             case ReportReloading:
                 _notifier.Reloading();

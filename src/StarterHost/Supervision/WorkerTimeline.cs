@@ -24,7 +24,7 @@ internal sealed class WorkerTimeline(TimeProvider time)
 
     private readonly Dictionary<int, Times> _live = [];
     private readonly Dictionary<int, ExitReport> _lastExitBySlot = [];
-    private (int Count, string? Reason) _failureSeen;
+    private (int Count, Failure? Failure) _failureSeen;
     private DateTime _failureAt;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -63,8 +63,8 @@ internal sealed class WorkerTimeline(TimeProvider time)
         var processes = detail.Processes.Select(p => Process(p, now)).ToList();
         return new StatusReport(StatusReport.CurrentFormat, host, now, detail.Stopping ? "stopping" : "running",
             detail.Restarts, detail.Failures, detail.ConsecutiveFailures,
-            detail.LastFailure is { } reason ? new FailureReport(reason, _failureAt) : null,
-            document.Failure is { } failed ? new RestartFailureReport(failed.Generation, failed.Reason) : null,
+            detail.LastFailure is { } failure ? new FailureReport(FailureDescription.Of(failure), _failureAt) : null,
+            document.Failure is { } failed ? new RestartFailureReport(failed.Generation, FailureDescription.Of(failed.Reason)) : null,
             processes);
     }
 
