@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StarterHost.Generations;
 using StarterHost.Interop;
 using StarterHost.Logging;
 using StarterHost.Tests.Support;
@@ -35,9 +36,9 @@ public sealed class StarterLoggerProviderTests : IDisposable
     public void ALineIsInTheFileWhenTheCallReturns()
     {
         _sink.EndStartup();
-        Log.StartingNewWorker(Ours, 42, 1);
+        NoticeLog.Write(Ours, new StartingWorker(42, 1));
         Assert.Equal("<6>starting new worker 42 (generation 1)\n", Written);
-        Log.WorkerDiedUnexpectedly(Ours, 42, new StarterHost.Workers.WaitStatus(256));
+        NoticeLog.Write(Ours, new WorkerDiedUnexpectedly(42, new StarterHost.Workers.WaitStatus(256)));
         Assert.EndsWith("<4>worker 42 died unexpectedly with status:256 (exit code 1), restarting\n", Written);
     }
 
@@ -49,7 +50,7 @@ public sealed class StarterLoggerProviderTests : IDisposable
         _loggers.CreateLogger("Microsoft.Extensions.Hosting.Internal.Host").LogInformation("the host's own line");
         Assert.Equal("", Written);
         _sink.EndStartup();
-        Log.StartingNewWorker(Ours, 42, 1);
+        NoticeLog.Write(Ours, new StartingWorker(42, 1));
         Assert.Equal("<6>starterhost (pid:7) starting now...\n<6>listening on 127.0.0.1:8080 as 8080=3\n<6>the host's own line\n<6>starting new worker 42 (generation 1)\n", Written);
     }
 

@@ -3,7 +3,10 @@ using StarterHost.Workers;
 
 namespace StarterHost.Generations;
 
-/// <summary>A decision worth a log line. Each maps to one line in Logging/Log.cs; start_server's keep its wording.</summary>
+/// <summary>
+/// A decision worth a log line, carrying what the line needs. Logging/NoticeLog gives each its words, level and
+/// event id; start_server's lines keep its wording.
+/// </summary>
 internal abstract record Notice;
 
 internal sealed record HangupSpawning : Notice;
