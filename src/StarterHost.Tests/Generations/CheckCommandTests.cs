@@ -35,7 +35,7 @@ public sealed class CheckCommandTests
     {
         var d = Checking().On(new CheckFinished(50, ExitedThree, "syntax error at line 3"));
         Assert.False(d.Has<SpawnWorker>());
-        Assert.Equal([new Worker(1, 100)], d.State.CurrentWorkers.ToArray());
+        Assert.Equal([new Worker(1, 100)], d.State.Roster.CurrentWorkers.ToArray());
         Assert.Empty(d.Signals);
         const string reason = "restart refused: the check command failed with status:768 (exit code 3): syntax error at line 3; generation 1 keeps serving";
         Assert.Contains(d.Said, n => n is CheckRefused { Generation: 2 } refused && Text(refused.Reason) == reason);
@@ -90,7 +90,7 @@ public sealed class CheckCommandTests
     public void AHangupQueuedDuringAStartIsCheckedToo()
     {
         var d = Checking().On(new CheckFinished(50, ExitedZero, "")).On(new HangupReceived());
-        Assert.True(d.State.RestartQueued);
+        Assert.True(d.State.Roster.RestartQueued);
         d.On(new WorkerSpawned(2, 200, Checked)).On(new StartupIntervalElapsed(2, 200));
         Assert.Equal(new RunCheck(2, 3), d.Single<RunCheck>());
         Assert.False(d.Has<SpawnWorker>());

@@ -22,7 +22,7 @@ public sealed class DeadlineTests
         d.On(deadline);
         Assert.Contains(new KilledAtDeadline(100, 1, TimeSpan.FromSeconds(10)), d.Said);
         Assert.Equal([([100], SignalNames.Kill, true)], d.Signals);
-        Assert.Equal(Retirement.Killed, Assert.Single(d.State.Old).Retirement);
+        Assert.Equal(Retirement.Killed, Assert.Single(d.State.Roster.Old).Retirement);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class DeadlineTests
         var d = Running(Deadline with { SignalGroup = true }).On(new HangupReceived()).Serve(2, 200);
         d.On(new WorkerExited(100, ExitedZero, GroupRemains: true));
         Assert.False(d.Has<SignalWorkers>());
-        Assert.Single(d.State.Leftovers);
+        Assert.Single(d.State.Roster.Leftovers);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class DeadlineTests
         Assert.Equal([new OldWorkerDied(100, Killed)], d.Said);
         Assert.False(d.Has<SignalWorkers>());
         Assert.Empty(d.Timers<DrainDeadlineDue>());
-        Assert.Equal([new LeftoverGroup(100, 1, Killed: true)], d.State.Leftovers);
+        Assert.Equal([new LeftoverGroup(100, 1, Killed: true)], d.State.Roster.Leftovers);
     }
 
     [Fact]

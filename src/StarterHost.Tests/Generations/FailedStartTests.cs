@@ -21,7 +21,7 @@ public sealed class FailedStartTests
 
     private static void FailOnce(MachineDriver d)
     {
-        int generation = d.State.Pending!.Generation;
+        int generation = d.State.Roster.Pending!.Generation;
         d.On(new WorkerSpawned(generation, generation * 100, d.Settings)).On(new WorkerExited(generation * 100, ExitedThree));
         d.On(new StartupIntervalElapsed(generation, generation * 100));
         if (d.Timers<RetryDue>().SingleOrDefault() is { } retry)
@@ -35,7 +35,7 @@ public sealed class FailedStartTests
         var delays = new List<double>();
         for (int i = 0; i < 9; i++)
         {
-            int generation = d.State.Pending!.Generation;
+            int generation = d.State.Roster.Pending!.Generation;
             d.On(new WorkerSpawned(generation, generation * 100, Instant)).On(new WorkerExited(generation * 100, ExitedThree)).On(new StartupIntervalElapsed(generation, generation * 100));
             var timer = d.Last.OfType<StartTimer>().SingleOrDefault(t => t.Event is RetryDue);
             delays.Add(timer?.Delay.TotalSeconds ?? 0);
@@ -56,7 +56,7 @@ public sealed class FailedStartTests
         var summaries = new List<int>();
         for (int i = 1; i <= 20; i++)
         {
-            int generation = d.State.Pending!.Generation;
+            int generation = d.State.Roster.Pending!.Generation;
             var said = new List<Notice>();
             d.On(new WorkerSpawned(generation, generation * 100, Instant));
             said.AddRange(d.Said);
@@ -79,7 +79,7 @@ public sealed class FailedStartTests
     public void AFailureOfADifferentKindIsLoggedInFullAgain()
     {
         var d = FailingRestart(Instant, 5);
-        int generation = d.State.Pending!.Generation;
+        int generation = d.State.Roster.Pending!.Generation;
         d.On(new WorkerSpawned(generation, 999, Instant)).On(new WorkerExited(999, new Workers.WaitStatus(SignalNames.Kill)));
         Assert.Contains(new NewWorkerFailed(999, new Workers.WaitStatus(SignalNames.Kill)), d.Said);
     }
@@ -88,17 +88,17 @@ public sealed class FailedStartTests
     public void MaxStartFailuresAbandonsTheRestartAndTheOldGenerationServesOn()
     {
         var d = FailingRestart(Instant with { MaxStartFailures = 3 }, 2);
-        int generation = d.State.Pending!.Generation;
+        int generation = d.State.Roster.Pending!.Generation;
         d.On(new WorkerSpawned(generation, 777, d.Settings)).On(new WorkerExited(777, ExitedThree));
         Assert.Contains(d.Said, n => n is RestartAbandoned { Failures: 3, ServingGeneration: 1 });
-        Assert.Equal([new Worker(1, 100)], d.State.CurrentWorkers.ToArray());
-        Assert.Null(d.State.Pending);
+        Assert.Equal([new Worker(1, 100)], d.State.Roster.CurrentWorkers.ToArray());
+        Assert.Null(d.State.Roster.Pending);
         Assert.False(d.Has<SpawnWorker>());
         Assert.StartsWith("restart abandoned after 3 failed starts, generation 1 serves on until the next HUP", d.RestartFailure);
         // Until the next HUP, which starts afresh.
         d.On(new HangupReceived());
         Assert.Equal(new SpawnWorker(generation + 1), d.Single<SpawnWorker>());
-        Assert.Equal(0, d.State.ConsecutiveFailures);
+        Assert.Equal(0, d.State.Failures.Consecutive);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class FailedStartTests
         var d = new MachineDriver(settings).On(new Started());
         for (int i = 0; i < 6; i++)
             FailOnce(d);
-        Assert.NotNull(d.State.Pending);
+        Assert.NotNull(d.State.Roster.Pending);
         Assert.DoesNotContain(d.Said, n => n is RestartAbandoned);
         Assert.Null(d.RestartFailure);
     }
@@ -117,23 +117,23 @@ public sealed class FailedStartTests
     public void AGenerationThatServedASecondResetsTheCount()
     {
         var d = FailingRestart(Instant, 4);
-        Assert.Equal(4, d.State.ConsecutiveFailures);
-        int generation = d.State.Pending!.Generation;
+        Assert.Equal(4, d.State.Failures.Consecutive);
+        int generation = d.State.Roster.Pending!.Generation;
         d.Serve(generation, 900);
         Assert.Null(d.RestartFailure);
         // With --interval=0 acceptance proves nothing yet: a second of service does.
         Assert.Equal(new StartTimer(new GenerationStable(generation), TimeSpan.FromSeconds(1)), d.Last.OfType<StartTimer>().Single(t => t.Event is GenerationStable));
-        Assert.Equal(4, d.State.ConsecutiveFailures);
+        Assert.Equal(4, d.State.Failures.Consecutive);
         d.On(new GenerationStable(generation));
-        Assert.Equal(0, d.State.ConsecutiveFailures);
+        Assert.Equal(0, d.State.Failures.Consecutive);
     }
 
     [Fact]
     public void AnIntervalOfASecondOrMoreProvesEnoughAtAcceptance()
     {
         var d = FailingRestart(Instant with { Interval = TimeSpan.FromSeconds(1) }, 2);
-        d.Serve(d.State.Pending!.Generation, 900);
-        Assert.Equal(0, d.State.ConsecutiveFailures);
+        d.Serve(d.State.Roster.Pending!.Generation, 900);
+        Assert.Equal(0, d.State.Failures.Consecutive);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class FailedStartTests
         var delays = new List<TimeSpan>();
         for (int i = 0; i < 5; i++)
         {
-            int generation = d.State.Pending!.Generation;
+            int generation = d.State.Roster.Pending!.Generation;
             d.Serve(generation, generation * 100).On(new WorkerExited(generation * 100, ExitedThree));
             var retry = d.Last.OfType<StartTimer>().SingleOrDefault(t => t.Event is RetryDue);
             delays.Add(retry?.Delay ?? TimeSpan.Zero);
@@ -154,6 +154,31 @@ public sealed class FailedStartTests
         Assert.Equal(TimeSpan.Zero, delays[0]);
         Assert.All(delays.Skip(1), delay => Assert.True(delay >= TimeSpan.FromSeconds(0.4), $"respawned after {delay}"));
         Assert.True(delays[4] > delays[1]);
+    }
+
+    [Fact]
+    public void ACrashWaitingToRespawnIsAStateOfItsOwnThatAHangupWaitsFor()
+    {
+        // Two deaths in a row before a second of service: the second waits out the backoff.
+        var d = new MachineDriver(Instant).On(new Started()).Serve(1, 100).On(new WorkerExited(100, ExitedThree));
+        d.Serve(2, 200).On(new WorkerExited(200, ExitedThree));
+        var retry = Assert.Single(d.Timers<RetryDue>());
+        Assert.Equal(new RetryDue(2), retry);
+        Assert.Equal(new Respawn(2), d.State.Roster.Respawn);
+        Assert.Null(d.State.Roster.Pending);
+        Assert.Null(d.State.Roster.Current);
+        Assert.Matches(@"^no generation serving; retrying with a new generation in [\d.]+ s \(2 failed starts in a row\); last failure: generation 2 worker 200 died unexpectedly", d.StatusLine);
+
+        d.On(new HangupReceived());
+        Assert.Equal([new HangupQueued(2)], d.Said);
+        Assert.False(d.Has<SpawnWorker>());
+
+        d.On(retry);
+        Assert.Equal(new SpawnWorker(3), d.Single<SpawnWorker>());
+        Assert.Null(d.State.Roster.Respawn);
+        // The queued restart follows once generation 3 has started.
+        d.Serve(3, 300);
+        Assert.Equal(new SpawnWorker(4), d.Single<SpawnWorker>());
     }
 
     [Fact]
@@ -231,7 +256,7 @@ public sealed class FailedStartTests
         Assert.False(d.Has<Exit>());
         Assert.Contains(new CouldNotSpawn(2, FormatError), d.Said);
         Assert.Single(d.Timers<RetryDue>());
-        Assert.Equal([100], d.State.OldStillServing.Select(o => o.Worker.Pid));
+        Assert.Equal([100], d.State.Roster.OldStillServing.Select(o => o.Worker.Pid));
         Assert.NotNull(d.RestartFailure);
     }
 
@@ -265,7 +290,7 @@ public sealed class FailedStartTests
         var d = FailingRestart(Instant, 1);
         Assert.Equal("2 generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3); generation 1 keeps serving, and StarterHost tries again",
             d.RestartFailureLine);
-        Assert.Equal(d.State.RestartFailure, d.State.WrittenStatus.Failure);
+        Assert.Equal(d.State.Failures.RestartFailure, d.State.Publication.WrittenStatus.Failure);
     }
 
     [Fact]
@@ -274,8 +299,8 @@ public sealed class FailedStartTests
         var d = new MachineDriver(Instant).On(new Started()).On(new WorkerSpawned(1, 100, Instant)).On(new WorkerExited(100, ExitedThree));
         Assert.Equal(["generation 1 failed to start: worker 100 exited within the interval, status:768 (exit code 3)"], d.StartFailuresReported);
         d.On(new StartupIntervalElapsed(1, 100));
-        d.Serve(d.State.Pending!.Generation, 900).On(new HangupReceived());
-        int generation = d.State.Pending!.Generation;
+        d.Serve(d.State.Roster.Pending!.Generation, 900).On(new HangupReceived());
+        int generation = d.State.Roster.Pending!.Generation;
         d.On(new WorkerSpawned(generation, 950, Instant)).On(new WorkerExited(950, ExitedThree));
         Assert.Contains(d.Said, n => n is NewWorkerFailed);
         Assert.DoesNotContain(d.Last, c => c is ReportStartFailure);
@@ -285,8 +310,8 @@ public sealed class FailedStartTests
     public void StatusSaysWhenTheNextAttemptComes()
     {
         var d = FailingRestart(Instant, 2);
-        int generation = d.State.Pending!.Generation;
+        int generation = d.State.Roster.Pending!.Generation;
         d.On(new WorkerSpawned(generation, 400, Instant)).On(new WorkerExited(400, ExitedThree)).On(new StartupIntervalElapsed(generation, 400));
-        Assert.Matches(@"^generation 1 \(pid 100\) serving; retrying with a new generation in [\d.]+ s \(3 failed starts in a row\); last failure: generation 4 failed to start", d.State.ReportedStatus);
+        Assert.Matches(@"^generation 1 \(pid 100\) serving; retrying with a new generation in [\d.]+ s \(3 failed starts in a row\); last failure: generation 4 failed to start", d.StatusLine);
     }
 }

@@ -29,7 +29,7 @@ public sealed class GenerationMachineTests
         Assert.False(d.Has<WriteStatus>());
         d.On(new StartupIntervalElapsed(1, 100));
         Assert.Equal("1:100\n", StatusText(d.Single<WriteStatus>()));
-        Assert.Equal([new Worker(1, 100)], d.State.CurrentWorkers.ToArray());
+        Assert.Equal([new Worker(1, 100)], d.State.Roster.CurrentWorkers.ToArray());
         Assert.False(d.Has<SignalWorkers>());
     }
 
@@ -236,7 +236,7 @@ public sealed class GenerationMachineTests
         for (int generation = 2; generation <= 10; generation++)
             d.On(new HangupReceived()).On(new WorkerSpawned(generation, generation * 100, Defaults)).On(new StartupIntervalElapsed(generation, generation * 100));
         // Server::Starter sorts the generations with Perl's default (string) sort: "10" before "2".
-        var status = d.State.StatusEntries.Select(w => w.Generation).ToArray();
+        var status = d.State.Roster.StatusEntries.Select(w => w.Generation).ToArray();
         Assert.Equal([1, 10, 2, 3, 4, 5, 6, 7, 8, 9], status);
     }
 

@@ -80,9 +80,9 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     /// ones that have started, old ones still serving (or waiting out the kill-old-delay).
     /// </summary>
     public int Capacity =>
-        State.CurrentWorkers.Length
-        + (State.Pending is { Failed: false } p ? p.Members.Count(m => m.Phase == MemberPhase.Ready) : 0)
-        + State.Old.Count(o => o.Served && o.Retirement is Retirement.Waiting or Retirement.Scheduled);
+        State.Roster.CurrentWorkers.Length
+        + (State.Roster.Pending is { Failed: false } p ? p.Members.Count(m => m.Phase == MemberPhase.Ready) : 0)
+        + State.Roster.Old.Count(o => o.Served && o.Retirement is Retirement.Waiting or Retirement.Scheduled);
 
     /// <summary>Every spawn the last event asked for, as (generation, slot).</summary>
     public (int Generation, int Slot)[] Spawns => [.. Last.OfType<SpawnWorker>().Select(s => (s.Generation, s.Slot))];
@@ -108,13 +108,16 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public static string? FailureLine(RestartFailure? failure) => failure is null ? null : FailureDescription.Of(failure);
 
     /// <summary>Why the requested restart failed, as a waiting --restart reads it; null when none has.</summary>
-    public string? RestartFailure => State.RestartFailure is { } failure ? FailureDescription.Of(failure.Reason) : null;
+    public string? RestartFailure => State.Failures.RestartFailure is { } failure ? FailureDescription.Of(failure.Reason) : null;
 
     /// <summary>The .failure file's line: the generation, and why.</summary>
-    public string? RestartFailureLine => FailureLine(State.RestartFailure);
+    public string? RestartFailureLine => FailureLine(State.Failures.RestartFailure);
+
+    /// <summary>What STATUS= says now.</summary>
+    public string? StatusLine => State.Publication.ReportedStatus;
 
     /// <summary>The last failure an operator should hear about, in words.</summary>
-    public string? LastFailure => State.LastFailure is { } failure ? FailureDescription.Of(failure) : null;
+    public string? LastFailure => State.Failures.Last is { } failure ? FailureDescription.Of(failure) : null;
 
     /// <summary>What the last event told whoever waits for the first start (a --daemonize launcher).</summary>
     public IEnumerable<string> StartFailuresReported => Last.OfType<ReportStartFailure>().Select(r => FailureDescription.Of(r.Failure));

@@ -29,7 +29,7 @@ public sealed class NotifyReadinessTests
         var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify));
         Assert.False(d.Has<SignalWorkers>());
         d.On(new WorkerNotified(200, Ready: true, Status: null));
-        Assert.Equal([new Worker(2, 200)], d.State.CurrentWorkers.ToArray());
+        Assert.Equal([new Worker(2, 200)], d.State.Roster.CurrentWorkers.ToArray());
         Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
         Assert.Contains(new ReportReady(2), d.Last);
     }
@@ -39,7 +39,7 @@ public sealed class NotifyReadinessTests
     {
         var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify)).On(new StartupIntervalElapsed(2, 200));
         Assert.Empty(d.Last);
-        Assert.Equal(2, d.State.Pending?.Generation);
+        Assert.Equal(2, d.State.Roster.Pending?.Generation);
     }
 
     [Theory]

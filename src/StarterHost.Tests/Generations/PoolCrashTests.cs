@@ -19,7 +19,7 @@ public sealed class PoolCrashTests
         Assert.Equal([(1, 1)], d.Spawns);
         Assert.Empty(d.Signals);
         Assert.Equal("1:100\n1:300\n", StatusText(d.Single<WriteStatus>()));
-        Assert.Equal("generation 1: 2/3 ready; last failure: generation 1 worker 200 (slot 1) died unexpectedly, status:9 (killed by SIGKILL)", d.State.ReportedStatus);
+        Assert.Equal("generation 1: 2/3 ready; last failure: generation 1 worker 200 (slot 1) died unexpectedly, status:9 (killed by SIGKILL)", d.StatusLine);
 
         d.On(new WorkerSpawned(1, 400, Pool, Slot: 1));
         Assert.Contains(new StartingWorker(400, 1, Slot: 1), d.Said);
@@ -28,8 +28,8 @@ public sealed class PoolCrashTests
         Assert.Contains(new SlotServing(new Worker(1, 400, 1)), d.Said);
         Assert.Empty(d.Signals);
         Assert.Equal("1:100\n1:300\n1:400\n", StatusText(d.Single<WriteStatus>()));
-        Assert.Equal(1, d.State.LastGeneration);
-        Assert.Equal([100, 400, 300], d.State.Current!.Slots.Select(s => s.Serving!.Pid));
+        Assert.Equal(1, d.State.Roster.LastGeneration);
+        Assert.Equal([100, 400, 300], d.State.Roster.Current!.Slots.Select(s => s.Serving!.Pid));
     }
 
     [Fact]
@@ -54,9 +54,9 @@ public sealed class PoolCrashTests
         Assert.Equal(TimeSpan.Zero, delays[0]);
         Assert.All(delays.Skip(1), delay => Assert.True(delay >= TimeSpan.FromSeconds(0.4), $"respawned after {delay}"));
         Assert.True(delays[4] > delays[1]);
-        Assert.Equal(5, d.State.ConsecutiveFailures);
+        Assert.Equal(5, d.State.Failures.Consecutive);
         d.On(d.Timers<WorkerStable>().Single());
-        Assert.Equal(0, d.State.ConsecutiveFailures);
+        Assert.Equal(0, d.State.Failures.Consecutive);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class PoolCrashTests
     {
         var d = new MachineDriver(Pool).On(new Started()).ServePool(1, 100, 200, 300).On(new WorkerExited(200, Killed));
         d.On(new GenerationStable(1));
-        Assert.Equal(1, d.State.ConsecutiveFailures);
+        Assert.Equal(1, d.State.Failures.Consecutive);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class PoolCrashTests
         Assert.Contains(new NewWorkerFailed(400, ExitedThree, new Worker(1, 400, 1)), d.Said);
         var retry = d.Last.OfType<StartTimer>().Single(t => t.Event is SlotRetryDue);
         Assert.Equal(new SlotRetryDue(1, 1), retry.Event);
-        Assert.Equal("generation 1: 2/3 ready; last failure: generation 1 worker 400 (slot 1) failed to start: it exited within the interval, status:768 (exit code 3)", d.State.ReportedStatus);
+        Assert.Equal("generation 1: 2/3 ready; last failure: generation 1 worker 400 (slot 1) failed to start: it exited within the interval, status:768 (exit code 3)", d.StatusLine);
         d.On(retry.Event);
         Assert.Equal([(1, 1)], d.Spawns);
     }
@@ -91,7 +91,7 @@ public sealed class PoolCrashTests
         Assert.Single(d.Timers<SlotRetryDue>());
         // A later READY=1 from the worker being stopped does not make it serve.
         d.On(new WorkerNotified(400, Ready: true, Status: null));
-        Assert.DoesNotContain(400, d.State.CurrentWorkers.Select(w => w.Pid));
+        Assert.DoesNotContain(400, d.State.Roster.CurrentWorkers.Select(w => w.Pid));
     }
 
     [Fact]
@@ -100,9 +100,9 @@ public sealed class PoolCrashTests
         var d = Serving().On(new WorkerExited(200, Killed)).On(new WorkerSpawned(1, 400, Pool, Slot: 1)).On(new WorkerExited(400, ExitedThree));
         d.On(d.Timers<SlotRetryDue>().Single()).On(new WorkerSpawned(1, 500, Pool, Slot: 1));
         d.On(new StartupIntervalElapsed(1, 400));
-        Assert.Equal(2, d.State.CurrentWorkers.Length);
+        Assert.Equal(2, d.State.Roster.CurrentWorkers.Length);
         d.On(new StartupIntervalElapsed(1, 500));
-        Assert.Equal(3, d.State.CurrentWorkers.Length);
+        Assert.Equal(3, d.State.Roster.CurrentWorkers.Length);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class PoolCrashTests
         var d = Serving().On(new HangupReceived()).On(new WorkerExited(200, Killed));
         Assert.Contains(new OldWorkerDied(200, Killed), d.Said);
         Assert.False(d.Has<SpawnWorker>());
-        Assert.Equal("generation 2 starting: 0/3 ready; generation 1: 2 serving", d.State.ReportedStatus);
+        Assert.Equal("generation 2 starting: 0/3 ready; generation 1: 2 serving", d.StatusLine);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class PoolHandoverTests
         }
         Assert.Equal([100, 200, 300], signalled.Order());
         Assert.Equal("2:400\n2:500\n2:600\n", StatusText(new WriteStatus(d.State.StatusDocument)));
-        Assert.Equal(2, d.State.Current!.Generation);
+        Assert.Equal(2, d.State.Roster.Current!.Generation);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class PoolHandoverTests
         Assert.Equal([([600], SignalNames.Term, false)], d.Signals);
         Assert.Contains(d.Said, n => n is PoolMembersServeOn { Generation: 2 } s && s.Pids.SequenceEqual([400]));
         Assert.Equal("1:200\n1:300\n2:400\n", StatusText(d.Single<WriteStatus>()));
-        Assert.Contains("generation 2: 1 serving", d.State.ReportedStatus);
+        Assert.Contains("generation 2: 1 serving", d.StatusLine);
         Feed(d, new WorkerExited(600, ExitedZero), new StartupIntervalElapsed(2, 500));
         Assert.Equal([(3, 0), (3, 1), (3, 2)], d.Spawns);
 
@@ -102,7 +102,7 @@ public sealed class PoolHandoverTests
         Assert.Equal([([300], SignalNames.Term, false)], d.Signals);
         Feed(d, new StartupIntervalElapsed(3, 800));
         Assert.Equal([([200], SignalNames.Term, false)], d.Signals);
-        Assert.Equal(3, d.State.Current!.Generation);
+        Assert.Equal(3, d.State.Roster.Current!.Generation);
         Assert.Null(d.RestartFailure);
     }
 
@@ -130,9 +130,9 @@ public sealed class PoolHandoverTests
         var d = Serving(settings).On(new HangupReceived()).Spawn(2, 400, 500, 600).Ready(2, 400);
         Feed(d, new WorkerExited(500, ExitedThree));
         Assert.Contains(d.Said, n => n is RestartAbandoned { Failures: 1, ServingGeneration: 1 });
-        Assert.Null(d.State.Pending);
-        Assert.Equal(1, d.State.Current!.Generation);
-        Assert.Equal(serving, d.State.Current.Slots.Select(s => s.Serving!.Pid));
+        Assert.Null(d.State.Roster.Pending);
+        Assert.Equal(1, d.State.Roster.Current!.Generation);
+        Assert.Equal(serving, d.State.Roster.Current.Slots.Select(s => s.Serving!.Pid));
         Assert.False(d.Has<SpawnWorker>());
         // The next HUP replaces them all.
         d.On(new HangupReceived());
@@ -144,10 +144,10 @@ public sealed class PoolHandoverTests
     {
         var settings = Pool with { Handover = HandoverMode.Rolling };
         var d = Serving(settings).On(new HangupReceived()).Spawn(2, 400, 500, 600).Ready(2, 400);
-        Assert.Equal("generation 2 starting: 1/3 ready; generation 1: 2 serving, 1 draining", d.State.ReportedStatus);
+        Assert.Equal("generation 2 starting: 1/3 ready; generation 1: 2 serving, 1 draining", d.StatusLine);
         d.Ready(2, 500).Ready(2, 600);
-        Assert.Equal("generation 2: 3/3 ready; generation 1: 3 draining", d.State.ReportedStatus);
+        Assert.Equal("generation 2: 3/3 ready; generation 1: 3 draining", d.StatusLine);
         d.On(new WorkerExited(100, ExitedZero)).On(new WorkerExited(200, ExitedZero));
-        Assert.Equal("generation 2: 3/3 ready; generation 1: 1 draining", d.State.ReportedStatus);
+        Assert.Equal("generation 2: 3/3 ready; generation 1: 1 draining", d.StatusLine);
     }
 }

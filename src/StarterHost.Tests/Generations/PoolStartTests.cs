@@ -20,7 +20,7 @@ public sealed class PoolStartTests
         Assert.Equal(new StartTimer(new StartupIntervalElapsed(1, 100), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
         d.On(new WorkerSpawned(1, 200, Pool, Slot: 1)).On(new WorkerSpawned(1, 300, Pool, Slot: 2));
         Assert.Contains(new StartingWorker(300, 1, Slot: 2), d.Said);
-        Assert.Equal(1, d.State.LastGeneration);
+        Assert.Equal(1, d.State.Roster.LastGeneration);
     }
 
     [Fact]
@@ -30,12 +30,12 @@ public sealed class PoolStartTests
         d.Ready(1, 100).Ready(1, 300);
         Assert.False(d.Has<WriteStatus>());
         Assert.False(d.Has<ReportReady>());
-        Assert.Equal("no generation serving; generation 1 starting: 2/3 ready", d.State.ReportedStatus);
+        Assert.Equal("no generation serving; generation 1 starting: 2/3 ready", d.StatusLine);
         d.Ready(1, 200);
         Assert.Equal("1:100\n1:200\n1:300\n", StatusText(d.Single<WriteStatus>()));
         Assert.Contains(new ReportReady(1), d.Last);
         Assert.Contains(d.Said, n => n is PoolServing { Generation: 1 } s && s.Pids.SequenceEqual([100, 200, 300]));
-        Assert.Equal("generation 1: 3/3 ready", d.State.ReportedStatus);
+        Assert.Equal("generation 1: 3/3 ready", d.StatusLine);
     }
 
     [Theory]
@@ -45,8 +45,8 @@ public sealed class PoolStartTests
     {
         var d = new MachineDriver(NotifyPool).On(new Started()).Spawn(1, 100, 200, 300).Ready(1, 100).Ready(1, 200);
         d.On(new WorkerNotified(pid, Ready: true, Status: null));
-        Assert.Null(d.State.Current);
-        Assert.Equal(2, d.State.Pending!.Members.Count(m => m.Phase == MemberPhase.Ready));
+        Assert.Null(d.State.Roster.Current);
+        Assert.Equal(2, d.State.Roster.Pending!.Members.Count(m => m.Phase == MemberPhase.Ready));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class PoolStartTests
         // The spawn of the last slot, asked for with the others, comes back after the failure: stopped at once.
         d.On(new WorkerSpawned(1, 300, fast, Slot: 2));
         Assert.Equal([([300], SignalNames.Term, false)], d.Signals);
-        Assert.DoesNotContain(300, d.State.StatusEntries.Select(w => w.Pid));
+        Assert.DoesNotContain(300, d.State.Roster.StatusEntries.Select(w => w.Pid));
         d.On(new RetryDue(1));
         Assert.Equal([(2, 0), (2, 1), (2, 2)], d.Spawns);
     }
@@ -118,7 +118,7 @@ public sealed class PoolStartTests
         var d = new MachineDriver(Pool).On(new Started()).Spawn(1, 100, 200, 300).Ready(1, 100);
         d.On(new TerminateReceived(SignalNames.Term));
         Assert.Equal([([100, 200, 300], SignalNames.Term, false)], d.Signals);
-        Assert.Equal("stopping: waiting for 3 workers to exit (pids 100,200,300)", d.State.ReportedStatus);
+        Assert.Equal("stopping: waiting for 3 workers to exit (pids 100,200,300)", d.StatusLine);
         d.On(new WorkerExited(100, ExitedZero)).On(new WorkerExited(300, ExitedZero));
         Assert.False(d.Has<Exit>());
         d.On(new WorkerExited(200, ExitedZero));

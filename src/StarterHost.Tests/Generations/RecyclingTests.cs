@@ -30,7 +30,7 @@ public sealed class RecyclingTests
 
         d.On(new WorkerSpawned(1, 300, Pool, Slot: 0));
         Assert.Empty(d.Signals);
-        Assert.Equal(3, d.State.LivePids.Length);
+        Assert.Equal(3, d.State.Roster.LivePids.Length);
         d.Ready(1, 300);
         Assert.Contains(d.Said, n => n is NewWorkerRunning { Signal: SignalNames.Term, OldPids: [100] });
         Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
@@ -40,7 +40,7 @@ public sealed class RecyclingTests
         d.On(new WorkerExited(100, ExitedZero));
         Assert.Contains(new OldWorkerDied(100, ExitedZero), d.Said);
         Assert.Equal("1:200\n1:300\n", StatusText(d.Single<WriteStatus>()));
-        Assert.Equal(1, d.State.LastGeneration);
+        Assert.Equal(1, d.State.Roster.LastGeneration);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class RecyclingTests
         var d = new MachineDriver(Pool).On(new Started()).ServePool(1, 100, 200).On(new LifetimeElapsed(200));
         d.On(new WorkerSpawned(1, 300, Pool, Slot: 1)).On(new WorkerExited(300, ExitedThree));
         Assert.Empty(d.Signals);
-        Assert.Equal(2, d.State.CurrentWorkers.Length);
+        Assert.Equal(2, d.State.Roster.CurrentWorkers.Length);
         Assert.Equal([(1, 1)], d.Spawns);
         // Its own lifetime elapsing again while a replacement is on its way asks for no second one.
         d.On(new LifetimeElapsed(200));
@@ -88,7 +88,7 @@ public sealed class RecyclingTests
         Assert.Contains(new StartingWorker(200, 1), d.Said);
         d.Ready(1, 200);
         Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
-        Assert.Equal([new Worker(1, 200)], d.State.CurrentWorkers.ToArray());
+        Assert.Equal([new Worker(1, 200)], d.State.Roster.CurrentWorkers.ToArray());
     }
 
     [Fact]

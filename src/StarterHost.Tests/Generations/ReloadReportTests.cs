@@ -56,8 +56,8 @@ public sealed class ReloadReportTests
     /// <summary>The attempt now pending fails at once (its worker exits within the interval); the next one is then pending.</summary>
     private void FailOnce(MachineDriver d)
     {
-        int generation = d.State.Pending!.Generation, pid = generation * 100;
-        if (d.State.PendingMember(pid) is null)
+        int generation = d.State.Roster.Pending!.Generation, pid = generation * 100;
+        if (d.State.Roster.PendingMember(pid) is null)
             Feed(d, new WorkerSpawned(generation, pid, d.Settings));
         Feed(d, new WorkerExited(pid, ExitedThree), new StartupIntervalElapsed(generation, pid));
         if (d.Timers<RetryDue>().SingleOrDefault() is { } retry)
@@ -88,7 +88,7 @@ public sealed class ReloadReportTests
         };
         Feed(d, events);
         Assert.Equal(["RELOADING=1", end], _reports);
-        Assert.False(d.State.ReloadAnnounced);
+        Assert.False(d.State.Publication.ReloadAnnounced);
     }
 
     [Fact]
@@ -106,8 +106,8 @@ public sealed class ReloadReportTests
         Assert.Equal(2, write.Document.Failure!.Generation);
         Assert.IsType<ReportReloadFailed>(order[^1]);
         // What STATUS= said last, before READY=1, names the failure and who serves.
-        Assert.Contains("last failure: generation 2 failed to start", d.State.ReportedStatus);
-        Assert.StartsWith("generation 1 (pid 100) serving", d.State.ReportedStatus);
+        Assert.Contains("last failure: generation 2 failed to start", d.StatusLine);
+        Assert.StartsWith("generation 1 (pid 100) serving", d.StatusLine);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class ReloadReportTests
         FailOnce(d);
         FailOnce(d);
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)"], _reports);
-        Assert.Equal(5, d.State.Pending!.Generation);
+        Assert.Equal(5, d.State.Roster.Pending!.Generation);
         Feed(d, new WorkerSpawned(5, 500, Instant), new StartupIntervalElapsed(5, 500));
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)", "READY=1 (generation 5 serves)"], _reports);
     }
@@ -142,7 +142,7 @@ public sealed class ReloadReportTests
         Feed(d, new WorkerExited(100, Killed), new WorkerExited(200, ExitedThree));
         Assert.Null(d.RestartFailure);
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)"], _reports);
-        Assert.StartsWith("no generation serving", d.State.ReportedStatus);
+        Assert.StartsWith("no generation serving", d.StatusLine);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class ReloadReportTests
         FailOnce(d);
         Feed(d, new WorkerSpawned(3, 300, Instant), new StartupIntervalElapsed(3, 300));
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)", "READY=1 (generation 3 serves)", "RELOADING=1"], _reports);
-        Assert.True(d.State.ReloadAnnounced);
+        Assert.True(d.State.Publication.ReloadAnnounced);
     }
 
     [Fact]
@@ -173,9 +173,9 @@ public sealed class ReloadReportTests
         FailOnce(d);
         Feed(d, new WorkerSpawned(3, 300, Instant), new StartupIntervalElapsed(3, 300), new WorkerExited(100, ExitedZero));
         // Accepted, but not yet proven: a worker that dies within its first second is one more failure in a row.
-        Assert.Equal("generation 3 (pid 300) serving; last failure: generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3)", d.State.ReportedStatus);
+        Assert.Equal("generation 3 (pid 300) serving; last failure: generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3)", d.StatusLine);
         Feed(d, new GenerationStable(3));
-        Assert.Equal("generation 3 (pid 300) serving", d.State.ReportedStatus);
+        Assert.Equal("generation 3 (pid 300) serving", d.StatusLine);
         // --status-json keeps it, with the time the supervisor stamps.
         Assert.StartsWith("generation 2 failed to start", d.LastFailure);
     }
@@ -186,11 +186,11 @@ public sealed class ReloadReportTests
         var d = Reloading(Instant with { MaxStartFailures = 1 });
         FailOnce(d);
         Feed(d, new GenerationStable(1));
-        Assert.Contains("last failure: restart abandoned after 1 failed starts", d.State.ReportedStatus);
+        Assert.Contains("last failure: restart abandoned after 1 failed starts", d.StatusLine);
         Feed(d, new HangupReceived(), new WorkerSpawned(3, 300, d.Settings));
         // A new restart is under way, but what it may bring is not known yet: the last one's end stays.
-        Assert.Contains("last failure: restart abandoned", d.State.ReportedStatus);
+        Assert.Contains("last failure: restart abandoned", d.StatusLine);
         Feed(d, new StartupIntervalElapsed(3, 300));
-        Assert.Equal("generation 3 (pid 300) serving; 1 old worker draining (pids 100)", d.State.ReportedStatus);
+        Assert.Equal("generation 3 (pid 300) serving; 1 old worker draining (pids 100)", d.StatusLine);
     }
 }

@@ -59,7 +59,7 @@ public sealed class StatusTruthTests
         var d = Running();
         d.StatusFails = "No space left on device";
         d.On(new HangupReceived()).Serve(2, 200);
-        Assert.Contains("status file not written: No space left on device", d.State.ReportedStatus);
+        Assert.Contains("status file not written: No space left on device", d.StatusLine);
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class CheckSupervisionTests
         Assert.Equal([1], _os.Spawned);
         Assert.Contains(_log.Lines, l => l.StartsWith("generation 2 not spawned: restart refused: the check command failed with status:256 (exit code 1): bad config", StringComparison.Ordinal));
         Assert.DoesNotContain(_log.Lines, l => l.Contains("died", StringComparison.Ordinal));
-        Assert.Equal([new Worker(1, 100)], _supervisor.State.CurrentWorkers.ToArray());
+        Assert.Equal([new Worker(1, 100)], _supervisor.State.Roster.CurrentWorkers.ToArray());
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class SupervisorTests : IDisposable
         _supervisor.Post(new Started());
         _supervisor.RunPending();
         Advance(Settings.Interval);
-        Assert.Equal([new Worker(1, 100)], _supervisor.State.CurrentWorkers.ToArray());
+        Assert.Equal([new Worker(1, 100)], _supervisor.State.Roster.CurrentWorkers.ToArray());
     }
 
     private void Advance(TimeSpan by)
@@ -97,7 +97,7 @@ public sealed class SupervisorTests : IDisposable
         Advance(TimeSpan.FromSeconds(1));
         Assert.Equal([1, 2], _os.Spawned);
         Advance(Settings.Interval);
-        Assert.Equal([new Worker(2, 100)], _supervisor.State.CurrentWorkers.ToArray());
+        Assert.Equal([new Worker(2, 100)], _supervisor.State.Roster.CurrentWorkers.ToArray());
     }
 
     [Fact]

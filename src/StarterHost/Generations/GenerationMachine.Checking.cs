@@ -55,29 +55,29 @@ internal static partial class GenerationMachine
             commands.Add(new Say(new CheckQueued()));
             return state with { Check = running with { HangupAgain = true } };
         }
-        int serial = (state.Check?.Serial ?? 0) + 1, generation = state.LastGeneration + 1;
+        int serial = (state.Check?.Serial ?? 0) + 1, generation = state.Roster.LastGeneration + 1;
         commands.Add(new Say(new CheckRunning(generation)));
         commands.Add(new RunCheck(serial, generation));
         commands.Add(new StartTimer(new CheckTimeoutDue(serial), state.Settings.CheckTimeout));
         // A refusal of an earlier run is no longer the news: the next outcome is written afresh.
-        return state with { Check = new CheckRun(serial, generation), RestartFailure = null };
+        return state with { Check = new CheckRun(serial, generation), Failures = state.Failures with { RestartFailure = null } };
     }
 
     /// <summary>
     /// One restart at a time. The code may have changed since the starting generation was spawned, so one
     /// more restart follows it; further HUPs fold into that one.
     /// </summary>
-    private static GenerationState QueueRestart(GenerationState state, PendingGeneration starting, ImmutableArray<StarterCommand>.Builder commands)
+    private static GenerationState QueueRestart(GenerationState state, int starting, ImmutableArray<StarterCommand>.Builder commands)
     {
-        commands.Add(new Say(new HangupQueued(starting.Generation)));
-        return state with { RestartQueued = true };
+        commands.Add(new Say(new HangupQueued(starting)));
+        return state with { Roster = state.Roster with { RestartQueued = true } };
     }
 
     /// <summary>The requested restart begins: RELOADING=1 goes out once the status file shows it.</summary>
     private static GenerationState Reload(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
         commands.Add(new Say(new HangupSpawning()));
-        return Restart(Announce(state with { ReloadAnnounced = true }, new ReportReloading()), commands);
+        return Restart(Announce(state with { Publication = state.Publication with { ReloadAnnounced = true } }, ServiceReport.Reloading), commands);
     }
 
     private static GenerationState OnCheckStarted(GenerationState state, CheckStarted started) =>
@@ -105,7 +105,7 @@ internal static partial class GenerationMachine
         // A check leaves nothing running behind it.
         if (finished.GroupRemains)
             commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
             return next;
         CheckFailure? failure = run.TimedOut ? new CheckTooSlow(state.Settings.CheckTimeout, finished.Output)
             : finished.Status.Raw == 0 ? null : new CheckExited(finished.Status, finished.Output);
@@ -121,12 +121,16 @@ internal static partial class GenerationMachine
         {
             commands.Add(new Say(new CheckPassed(run.Generation)));
             // A crashed worker is being replaced meanwhile: the restart waits for it, and is checked again after it.
-            if (state.Pending is { } starting)
+            if (state.Roster.StartingGeneration is { } starting)
                 return QueueRestart(state, starting, commands);
             return Reload(state, commands);
         }
-        var reason = new RestartRefused(failure, state.Current?.Generation);
+        var reason = new RestartRefused(failure, state.Roster.Current?.Generation);
         commands.Add(new Say(new CheckRefused(run.Generation, reason)));
-        return state with { LastFailure = reason, FailureCount = state.FailureCount + 1, RestartFailure = new RestartFailure(run.Generation, reason) };
+        return state with
+        {
+            Failures = state.Failures with { Last = reason, RestartFailure = new RestartFailure(run.Generation, reason) },
+            Counters = state.Counters with { Failures = state.Counters.Failures + 1 },
+        };
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using StarterHost.Workers;
 
 namespace StarterHost.Generations;
 
@@ -12,23 +11,26 @@ internal static partial class GenerationMachine
 {
     private static GenerationState OnSpawnFailed(GenerationState state, SpawnFailed failed, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Pending is not { } pending || pending.Generation != failed.Generation)
+        if (state.Roster.Pending is not { } pending || pending.Generation != failed.Generation)
             return ReplacementSpawnFailed(state, failed, commands);
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
         {
             // Nothing to wait for in that slot; the others that were spawned are stopping.
             var left = pending.Members.SetItem(failed.Slot, pending.Members[failed.Slot] with { Phase = MemberPhase.Queued });
             var stopping = left.Any(m => m.Pid > 0) ? pending with { Members = left } : null;
-            return ExitIfDone(state with { Pending = stopping }, commands);
+            return ExitIfDone(state with { Roster = state.Roster with { Pending = stopping } }, commands);
         }
         if (pending.Failed || pending.Members[failed.Slot].Phase != MemberPhase.Spawning)
             return state;
         var failure = new AttemptFailed(failed.Generation, new NotSpawned(failed.Reason));
-        if (failed.Permanent && state.StartedCount == 0)
-            return GiveUp(state with { Pending = pending.With(pending.Members[failed.Slot] with { Phase = MemberPhase.Queued }) }, failure, commands);
+        if (failed.Permanent && state.Counters.Starts == 0)
+        {
+            var given = pending.With(pending.Members[failed.Slot] with { Phase = MemberPhase.Queued });
+            return GiveUp(state with { Roster = state.Roster with { Pending = given } }, failure, commands);
+        }
         SayUnlessRepeated(state, failure.Kind, new CouldNotSpawn(failed.Generation, failed.Reason), commands);
         var next = Failed(StopStartedMembers(state, except: 0, commands), failure, commands);
-        return next.Pending is null ? next : ScheduleRetry(next, RetryFloor(state.Settings), commands);
+        return next.Roster.Pending is null ? next : ScheduleRetry(next, RetryFloor(state.Settings), commands);
     }
 
     /// <summary>Never a tight loop after a spawn that failed, whatever the backoff says: at least the interval, and a second.</summary>
@@ -41,39 +43,40 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState OnPendingExited(GenerationState state, Member member, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.PermanentExecFailure is var (doomed, reason) && doomed == member.Pid)
-            return GiveUp(Without(state, member.Pid), new AttemptFailed(member.Generation, new NotSpawned(reason)), commands);
+        if (state.Failures.PermanentExec is { } doomed && doomed.Pid == member.Pid)
+            return GiveUp(Without(state, member.Pid), new AttemptFailed(member.Generation, new NotSpawned(doomed.Reason)), commands);
         bool notify = state.Settings.Readiness == ReadinessMode.Notify;
         var failure = new AttemptFailed(member.Generation, new ExitedEarly(exited.Status, state.Settings.Readiness), member.Pid, SlotLabel(state, member.Slot));
         SayUnlessRepeated(state, failure.Kind, new NewWorkerFailed(member.Pid, exited.Status, Labelled(state, member.Worker)), commands);
         var next = StopStartedMembers(state, except: member.Pid, commands);
         next = Failed(next, failure, commands);
-        next = AddLeftover(next with { WorkerStatus = next.WorkerStatus.Remove(member.Pid) }, member.Pid, member.Generation, exited.GroupRemains,
+        next = next with { Publication = next.Publication with { WorkerStatus = next.Publication.WorkerStatus.Remove(member.Pid) } };
+        next = AddLeftover(next, member.Pid, member.Generation, exited.GroupRemains,
             groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnTerm, commands);
-        if (next.Pending is not { } failed)
+        if (next.Roster.Pending is not { } failed)
             return next;
         // Interval readiness retries once that worker's interval is over, as start_server does; notify has
         // no interval to wait for, and neither has a worker whose interval never began or had ended.
         return !notify && member.Phase == MemberPhase.Starting
-            ? next with { Pending = failed with { AwaitsIntervalOf = member.Pid } }
+            ? next with { Roster = next.Roster with { Pending = failed with { AwaitsIntervalOf = member.Pid } } }
             : ScheduleRetry(next, TimeSpan.Zero, commands);
     }
 
     /// <summary>Notify readiness: no READY=1 in time. The worker is stopped, the old generation serves on.</summary>
     private static GenerationState OnStartTimeout(GenerationState state, StartTimeoutElapsed elapsed, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
             return state;
         var timeout = state.Settings.StartTimeout;
-        if (state.Replacement(elapsed.Pid) is { Phase: not MemberPhase.Ready } replacement && replacement.Generation == elapsed.Generation)
+        if (state.Roster.Replacement(elapsed.Pid) is { Phase: not MemberPhase.Ready } replacement && replacement.Generation == elapsed.Generation)
             return ReplacementTimedOut(state, replacement, commands);
-        if (state.PendingMember(elapsed.Pid) is not { Phase: not MemberPhase.Ready } member || member.Generation != elapsed.Generation)
+        if (state.Roster.PendingMember(elapsed.Pid) is not { Phase: not MemberPhase.Ready } member || member.Generation != elapsed.Generation)
             return state;
         commands.Add(new Say(new StartTimedOut(member.Pid, member.Generation, timeout, SlotLabel(state, member.Slot))));
         // It never served, so the signal that stops a worker, not the one that retires it gracefully.
-        var next = Stop(state, member.Worker, state.Settings.SignalOnTerm, commands);
+        var next = StopNewWorker(state, member.Worker, state.Settings.SignalOnTerm, commands);
         next = Failed(StopStartedMembers(next, except: member.Pid, commands), new AttemptFailed(member.Generation, new NotReady(timeout)), commands);
-        return next.Pending is null ? next : ScheduleRetry(next, TimeSpan.Zero, commands);
+        return next.Roster.Pending is null ? next : ScheduleRetry(next, TimeSpan.Zero, commands);
     }
 
     /// <summary>
@@ -84,24 +87,24 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState StopStartedMembers(GenerationState state, int except, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Pending is not { } pending)
+        if (state.Roster.Pending is not { } pending)
             return state;
         var live = pending.Members.Where(m => m.Pid > 0 && m.Pid != except).ToList();
         var servingOn = state.Settings.Handover == HandoverMode.Rolling ? live.Where(m => m.Phase == MemberPhase.Ready).ToList() : [];
         var stopped = live.Except(servingOn).ToList();
-        var next = state with { Old = state.Old.AddRange(servingOn.Select(m => new OldWorker(m.Worker, Retirement.Waiting))) };
+        var next = state with { Roster = state.Roster with { Old = state.Roster.Old.AddRange(servingOn.Select(m => new OldWorker(m.Worker, Retirement.Waiting))) } };
         if (servingOn.Count > 0)
             commands.Add(new Say(new PoolMembersServeOn(pending.Generation, [.. servingOn.Select(m => m.Pid)])));
         if (stopped.Count > 0)
             commands.Add(new Say(new PoolMembersStopped(pending.Generation, [.. stopped.Select(m => m.Pid)])));
         foreach (var member in stopped)
-            next = Stop(next, member.Worker, member.Phase == MemberPhase.Ready ? state.Settings.SignalOnHup : state.Settings.SignalOnTerm, commands);
+            next = StopNewWorker(next, member.Worker, member.Phase == MemberPhase.Ready ? state.Settings.SignalOnHup : state.Settings.SignalOnTerm, commands);
         return next;
     }
 
     private static GenerationState OnRetryDue(GenerationState state, int generation, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Pending is not { Failed: true } pending || pending.Generation != generation || state.Phase == Phase.Stopping)
+        if (state.Roster.Pending is not { Failed: true } pending || pending.Generation != generation || state.Stopping)
             return state;
         return SpawnNext(state, pending.Reason, commands);
     }
@@ -112,10 +115,11 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState Failed(GenerationState state, AttemptFailed failure, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var pending = state.Pending!;
-        var next = Counted(state, failure.Kind, failure) with { Pending = pending with { Failed = true } };
+        var pending = state.Roster.Pending!;
+        var next = Counted(state, failure.Kind, failure);
+        next = next with { Roster = next.Roster with { Pending = pending with { Failed = true } } };
         // Nothing has ever served: whoever waits for the service to come up (a --daemonize launcher) hears why it has not.
-        if (state.StartedCount == 0)
+        if (state.Counters.Starts == 0)
             commands.Add(new ReportStartFailure(failure));
         return EndReload(RestartFailed(next, pending, failure, commands), pending.Generation);
     }
@@ -125,9 +129,10 @@ internal static partial class GenerationMachine
     {
         if (pending.Reason != SpawnReason.Restart || ServingGeneration(state) is not { } serving)
             return state;
-        if (state.Settings.MaxStartFailures > 0 && state.ConsecutiveFailures >= state.Settings.MaxStartFailures)
+        if (state.Settings.MaxStartFailures > 0 && state.Failures.Consecutive >= state.Settings.MaxStartFailures)
             return Abandon(state, serving, failure, commands);
-        return state with { RestartFailure = new RestartFailure(pending.Generation, new RestartRetrying(failure, serving)) };
+        var restartFailure = new RestartFailure(pending.Generation, new RestartRetrying(failure, serving));
+        return state with { Failures = state.Failures with { RestartFailure = restartFailure } };
     }
 
     /// <summary>
@@ -136,50 +141,47 @@ internal static partial class GenerationMachine
     /// learn of it together. Once per RELOADING=1: the retries that follow are StarterHost's own, not a new reload.
     /// </summary>
     private static GenerationState EndReload(GenerationState state, int generation) =>
-        state.ReloadAnnounced ? Announce(state with { ReloadAnnounced = false }, new ReportReloadFailed(generation)) : state;
+        state.Publication.ReloadAnnounced
+            ? Announce(state with { Publication = state.Publication with { ReloadAnnounced = false } }, ServiceReport.ReloadFailed, generation)
+            : state;
 
-    /// <summary>One more failure in a row, and what it was.</summary>
+    /// <summary>One more failure in a row, and what it was; and one more in all.</summary>
     private static GenerationState Counted(GenerationState state, FailureKind kind, Failure failure) => state with
     {
-        ConsecutiveFailures = state.ConsecutiveFailures + 1,
-        FailureCount = state.FailureCount + 1,
-        FailureRepeats = RepeatsOf(state, kind),
-        LastFailureKind = kind,
-        LastFailure = failure,
+        Failures = state.Failures.Counted(kind, failure),
+        Counters = state.Counters with { Failures = state.Counters.Failures + 1 },
     };
-
-    /// <summary>How many failures in a row, this one included, went wrong as <paramref name="kind"/> says.</summary>
-    private static int RepeatsOf(GenerationState state, FailureKind kind) =>
-        kind.Equals(state.LastFailureKind) ? state.FailureRepeats + 1 : 1;
 
     /// <summary>Says <paramref name="notice"/> while failures that went wrong as <paramref name="kind"/> says are few or new.</summary>
     private static void SayUnlessRepeated(GenerationState state, FailureKind kind, Notice notice, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (RepeatsOf(state, kind) <= LoudRepeats)
+        if (state.Failures.RepeatsOf(kind) <= LoudRepeats)
             commands.Add(new Say(notice));
     }
 
-    /// <summary>The next attempt, now or after the backoff; said in full only while failures are few or new.</summary>
+    /// <summary>The next attempt after a failed start, now or after the backoff; said in full only while failures are few or new.</summary>
     private static GenerationState ScheduleRetry(GenerationState state, TimeSpan floor, ImmutableArray<StarterCommand>.Builder commands)
     {
+        var pending = state.Roster.Pending!;
         var (next, delay) = WaitBeforeRetry(state, floor, commands);
         if (delay <= TimeSpan.Zero)
-            return SpawnNext(next, state.Pending!.Reason, commands);
-        commands.Add(new StartTimer(new RetryDue(state.Pending!.Generation), delay));
-        return next with { NextAttemptIn = delay };
+            return SpawnNext(next, pending.Reason, commands);
+        commands.Add(new StartTimer(new RetryDue(pending.Generation), delay));
+        return next with { Failures = next.Failures with { NextAttemptIn = delay } };
     }
 
     /// <summary>The backoff after the failures so far, and the lines that say so.</summary>
     private static (GenerationState State, TimeSpan Delay) WaitBeforeRetry(GenerationState state, TimeSpan floor, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var (delay, seed) = Backoff.After(state.ConsecutiveFailures, state.Settings.BackoffMax, state.JitterSeed);
+        var failures = state.Failures;
+        var (delay, seed) = Backoff.After(failures.Consecutive, state.Settings.BackoffMax, failures.JitterSeed);
         if (delay < floor)
             delay = floor;
-        if (state.FailureRepeats > LoudRepeats && int.IsPow2(state.FailureRepeats))
-            commands.Add(new Say(new FailuresRepeated(state.ConsecutiveFailures, state.LastFailure!, delay)));
-        if (delay > TimeSpan.Zero && state.FailureRepeats <= LoudRepeats)
-            commands.Add(new Say(new RetryScheduled(state.ConsecutiveFailures, delay)));
-        return (state with { JitterSeed = seed }, delay);
+        if (failures.Repeats > LoudRepeats && int.IsPow2(failures.Repeats))
+            commands.Add(new Say(new FailuresRepeated(failures.Consecutive, failures.Last!, delay)));
+        if (delay > TimeSpan.Zero && failures.Repeats <= LoudRepeats)
+            commands.Add(new Say(new RetryScheduled(failures.Consecutive, delay)));
+        return (state with { Failures = failures with { JitterSeed = seed } }, delay);
     }
 
     /// <summary>
@@ -188,10 +190,11 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState Abandon(GenerationState state, int serving, AttemptFailed failure, ImmutableArray<StarterCommand>.Builder commands)
     {
-        int failures = state.ConsecutiveFailures;
+        int failures = state.Failures.Consecutive;
         commands.Add(new Say(new RestartAbandoned(failures, serving, failure)));
         var reason = new RestartAbandonedAfter(failures, serving, failure);
-        var olds = state.OldStillServing.ToList();
+        var roster = state.Roster;
+        var olds = roster.OldStillServing.ToList();
         var slots = Enumerable.Range(0, state.Settings.Workers)
             .Select(slot => olds.FirstOrDefault(o => o.Worker.Slot == slot) is { } old
                 ? new PoolSlot(new Member(old.Worker.Generation, slot, MemberPhase.Ready, old.Worker.Pid))
@@ -202,20 +205,23 @@ internal static partial class GenerationMachine
         var keep = slots.Select(s => s.Serving?.Pid).ToHashSet();
         return state with
         {
-            Current = new ServingGeneration(serving, slots),
-            Old = state.Old.RemoveAll(o => o.Retirement == Retirement.Waiting && keep.Contains(o.Worker.Pid)),
-            Pending = null,
-            RestartQueued = false,
-            ConsecutiveFailures = 0,
-            FailureRepeats = 0,
-            LastFailureKind = null,
-            NextAttemptIn = null,
-            LastFailure = reason,
-            RestartFailure = new RestartFailure(state.Pending!.Generation, reason),
+            Roster = roster with
+            {
+                Current = new ServingGeneration(serving, slots),
+                Old = roster.Old.RemoveAll(o => o.Retirement == Retirement.Waiting && keep.Contains(o.Worker.Pid)),
+                Pending = null,
+                RestartQueued = false,
+            },
+            Failures = state.Failures.Forgotten() with
+            {
+                NextAttemptIn = null,
+                Last = reason,
+                RestartFailure = new RestartFailure(roster.Pending!.Generation, reason),
+            },
         };
     }
 
     /// <summary>The oldest generation a restart replaces, still serving while its successor starts.</summary>
     private static int? ServingGeneration(GenerationState state) =>
-        state.OldStillServing.Select(o => (int?)o.Worker.Generation).Min();
+        state.Roster.OldStillServing.Select(o => (int?)o.Worker.Generation).Min();
 }

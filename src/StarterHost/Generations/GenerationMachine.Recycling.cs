@@ -15,7 +15,7 @@ internal static partial class GenerationMachine
     {
         if (state.Settings.MaxWorkerRss > 0)
             commands.Add(new StartTimer(new MemoryCheckDue(), MemoryCheckPeriod));
-        return SpawnNext(state with { JitterSeed = started.Seed }, SpawnReason.Initial, commands);
+        return SpawnNext(state with { Failures = state.Failures with { JitterSeed = started.Seed } }, SpawnReason.Initial, commands);
     }
 
     /// <summary>--max-worker-lifetime, ±10 % so that workers started together do not all go together.</summary>
@@ -23,10 +23,10 @@ internal static partial class GenerationMachine
     {
         if (state.Settings.MaxWorkerLifetime <= TimeSpan.Zero)
             return state;
-        uint seed = Backoff.XorShift(state.JitterSeed);
+        uint seed = Backoff.XorShift(state.Failures.JitterSeed);
         double factor = Backoff.Jitter(seed, 0.9, 0.2);
         commands.Add(new StartTimer(new LifetimeElapsed(pid), state.Settings.MaxWorkerLifetime * factor));
-        return state with { JitterSeed = seed };
+        return state with { Failures = state.Failures with { JitterSeed = seed } };
     }
 
     private static GenerationState OnLifetimeElapsed(GenerationState state, int pid, ImmutableArray<StarterCommand>.Builder commands)
@@ -39,9 +39,9 @@ internal static partial class GenerationMachine
 
     private static GenerationState OnMemoryCheckDue(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
             return state;
-        var pids = state.Current?.Slots.Where(s => s.Replacement is null).Select(s => s.Serving?.Pid).OfType<int>().ToImmutableArray() ?? [];
+        var pids = state.Roster.Current?.Slots.Where(s => s.Replacement is null).Select(s => s.Serving?.Pid).OfType<int>().ToImmutableArray() ?? [];
         if (!pids.IsEmpty)
             commands.Add(new MeasureMemory(pids));
         commands.Add(new StartTimer(new MemoryCheckDue(), MemoryCheckPeriod));
@@ -59,7 +59,7 @@ internal static partial class GenerationMachine
 
     /// <summary>A worker serving a slot of the current generation that has no replacement on its way yet.</summary>
     private static Member? Recyclable(GenerationState state, int pid) =>
-        state.Phase == Phase.Running && state.ServingMember(pid) is { } member && state.Current!.Slots[member.Slot].Replacement is null ? member : null;
+        !state.Stopping && state.Roster.ServingMember(pid) is { } member && state.Roster.Current!.Slots[member.Slot].Replacement is null ? member : null;
 
     private const long Mebibyte = 1024 * 1024;
 }

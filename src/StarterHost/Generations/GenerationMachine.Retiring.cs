@@ -5,70 +5,48 @@ namespace StarterHost.Generations;
 /// <summary>Retiring workers: exits, signals, drain deadlines, and what a worker leaves of its process group.</summary>
 internal static partial class GenerationMachine
 {
+    /// <summary>A child was reaped: whose it was decides what follows.</summary>
     private static GenerationState OnExited(GenerationState state, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        int pid = exited.Pid;
-        if (state.GenerationOf(pid) is not { } generation)
+        var roster = state.Roster;
+        if (roster.GenerationOf(exited.Pid) is not { } generation)
             return ProbeLeftovers(state, commands);
-        if (state.Phase == Phase.Stopping)
-        {
-            commands.Add(new Say(new WorkerDied(pid, exited.Status)));
-            var stopped = AddLeftover(Without(state, pid), pid, generation, exited.GroupRemains,
-                groupSignalled: state.Settings.SignalGroup, deadlineRunning: true, state.StopSignal, commands,
-                groupKilled: state.StopDeadlinePassed || GroupKilled(state, pid));
-            return ExitIfDone(stopped, commands);
-        }
-        if (state.PendingMember(pid) is { } member)
+        if (state.Stopping)
+            return OnExitedWhileStopping(state, generation, exited, commands);
+        if (roster.PendingMember(exited.Pid) is { } member)
             return OnPendingExited(state, member, exited, commands);
-        if (state.ServingMember(pid) is { } serving)
-            return state.Settings.Workers == 1 && state.Current!.Slots[0].Replacement is null
-                ? OnCurrentCrashed(state, generation, exited, commands)
-                : OnMemberCrashed(state, serving, exited, commands);
-        if (state.Replacement(pid) is { } replacement)
+        if (roster.ServingMember(exited.Pid) is { } serving)
+            return OnServingExited(state, serving, exited, commands);
+        if (roster.Replacement(exited.Pid) is { } replacement)
             return OnReplacementExited(state, replacement, exited, commands);
-        var old = state.Old.First(o => o.Worker.Pid == pid);
+        return OnOldExited(state, roster.Old.First(o => o.Worker.Pid == exited.Pid), exited, commands);
+    }
+
+    private static GenerationState OnExitedWhileStopping(GenerationState state, int generation, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        var stop = state.Stop!;
+        commands.Add(new Say(new WorkerDied(exited.Pid, exited.Status)));
+        var stopped = AddLeftover(Without(state, exited.Pid), exited.Pid, generation, exited.GroupRemains,
+            groupSignalled: state.Settings.SignalGroup, deadlineRunning: true, stop.Signal, commands,
+            groupKilled: stop.DeadlinePassed || GroupKilled(state, exited.Pid));
+        return ExitIfDone(stopped, commands);
+    }
+
+    private static GenerationState OnOldExited(GenerationState state, OldWorker old, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        int pid = exited.Pid;
         commands.Add(new Say(old.Served ? new OldWorkerDied(pid, exited.Status) : new WorkerDied(pid, exited.Status)));
         bool signalled = old.Retirement is Retirement.Signalled or Retirement.Killed;
-        var next = AddLeftover(Without(state, pid), pid, generation, exited.GroupRemains,
+        var next = AddLeftover(Without(state, pid), pid, old.Worker.Generation, exited.GroupRemains,
             groupSignalled: signalled && state.Settings.SignalGroup, deadlineRunning: signalled,
             old.Served ? state.Settings.SignalOnHup : state.Settings.SignalOnTerm, commands,
             groupKilled: old.Retirement == Retirement.Killed);
-        if (next.AutoRestartOverdue && next.Old.IsEmpty && next.Pending is null)
+        if (next.Roster.AutoRestartOverdue && next.Roster.Old.IsEmpty && next.Roster.StartingGeneration is null)
         {
             commands.Add(new Say(new AutoRestartTriggered(next.Settings.AutoRestartInterval, Forced: false)));
             return Restart(next, commands);
         }
         return next;
-    }
-
-    /// <summary>
-    /// Server::Starter: a current worker that dies is replaced at once. Unless it had not yet served a
-    /// second: then it counts as one more failed start, and the replacement waits out the backoff, or a
-    /// worker that exits at once with --interval=0 (accepted before its exit is seen) would be respawned
-    /// in a tight loop.
-    /// </summary>
-    private static GenerationState OnCurrentCrashed(GenerationState state, int generation, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        var crashed = Crashed(state, new Worker(generation, exited.Pid), exited, commands) with
-        {
-            Current = null,
-            // The generation that died stands in for the one to come until the retry spawns it.
-            Pending = new PendingGeneration(generation, SpawnReason.Crash, [], Failed: true),
-        };
-        return ScheduleRetry(crashed, TimeSpan.Zero, commands);
-    }
-
-    /// <summary>
-    /// A serving worker died, one worker's or a pool's: said (unless the same death keeps repeating), counted as
-    /// a failure, and what it left of its process group is seen to. What takes its place is up to the caller.
-    /// </summary>
-    private static GenerationState Crashed(GenerationState state, Worker worker, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
-    {
-        var failure = new WorkerFailed(worker.Generation, new DiedUnexpectedly(exited.Status), worker.Pid, SlotLabel(state, worker.Slot));
-        SayUnlessRepeated(state, failure.Kind, new WorkerDiedUnexpectedly(worker.Pid, exited.Status, Labelled(state, worker)), commands);
-        var next = Counted(Without(state, worker.Pid), failure.Kind, failure);
-        return AddLeftover(next, worker.Pid, worker.Generation, exited.GroupRemains,
-            groupSignalled: false, deadlineRunning: false, state.Settings.SignalOnHup, commands);
     }
 
     private static GenerationState RetireOrSchedule(GenerationState state, ImmutableArray<int> pids, ImmutableArray<StarterCommand>.Builder commands)
@@ -78,16 +56,16 @@ internal static partial class GenerationMachine
         {
             commands.Add(new Say(new SleepingBeforeKill(delay)));
             commands.Add(new StartTimer(new KillOldDelayElapsed(pids), delay));
-            return Mark(state, pids, Retirement.Scheduled);
+            return state with { Roster = state.Roster.Marked(pids, Retirement.Scheduled) };
         }
         return SignalOld(state, pids, commands);
     }
 
     private static GenerationState OnKillOldDelayElapsed(GenerationState state, ImmutableArray<int> pids, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
             return state;
-        var due = state.Old.Where(o => o.Retirement == Retirement.Scheduled && pids.Contains(o.Worker.Pid))
+        var due = state.Roster.Old.Where(o => o.Retirement == Retirement.Scheduled && pids.Contains(o.Worker.Pid))
             .Select(o => o.Worker.Pid).ToImmutableArray();
         return SignalOld(state, due, commands);
     }
@@ -106,15 +84,16 @@ internal static partial class GenerationMachine
     /// <summary>Rolling: a new worker has started in <paramref name="slot"/>; the old one serving that slot goes.</summary>
     private static GenerationState RetireSlot(GenerationState state, int slot, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.OldStillServing.FirstOrDefault(o => o.Worker.Slot == slot) is not { } old)
+        if (state.Roster.OldStillServing.FirstOrDefault(o => o.Worker.Slot == slot) is not { } old)
             return state;
         commands.Add(new Say(new NewWorkerRunning(state.Settings.SignalOnHup, [old.Worker.Pid])));
         return RetireOrSchedule(state, [old.Worker.Pid], commands);
     }
 
     /// <summary>A worker that never served (its generation never started): stopped, with the drain deadline.</summary>
-    private static GenerationState Stop(GenerationState state, Worker worker, int signal, ImmutableArray<StarterCommand>.Builder commands) =>
-        SignalRetiring(state with { Old = state.Old.Add(new OldWorker(worker, Retirement.Waiting, Served: false)) }, [worker.Pid], signal, commands);
+    private static GenerationState StopNewWorker(GenerationState state, Worker worker, int signal, ImmutableArray<StarterCommand>.Builder commands) =>
+        SignalRetiring(state with { Roster = state.Roster with { Old = state.Roster.Old.Add(new OldWorker(worker, Retirement.Waiting, Served: false)) } },
+            [worker.Pid], signal, commands);
 
     /// <summary>Signals workers on their way out and starts their drain deadline.</summary>
     private static GenerationState SignalRetiring(GenerationState state, ImmutableArray<int> pids, int signal, ImmutableArray<StarterCommand>.Builder commands)
@@ -124,13 +103,13 @@ internal static partial class GenerationMachine
         commands.Add(new SignalWorkers(pids, signal, state.Settings.SignalGroup));
         if (state.Settings.DrainTimeout > TimeSpan.Zero)
             commands.Add(new StartTimer(new DrainDeadlineDue(pids), state.Settings.DrainTimeout));
-        return Mark(state, pids, Retirement.Signalled);
+        return state with { Roster = state.Roster.Marked(pids, Retirement.Signalled) };
     }
 
     /// <summary>Whatever of these is still alive --drain-timeout after its signal: SIGKILL to its whole process group.</summary>
     private static GenerationState OnDrainDeadline(GenerationState state, ImmutableArray<int> pids, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var overdue = state.Old.Where(o => o.Retirement == Retirement.Signalled && pids.Contains(o.Worker.Pid))
+        var overdue = state.Roster.Old.Where(o => o.Retirement == Retirement.Signalled && pids.Contains(o.Worker.Pid))
             .Select(o => new Overdue(o.Worker))
             .Concat(OverdueLeftovers(state, l => pids.Contains(l.Pgid)))
             .ToImmutableArray();
@@ -141,7 +120,7 @@ internal static partial class GenerationMachine
     private sealed record Overdue(Worker Worker, bool LeaderGone = false);
 
     private static IEnumerable<Overdue> OverdueLeftovers(GenerationState state, Func<LeftoverGroup, bool> which) =>
-        state.Leftovers.Where(l => !l.Killed && which(l)).Select(l => new Overdue(new Worker(l.Generation, l.Pgid), LeaderGone: true));
+        state.Roster.Leftovers.Where(l => !l.Killed && which(l)).Select(l => new Overdue(new Worker(l.Generation, l.Pgid), LeaderGone: true));
 
     private static GenerationState Kill(GenerationState state, ImmutableArray<Overdue> overdue, ImmutableArray<StarterCommand>.Builder commands)
     {
@@ -151,10 +130,8 @@ internal static partial class GenerationMachine
             commands.Add(new Say(new KilledAtDeadline(worker.Pid, worker.Generation, state.Settings.DrainTimeout, leaderGone)));
         var pids = overdue.Select(o => o.Worker.Pid).ToImmutableArray();
         commands.Add(new SignalWorkers(pids, Signals.SignalNames.Kill, Group: true));
-        return Mark(state, pids, Retirement.Killed) with
-        {
-            Leftovers = [.. state.Leftovers.Select(l => pids.Contains(l.Pgid) ? l with { Killed = true } : l)],
-        };
+        var roster = state.Roster.Marked(pids, Retirement.Killed);
+        return state with { Roster = roster with { Leftovers = [.. roster.Leftovers.Select(l => pids.Contains(l.Pgid) ? l with { Killed = true } : l)] } };
     }
 
     /// <summary>
@@ -168,8 +145,9 @@ internal static partial class GenerationMachine
     {
         if (!remains)
             return state;
+        var leftovers = state.Roster.Leftovers;
         if (groupKilled)
-            return state with { Leftovers = state.Leftovers.Add(new LeftoverGroup(pgid, generation, Killed: true)) };
+            return state with { Roster = state.Roster with { Leftovers = leftovers.Add(new LeftoverGroup(pgid, generation, Killed: true)) } };
         if (!groupSignalled)
         {
             commands.Add(new Say(new LeftoverSignalled(pgid, generation, signal)));
@@ -177,53 +155,32 @@ internal static partial class GenerationMachine
         }
         if (!deadlineRunning && state.Settings.DrainTimeout > TimeSpan.Zero)
             commands.Add(new StartTimer(new DrainDeadlineDue([pgid]), state.Settings.DrainTimeout));
-        return state with { Leftovers = state.Leftovers.Add(new LeftoverGroup(pgid, generation)) };
+        return state with { Roster = state.Roster with { Leftovers = leftovers.Add(new LeftoverGroup(pgid, generation)) } };
     }
 
     /// <summary>Whether the group <paramref name="pid"/> leads was sent SIGKILL at a drain deadline.</summary>
     private static bool GroupKilled(GenerationState state, int pid) =>
-        state.Old.Any(o => o.Worker.Pid == pid && o.Retirement == Retirement.Killed);
+        state.Roster.Old.Any(o => o.Worker.Pid == pid && o.Retirement == Retirement.Killed);
 
     /// <summary>An orphan was reaped: perhaps the last of a leftover group.</summary>
     private static GenerationState ProbeLeftovers(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (!state.Leftovers.IsEmpty)
-            commands.Add(new ProbeGroups([.. state.Leftovers.Select(l => l.Pgid)]));
+        if (!state.Roster.Leftovers.IsEmpty)
+            commands.Add(new ProbeGroups([.. state.Roster.Leftovers.Select(l => l.Pgid)]));
         return state;
     }
 
     private static GenerationState OnGroupGone(GenerationState state, int pgid, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (!state.Leftovers.Any(l => l.Pgid == pgid))
+        if (!state.Roster.Leftovers.Any(l => l.Pgid == pgid))
             return state;
-        return ExitIfDone(state with { Leftovers = state.Leftovers.RemoveAll(l => l.Pgid == pgid) }, commands);
+        return ExitIfDone(state with { Roster = state.Roster with { Leftovers = state.Roster.Leftovers.RemoveAll(l => l.Pgid == pgid) } }, commands);
     }
 
-    /// <summary>The state without this worker. Its slot stays, empty.</summary>
+    /// <summary>The state without this worker: gone from the roster (its slot stays, empty), and what it last said forgotten.</summary>
     private static GenerationState Without(GenerationState state, int pid) => state with
     {
-        Current = state.Current is { } current
-            ? current with { Slots = [.. current.Slots.Select(s => new PoolSlot(s.Serving?.Pid == pid ? null : s.Serving, s.Replacement?.Pid == pid ? null : s.Replacement))] }
-            : null,
-        Pending = PendingWithout(state.Pending, pid),
-        Old = state.Old.RemoveAll(o => o.Worker.Pid == pid),
-        WorkerStatus = state.WorkerStatus.Remove(pid),
-    };
-
-    /// <summary>
-    /// Only while stopping does a member of a starting generation exit without failing it; the
-    /// generation goes with its last live member.
-    /// </summary>
-    private static PendingGeneration? PendingWithout(PendingGeneration? pending, int pid)
-    {
-        if (pending is not { Failed: false } || pid <= 0 || !pending.Members.Any(m => m.Pid == pid))
-            return pending;
-        var left = pending.Members.Select(m => m.Pid == pid ? m with { Pid = 0, Phase = MemberPhase.Queued } : m).ToImmutableArray();
-        return left.Any(m => m.Pid > 0) ? pending with { Members = left } : null;
-    }
-
-    private static GenerationState Mark(GenerationState state, ImmutableArray<int> pids, Retirement retirement) => state with
-    {
-        Old = [.. state.Old.Select(o => pids.Contains(o.Worker.Pid) ? o with { Retirement = retirement } : o)],
+        Roster = state.Roster.Without(pid),
+        Publication = state.Publication with { WorkerStatus = state.Publication.WorkerStatus.Remove(pid) },
     };
 }

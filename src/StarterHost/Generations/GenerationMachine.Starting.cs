@@ -7,36 +7,37 @@ internal static partial class GenerationMachine
 {
     private static GenerationState OnHangup(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
         {
             commands.Add(new Say(new SignalIgnoredWhileStopping(Signals.SignalNames.Hup)));
             return state;
         }
-        if (state.Pending is { } starting)
+        if (state.Roster.StartingGeneration is { } starting)
             return QueueRestart(state, starting, commands);
         return RestartRequested(state, commands);
     }
 
     private static GenerationState OnSpawned(GenerationState state, WorkerSpawned spawned, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var member = state.Pending is { } pending && pending.Generation == spawned.Generation && spawned.Slot < pending.Members.Length
+        var roster = state.Roster;
+        var member = roster.Pending is { } pending && pending.Generation == spawned.Generation && spawned.Slot < pending.Members.Length
             ? pending.Members[spawned.Slot]
-            : state.Current?.Slots.ElementAtOrDefault(spawned.Slot)?.Replacement;
+            : roster.Current?.Slots.ElementAtOrDefault(spawned.Slot)?.Replacement;
         if (member is not { Phase: MemberPhase.Spawning } || member.Generation != spawned.Generation)
             return state;
         var next = state with { Settings = spawned.Settings };
         // After a few identical failures, a retry is worth a line only when it, too, fails differently.
-        if (state.FailureRepeats <= LoudRepeats)
+        if (state.Failures.Repeats <= LoudRepeats)
             commands.Add(new Say(new StartingWorker(spawned.Pid, spawned.Generation, SlotLabel(state, spawned.Slot))));
         var started = member with { Pid = spawned.Pid, Phase = spawned.AwaitsExec ? MemberPhase.Execing : MemberPhase.Starting };
-        if (state.Pending is { Failed: true } failed && failed.Generation == spawned.Generation)
+        if (roster.Pending is { Failed: true } failed && failed.Generation == spawned.Generation)
         {
             // Another member failed the generation before this spawn came back: it never serves.
-            next = next with { Pending = failed.With(started) };
-            return Stop(next, started.Worker, next.Settings.SignalOnTerm, commands);
+            next = next with { Roster = roster with { Pending = failed.With(started) } };
+            return StopNewWorker(next, started.Worker, next.Settings.SignalOnTerm, commands);
         }
         next = WithMember(next, started);
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
         {
             commands.Add(new SignalWorkers([spawned.Pid], Signals.SignalNames.Term, spawned.Settings.SignalGroup));
             return next;
@@ -53,13 +54,13 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState OnExecuted(GenerationState state, WorkerExecuted executed, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if ((state.PendingMember(executed.Pid) ?? state.Replacement(executed.Pid)) is not { Phase: MemberPhase.Execing } member || state.Phase == Phase.Stopping)
+        if ((state.Roster.PendingMember(executed.Pid) ?? state.Roster.Replacement(executed.Pid)) is not { Phase: MemberPhase.Execing } member || state.Stopping)
             return state;
         if (executed.Failure is { } failure)
         {
             // At first start, a failure no retry can fix gives the start up once the helper has exited (OnPendingExited).
-            if (executed.Permanent && state.StartedCount == 0)
-                return state with { PermanentExecFailure = state.PermanentExecFailure ?? (member.Pid, failure) };
+            if (executed.Permanent && state.Counters.Starts == 0)
+                return state with { Failures = state.Failures with { PermanentExec = state.Failures.PermanentExec ?? new DoomedExec(member.Pid, failure) } };
             // Its exit follows; with no clock running, that exit is a failed start of its own.
             commands.Add(new Say(new CouldNotSpawn(member.Generation, failure)));
             return state;
@@ -80,33 +81,34 @@ internal static partial class GenerationMachine
 
     private static GenerationState OnIntervalElapsed(GenerationState state, StartupIntervalElapsed elapsed, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
             return state;
         // Server::Starter: a worker that died within --interval is retried once the interval is over.
-        if (state.Pending is { Failed: true } failed && failed.Generation == elapsed.Generation)
+        if (state.Roster.Pending is { Failed: true } failed && failed.Generation == elapsed.Generation)
             return failed.AwaitsIntervalOf == elapsed.Pid
-                ? ScheduleRetry(state with { Pending = failed with { AwaitsIntervalOf = 0 } }, TimeSpan.Zero, commands)
+                ? ScheduleRetry(state with { Roster = state.Roster with { Pending = failed with { AwaitsIntervalOf = 0 } } }, TimeSpan.Zero, commands)
                 : state;
         if (state.Settings.Readiness != ReadinessMode.Interval)
             return state;
-        return Started(state, state.PendingMember(elapsed.Pid) ?? state.Replacement(elapsed.Pid), elapsed.Generation, commands);
+        return Started(state, state.Roster.PendingMember(elapsed.Pid) ?? state.Roster.Replacement(elapsed.Pid), elapsed.Generation, commands);
     }
 
     private static GenerationState OnNotified(GenerationState state, WorkerNotified notified, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.GenerationOf(notified.Pid) is not { } generation)
+        if (state.Roster.GenerationOf(notified.Pid) is not { } generation)
             return state;
         var next = state;
         if (notified.Unshown > 0)
             commands.Add(new Say(new WorkerStatusesNotShown(notified.Pid, generation, notified.Unshown)));
-        if (notified.Status is { } text && state.WorkerStatus.GetValueOrDefault(notified.Pid) != text)
+        var said = state.Publication.WorkerStatus;
+        if (notified.Status is { } text && said.GetValueOrDefault(notified.Pid) != text)
         {
             commands.Add(new Say(new WorkerSaid(notified.Pid, generation, text)));
-            next = next with { WorkerStatus = next.WorkerStatus.SetItem(notified.Pid, text) };
+            next = next with { Publication = next.Publication with { WorkerStatus = said.SetItem(notified.Pid, text) } };
         }
-        if (!notified.Ready || next.Settings.Readiness != ReadinessMode.Notify || next.Phase != Phase.Running)
+        if (!notified.Ready || next.Settings.Readiness != ReadinessMode.Notify || next.Stopping)
             return next;
-        return Started(next, next.PendingMember(notified.Pid) ?? next.Replacement(notified.Pid), generation, commands);
+        return Started(next, next.Roster.PendingMember(notified.Pid) ?? next.Roster.Replacement(notified.Pid), generation, commands);
     }
 
     /// <summary>A new worker has started: a member of the starting generation, or a replacement in a serving one.</summary>
@@ -115,29 +117,31 @@ internal static partial class GenerationMachine
         if (member is not { Phase: MemberPhase.Execing or MemberPhase.Starting } || member.Generation != generation)
             return state;
         var ready = member with { Phase = MemberPhase.Ready };
-        if (state.Pending?.Generation != generation)
+        if (state.Roster.Pending?.Generation != generation)
             return ReplacementStarted(state, ready, commands);
         var next = WithMember(state, ready);
         // Rolling: capacity never dips, because each worker retires its slot's old one only once it has started.
         if (next.Settings.Handover == HandoverMode.Rolling)
             next = RetireSlot(next, ready.Slot, commands);
-        var pending = next.Pending!;
+        var pending = next.Roster.Pending!;
         return pending.Members.All(m => m.Phase == MemberPhase.Ready) ? Accept(next, pending, commands) : next;
     }
 
     /// <summary>The pending generation has started: it becomes current and the ones it replaces are retired.</summary>
     private static GenerationState Accept(GenerationState state, PendingGeneration pending, ImmutableArray<StarterCommand>.Builder commands)
     {
-        int startedCount = state.StartedCount + 1;
+        int starts = state.Counters.Starts + 1;
         var next = state with
         {
-            Current = new ServingGeneration(pending.Generation, [.. pending.Members.Select(m => new PoolSlot(m))]),
-            Pending = null,
-            StartedCount = startedCount,
-            AutoRestartOverdue = false,
-            NextAttemptIn = null,
-            RestartFailure = null,
-            ReloadAnnounced = false,
+            Roster = state.Roster with
+            {
+                Current = new ServingGeneration(pending.Generation, [.. pending.Members.Select(m => new PoolSlot(m))]),
+                Pending = null,
+                AutoRestartOverdue = false,
+            },
+            Counters = state.Counters with { Starts = starts },
+            Failures = state.Failures with { NextAttemptIn = null, RestartFailure = null },
+            Publication = state.Publication with { ReloadAnnounced = false },
         };
         // Failures are forgotten once a generation has lived a second: at once when --interval proved as much.
         var stable = StableAfter(next.Settings);
@@ -146,25 +150,25 @@ internal static partial class GenerationMachine
         else
             next = Stable(next);
         if (ServingProvenAtAcceptance(next.Settings))
-            SayServing(next.Current!, commands);
+            SayServing(next.Roster.Current!, commands);
         // Only now, with the sockets bound long ago and a generation that started, is the service ready. After a
         // failed reload's READY=1 this one is harmless: a retry that succeeds begins no second RELOADING=1.
-        next = Announce(next, new ReportReady(pending.Generation));
+        next = Announce(next, ServiceReport.Ready, pending.Generation);
         if (next.Settings.AutoRestart)
-            commands.Add(new StartTimer(new AutoRestartDue(startedCount, Forced: false), next.Settings.AutoRestartInterval));
+            commands.Add(new StartTimer(new AutoRestartDue(starts, Forced: false), next.Settings.AutoRestartInterval));
         foreach (var member in pending.Members)
             next = StartLifetime(next, member.Pid, commands);
 
         // Rolling has retired each slot's old worker already; anything still waiting goes now.
-        var replaced = next.Old.Where(o => o.Retirement == Retirement.Waiting).Select(o => o.Worker.Pid).ToImmutableArray();
+        var replaced = next.Roster.Old.Where(o => o.Retirement == Retirement.Waiting).Select(o => o.Worker.Pid).ToImmutableArray();
         bool all = next.Settings.Handover == HandoverMode.All;
         if (pending.Reason == SpawnReason.Restart && (all || replaced.Length > 0))
             commands.Add(new Say(new NewWorkerRunning(next.Settings.SignalOnHup, replaced)));
         if (replaced.Length > 0 || (pending.Reason == SpawnReason.Restart && all))
             next = RetireOrSchedule(next, replaced, commands);
 
-        if (next.RestartQueued)
-            next = RestartRequested(next with { RestartQueued = false }, commands);
+        if (next.Roster.RestartQueued)
+            next = RestartRequested(next with { Roster = next.Roster with { RestartQueued = false } }, commands);
         return next;
     }
 
@@ -173,7 +177,7 @@ internal static partial class GenerationMachine
 
     private static GenerationState OnGenerationStable(GenerationState state, int generation, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Current is not { } current || current.Generation != generation || current.Slots.Any(s => s.Serving is null))
+        if (state.Roster.Current is not { } current || current.Generation != generation || current.Slots.Any(s => s.Serving is null))
             return state;
         if (!ServingProvenAtAcceptance(state.Settings))
             SayServing(current, commands);
@@ -194,19 +198,18 @@ internal static partial class GenerationMachine
         commands.Add(new Say(pids.Length == 1 ? new GenerationServing(current.Generation, pids[0]) : new PoolServing(current.Generation, pids)));
     }
 
-    private static GenerationState Stable(GenerationState state) =>
-        state with { ConsecutiveFailures = 0, FailureRepeats = 0, LastFailureKind = null };
+    private static GenerationState Stable(GenerationState state) => state with { Failures = state.Failures.Forgotten() };
 
     private static GenerationState OnAutoRestartDue(GenerationState state, AutoRestartDue due, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping || due.StartedCount != state.StartedCount || state.Pending is not null || !state.Settings.AutoRestart)
+        if (state.Stopping || due.StartedCount != state.Counters.Starts || state.Roster.StartingGeneration is not null || !state.Settings.AutoRestart)
             return state;
         var interval = state.Settings.AutoRestartInterval;
-        if (!due.Forced && !state.Old.IsEmpty)
+        if (!due.Forced && !state.Roster.Old.IsEmpty)
         {
             // Server::Starter: wait for the old workers to go, but force the restart at twice the interval.
             commands.Add(new StartTimer(due with { Forced = true }, interval));
-            return state with { AutoRestartOverdue = true };
+            return state with { Roster = state.Roster with { AutoRestartOverdue = true } };
         }
         commands.Add(new Say(new AutoRestartTriggered(interval, due.Forced)));
         return Restart(state, commands);
@@ -218,15 +221,21 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState Restart(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var next = state with { Current = null, AutoRestartOverdue = false, RestartCount = state.RestartCount + 1 };
-        if (state.Current is { } current)
+        var roster = state.Roster;
+        var next = state with
         {
-            next = next with { Old = next.Old.AddRange(current.Serving.Select(m => new OldWorker(m.Worker, Retirement.Waiting))) };
-            foreach (var replacement in current.Replacements.Where(m => m.Pid > 0))
+            Roster = roster with
             {
-                commands.Add(new Say(new ReplacementStopped(replacement.Worker)));
-                next = Stop(next, replacement.Worker, next.Settings.SignalOnTerm, commands);
-            }
+                Current = null,
+                AutoRestartOverdue = false,
+                Old = roster.Current is { } serving ? roster.Old.AddRange(serving.Serving.Select(m => new OldWorker(m.Worker, Retirement.Waiting))) : roster.Old,
+            },
+            Counters = state.Counters with { Restarts = state.Counters.Restarts + 1 },
+        };
+        foreach (var replacement in roster.Current?.Replacements.Where(m => m.Pid > 0) ?? [])
+        {
+            commands.Add(new Say(new ReplacementStopped(replacement.Worker)));
+            next = StopNewWorker(next, replacement.Worker, next.Settings.SignalOnTerm, commands);
         }
         return SpawnNext(next, SpawnReason.Restart, commands);
     }
@@ -237,17 +246,21 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState SpawnNext(GenerationState state, SpawnReason reason, ImmutableArray<StarterCommand>.Builder commands)
     {
-        int generation = state.LastGeneration + 1;
+        int generation = state.Roster.LastGeneration + 1;
         var members = Enumerable.Range(0, state.Settings.Workers).Select(slot => new Member(generation, slot, MemberPhase.Spawning)).ToImmutableArray();
         foreach (var member in members)
             commands.Add(new SpawnWorker(generation, member.Slot));
-        return state with { LastGeneration = generation, Pending = new PendingGeneration(generation, reason, members), NextAttemptIn = null };
+        return state with
+        {
+            Roster = state.Roster with { LastGeneration = generation, Pending = new PendingGeneration(generation, reason, members), Respawn = null },
+            Failures = state.Failures with { NextAttemptIn = null },
+        };
     }
 
     /// <summary>Puts a member back where it belongs: the starting generation, or its slot's replacement.</summary>
     private static GenerationState WithMember(GenerationState state, Member member) =>
-        state.Pending is { } pending && pending.Generation == member.Generation
-            ? state with { Pending = pending.With(member) }
+        state.Roster.Pending is { } pending && pending.Generation == member.Generation
+            ? state with { Roster = state.Roster with { Pending = pending.With(member) } }
             : WithReplacement(state, member);
 
     /// <summary>The slot a log line names: none with one worker per generation, as start_server has.</summary>

@@ -7,14 +7,14 @@ internal static partial class GenerationMachine
 {
     private static GenerationState OnTerminate(GenerationState state, int signal, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
         {
             commands.Add(new Say(new SignalIgnoredWhileStopping(signal)));
             return state;
         }
         // Server::Starter: TERM forwards --signal-on-term; INT (and anything else) forwards TERM.
         int send = signal == Signals.SignalNames.Term ? state.Settings.SignalOnTerm : Signals.SignalNames.Term;
-        commands.Add(new Say(new Terminating(signal, send, state.LivePids)));
+        commands.Add(new Say(new Terminating(signal, send, state.Roster.LivePids)));
         return StopAll(state, send, commands);
     }
 
@@ -26,47 +26,57 @@ internal static partial class GenerationMachine
     {
         commands.Add(new Say(new StartGivenUp(failure)));
         commands.Add(new ReportStartFailure(failure, GivenUp: true));
-        var counted = state with { FailureCount = state.FailureCount + 1, LastFailure = failure, ExitCode = 1, PermanentExecFailure = null };
-        return StopAll(counted, state.Settings.SignalOnTerm, commands);
+        var counted = state with
+        {
+            Counters = state.Counters with { Failures = state.Counters.Failures + 1 },
+            Failures = state.Failures with { Last = failure, PermanentExec = null },
+        };
+        return StopAll(counted, state.Settings.SignalOnTerm, commands, exitCode: 1);
     }
 
     /// <summary>Every worker, and what any left of its group, gets <paramref name="send"/>; a deadline for all of them; exit once nothing is left.</summary>
-    private static GenerationState StopAll(GenerationState state, int send, ImmutableArray<StarterCommand>.Builder commands)
+    private static GenerationState StopAll(GenerationState state, int send, ImmutableArray<StarterCommand>.Builder commands, int exitCode = 0)
     {
         // A running check's whole process group gets SIGKILL: nothing waits for a check.
         if (state.Check is { Running: true, Pid: > 0 } run)
             commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));
-        var pids = state.LivePids;
+        var roster = state.Roster;
+        var pids = roster.LivePids;
         commands.Add(new ReportStopping());
         if (pids.Length > 0)
             commands.Add(new SignalWorkers(pids, send, state.Settings.SignalGroup));
-        if (!state.Leftovers.IsEmpty)
-            commands.Add(new SignalWorkers([.. state.Leftovers.Select(l => l.Pgid)], send, Group: true));
-        if (state.AnythingAlive && state.Settings.DrainTimeout > TimeSpan.Zero)
+        if (!roster.Leftovers.IsEmpty)
+            commands.Add(new SignalWorkers([.. roster.Leftovers.Select(l => l.Pgid)], send, Group: true));
+        if (roster.AnythingAlive && state.Settings.DrainTimeout > TimeSpan.Zero)
         {
             commands.Add(new StartTimer(new StopDeadlineDue(), state.Settings.DrainTimeout));
             ExtendStop(new StopProgressDue(StopProgressStep, state.Settings.DrainTimeout), commands);
         }
         // STOPPING=1 ends a reload under way as well: systemd leaves "reloading" for "deactivating".
-        var stopping = state with { Phase = Phase.Stopping, StopSignal = send, RestartQueued = false, ReloadAnnounced = false };
+        var stopping = state with
+        {
+            Stop = new StopRun(send, exitCode),
+            Roster = roster with { RestartQueued = false },
+            Publication = state.Publication with { ReloadAnnounced = false },
+        };
         return ExitIfDone(stopping, commands);
     }
 
     /// <summary>The stop's drain deadline: whatever of any worker is still alive gets SIGKILL, group and all.</summary>
     private static GenerationState OnStopDeadline(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase != Phase.Stopping)
+        if (state.Stop is not { } stop)
             return state;
-        var killed = state.Old.Where(o => o.Retirement == Retirement.Killed).Select(o => o.Worker.Pid).ToHashSet();
-        var alive = state.LiveWorkers.Where(w => !killed.Contains(w.Pid)).Select(w => new Overdue(w))
+        var killed = state.Roster.Old.Where(o => o.Retirement == Retirement.Killed).Select(o => o.Worker.Pid).ToHashSet();
+        var alive = state.Roster.LiveWorkers.Where(w => !killed.Contains(w.Pid)).Select(w => new Overdue(w))
             .Concat(OverdueLeftovers(state, _ => true))
             .ToImmutableArray();
-        return Kill(state with { StopDeadlinePassed = true }, alive, commands);
+        return Kill(state with { Stop = stop with { DeadlinePassed = true } }, alive, commands);
     }
 
     private static GenerationState OnStopProgressDue(GenerationState state, StopProgressDue due, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase == Phase.Stopping && state.AnythingAlive && due.Left > TimeSpan.Zero)
+        if (state.Stopping && state.Roster.AnythingAlive && due.Left > TimeSpan.Zero)
             ExtendStop(due, commands);
         return state;
     }
@@ -85,11 +95,11 @@ internal static partial class GenerationMachine
 
     private static GenerationState ExitIfDone(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.Phase != Phase.Stopping || state.AnythingAlive)
+        if (state.Stop is not { } stop || state.Roster.AnythingAlive)
             return state;
         commands.Add(new Say(new Exiting()));
-        commands.Add(new Exit(state.ExitCode));
-        return state with { Pending = null };
+        commands.Add(new Exit(stop.ExitCode));
+        return state with { Roster = state.Roster with { Pending = null, Respawn = null } };
     }
 
     private static readonly TimeSpan StopProgressStep = TimeSpan.FromSeconds(5);

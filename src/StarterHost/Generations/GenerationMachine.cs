@@ -8,8 +8,9 @@ namespace StarterHost.Generations;
 /// <see cref="StartTimer"/> commands whose events come back, and the result of a command that can
 /// fail (a spawn, a status write) comes back as an event too. Split by concern: starting
 /// (GenerationMachine.Starting.cs), the check command before a restart (.Checking.cs), failed starts
-/// (.Failing.cs), the slots of a serving pool (.Slots.cs), recycling (.Recycling.cs), retiring and
-/// deadlines (.Retiring.cs), stopping (.Stopping.cs).
+/// (.Failing.cs), crashes and their replacements, one worker's or a pool's (.Replacing.cs), recycling
+/// (.Recycling.cs), retiring and deadlines (.Retiring.cs), stopping (.Stopping.cs); publishing the status
+/// here. The state they share is split by concern too (GenerationState).
 /// </summary>
 internal static partial class GenerationMachine
 {
@@ -27,6 +28,7 @@ internal static partial class GenerationMachine
             WorkerExited e => OnExited(state, e, commands),
             StartupIntervalElapsed i => OnIntervalElapsed(state, i, commands),
             StartTimeoutElapsed t => OnStartTimeout(state, t, commands),
+            RetryDue r when state.Roster.Respawn is not null => OnRespawnDue(state, r, commands),
             RetryDue r => OnRetryDue(state, r.Generation, commands),
             SlotRetryDue r => OnSlotRetryDue(state, r, commands),
             GenerationStable g => OnGenerationStable(state, g.Generation, commands),
@@ -71,24 +73,25 @@ internal static partial class GenerationMachine
     /// </summary>
     private static GenerationState Publish(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
+        var publication = state.Publication;
         var document = state.StatusDocument;
-        if (!document.Equals(state.RequestedStatus))
+        if (!document.Equals(publication.RequestedStatus))
         {
             commands.Add(new WriteStatus(document));
-            state = state with { RequestedStatus = document };
+            publication = publication with { RequestedStatus = document };
         }
         string text = ServiceStatusText.Describe(state);
-        if (text != state.ReportedStatus)
+        if (text != publication.ReportedStatus)
         {
             commands.Add(new ReportStatus(text));
-            state = state with { ReportedStatus = text };
+            publication = publication with { ReportedStatus = text };
         }
-        if (!state.HeldReports.IsEmpty && document.Equals(state.WrittenStatus))
+        if (!publication.HeldReports.IsEmpty && document.Equals(publication.WrittenStatus))
         {
-            commands.AddRange(state.HeldReports);
-            state = state with { HeldReports = [] };
+            commands.AddRange(publication.HeldReports.Select(held => held.ToCommand()));
+            publication = publication with { HeldReports = [] };
         }
-        return state;
+        return ReferenceEquals(publication, state.Publication) ? state : state with { Publication = publication };
     }
 
     /// <summary>
@@ -96,34 +99,34 @@ internal static partial class GenerationMachine
     /// once the event is handled, see <see cref="Publish"/>), so that a script run right after
     /// <c>systemctl start</c> or <c>reload</c> reads the new state.
     /// </summary>
-    private static GenerationState Announce(GenerationState state, StarterCommand report) =>
-        state with { HeldReports = state.HeldReports.Add(report) };
+    private static GenerationState Announce(GenerationState state, ServiceReport report, int generation = 0) =>
+        state with { Publication = state.Publication with { HeldReports = state.Publication.HeldReports.Add(new HeldReport(report, generation)) } };
 
     private static GenerationState OnStatusWritten(GenerationState state, StatusWritten written, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.StatusProblem is not null)
+        if (state.Publication.StatusProblem is not null)
             commands.Add(new Say(new StatusWriteRecovered()));
-        return state with { WrittenStatus = written.Document, StatusProblem = null };
+        return state with { Publication = state.Publication with { WrittenStatus = written.Document, StatusProblem = null } };
     }
 
     /// <summary>Said once; tried again at the next change and on a timer until it works.</summary>
     private static GenerationState OnStatusWriteFailed(GenerationState state, StatusWriteFailed failed, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.StatusProblem is null)
+        if (state.Publication.StatusProblem is null)
         {
             commands.Add(new Say(new StatusWriteFailing(failed.Reason)));
             commands.Add(new StartTimer(new StatusRetryDue(), StatusRetryStep));
         }
-        return state with { StatusProblem = failed.Reason };
+        return state with { Publication = state.Publication with { StatusProblem = failed.Reason } };
     }
 
     private static GenerationState OnStatusRetryDue(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
-        if (state.StatusProblem is null)
+        if (state.Publication.StatusProblem is null)
             return state;
         commands.Add(new StartTimer(new StatusRetryDue(), StatusRetryStep));
         // Forgetting what was asked makes Publish ask again.
-        return state with { RequestedStatus = null };
+        return state with { Publication = state.Publication with { RequestedStatus = null } };
     }
 
     private static GenerationState OnCommandFailed(GenerationState state, CommandFailed failed, ImmutableArray<StarterCommand>.Builder commands)

@@ -1,153 +1,51 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace StarterHost.Generations;
 
-internal enum Phase
-{
-    Running,
-    Stopping,
-}
-
 /// <summary>
-/// Everything the superdaemon knows. Invariant, as in tableflip: at most one generation is starting
-/// (<see cref="Pending"/>); <see cref="Current"/> is the last one that started and has not died. Each
-/// has one worker per slot; a slot of the current one may have a replacement starting.
+/// Everything the superdaemon knows, by concern: the generations (<see cref="Roster"/>), what went wrong and
+/// when to try again (<see cref="Failures"/>), the counts <c>--status-json</c> reports (<see cref="Counters"/>),
+/// what the status files and the service manager are told (<see cref="Publication"/>), the check command's run
+/// (<see cref="Check"/>) and, once stopping, the stop (<see cref="Stop"/>). Each handler reads and writes the
+/// concern it owns. Plain data, compared by value: no delegates, no handles, no commands, so that the whole of
+/// it can cross an exec (<see cref="StateSnapshot"/>).
 /// </summary>
 internal sealed record GenerationState
 {
+    /// <summary>The settings the machine decides with: some change at run time (an envdir), and they carry across an exec.</summary>
     public required RuntimeSettings Settings { get; init; }
-    public Phase Phase { get; init; }
-    public int LastGeneration { get; init; }
-    public ServingGeneration? Current { get; init; }
-    public PendingGeneration? Pending { get; init; }
-    public ImmutableList<OldWorker> Old { get; init; } = [];
-    public ImmutableList<LeftoverGroup> Leftovers { get; init; } = [];
-    public bool RestartQueued { get; init; }
+
+    public Roster Roster { get; init; } = new();
+
+    public FailureHistory Failures { get; init; } = new();
+
+    public Counters Counters { get; init; } = new();
+
+    public Publication Publication { get; init; } = new();
 
     /// <summary>The check command's run before a restart (<c>--check-command</c>): the current one, or the last.</summary>
     public CheckRun? Check { get; init; }
 
-    /// <summary>While stopping, the signal the workers were sent (what a leftover group gets too).</summary>
-    public int StopSignal { get; init; } = Signals.SignalNames.Term;
-    public int StartedCount { get; init; }
-    public bool AutoRestartOverdue { get; init; }
-
-    /// <summary>
-    /// Failed starts, and deaths of a generation that had not served a second yet, since a generation last
-    /// did (or since the last abandoned restart): what the backoff grows with.
-    /// </summary>
-    public int ConsecutiveFailures { get; init; }
-
-    /// <summary>What went wrong in the last failed start, without a pid: a repeat of it is not logged in full again.</summary>
-    public FailureKind? LastFailureKind { get; init; }
-
-    /// <summary>How many failed starts in a row went wrong the same way.</summary>
-    public int FailureRepeats { get; init; }
-
-    /// <summary>When a failed start is retried, how long after the failure (for STATUS=).</summary>
-    public TimeSpan? NextAttemptIn { get; init; }
-
-    /// <summary>State of the pseudo-random jitter: the machine stays a pure function of its events.</summary>
-    public uint JitterSeed { get; init; } = 1;
-
-    /// <summary>The last start or crash an operator should hear about.</summary>
-    public Failure? LastFailure { get; init; }
-
-    /// <summary>Restarts begun since StarterHost started (for --status-json).</summary>
-    public int RestartCount { get; init; }
-
-    /// <summary>Failed starts, crashes and refused checks since StarterHost started (for --status-json).</summary>
-    public int FailureCount { get; init; }
-
-    /// <summary>What StarterHost exits with once stopped: 0, or 1 when it gave a first start up (see GenerationMachine.GiveUp).</summary>
-    public int ExitCode { get; init; }
-
-    /// <summary>
-    /// At first start: a worker whose exec failed in a way no retry can fix, and why. Its exit, which follows,
-    /// gives the start up.
-    /// </summary>
-    public (int Pid, string Reason)? PermanentExecFailure { get; init; }
-
-    /// <summary>While stopping: the drain deadline has passed and every worker still alive was sent SIGKILL.</summary>
-    public bool StopDeadlinePassed { get; init; }
-
-    /// <summary>The failed start of a requested restart that a waiting --restart or --reload reports.</summary>
-    public RestartFailure? RestartFailure { get; init; }
-
-    /// <summary>What the workers last said in their own STATUS= (notify readiness), by pid.</summary>
-    public ImmutableDictionary<int, string> WorkerStatus { get; init; } = ImmutableDictionary<int, string>.Empty;
-
-    /// <summary>What the status files are known to say.</summary>
-    public StatusDocument WrittenStatus { get; init; } = StatusDocument.Empty;
-
-    /// <summary>The last write asked for; null to ask again.</summary>
-    public StatusDocument? RequestedStatus { get; init; } = StatusDocument.Empty;
-
-    /// <summary>Why the status file could not be written, while it cannot.</summary>
-    public string? StatusProblem { get; init; }
-
-    /// <summary>
-    /// RELOADING=1 was told (or is held) for the requested restart under way, and the READY=1 that must end it
-    /// (sd_notify(3): whether or not the reload worked) has not been: it goes out when the new generation is
-    /// accepted or its start fails.
-    /// </summary>
-    public bool ReloadAnnounced { get; init; }
-
-    /// <summary>READY=1 and RELOADING=1 wait here until the status file shows what they announce.</summary>
-    public ImmutableList<StarterCommand> HeldReports { get; init; } = [];
-
-    /// <summary>The last STATUS= text given to the service manager.</summary>
-    public string? ReportedStatus { get; init; }
+    /// <summary>Null while running; once TERM or INT came (or a first start was given up), the stop under way.</summary>
+    public StopRun? Stop { get; init; }
 
     public static GenerationState Initial(RuntimeSettings settings) => new() { Settings = settings };
 
-    /// <summary>The workers serving the current generation's slots.</summary>
-    public ImmutableArray<Worker> CurrentWorkers => Current is null ? [] : [.. Current.Serving.Select(m => m.Worker)];
-
-    /// <summary>What the status file should say: the current workers and every old one still alive that served.</summary>
-    public ImmutableArray<Worker> StatusEntries =>
-        [.. Old.Where(o => o.Served).Select(o => o.Worker).Concat(CurrentWorkers)
-            .OrderBy(w => w.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
-            .ThenBy(w => w.Pid)];
+    [JsonIgnore]
+    public bool Stopping => Stop is not null;
 
     /// <summary>What the status files should say; with --status-json, every live worker and the counters too.</summary>
-    public StatusDocument StatusDocument => new(StatusEntries, RestartFailure, Settings.DetailedStatus ? StatusDetail.Of(this) : null);
-
-    /// <summary>Every live worker process, oldest generation first: old, current (and replacements), starting.</summary>
-    public ImmutableArray<Worker> LiveWorkers =>
-        [.. Old.Select(o => o.Worker)
-            .Concat(CurrentWorkers)
-            .Concat(Current is null ? [] : Current.Replacements.Where(m => m.Pid > 0).Select(m => m.Worker))
-            .Concat(Pending is { Failed: false } p ? p.Members.Where(m => m.Pid > 0).Select(m => m.Worker) : [])];
-
-    public ImmutableArray<int> LivePids => [.. LiveWorkers.Select(w => w.Pid)];
-
-    /// <summary>
-    /// A worker, or what one left of its process group, is still alive, or a spawn has not come back yet (its
-    /// worker may be alive then): a stop waits for it.
-    /// </summary>
-    public bool AnythingAlive => LivePids.Length > 0 || !Leftovers.IsEmpty || SpawnsOutstanding;
-
-    private bool SpawnsOutstanding =>
-        (Pending is { Failed: false } p && p.Members.Any(m => m.Phase == MemberPhase.Spawning))
-        || (Current?.Replacements.Any(m => m.Phase == MemberPhase.Spawning) ?? false);
-
-    /// <summary>Old workers that still serve: replaced, but their successors have not started yet.</summary>
-    public IEnumerable<OldWorker> OldStillServing => Old.Where(o => o.Retirement == Retirement.Waiting && o.Served);
-
-    /// <summary>The generation of a live worker, or null when the pid is none of them.</summary>
-    public int? GenerationOf(int pid) => LiveWorkers.FirstOrDefault(w => w.Pid == pid)?.Generation;
-
-    /// <summary>A live member of the starting generation, or null.</summary>
-    public Member? PendingMember(int pid) =>
-        Pending is { Failed: false } p ? p.Members.FirstOrDefault(m => m.Pid == pid && pid > 0) : null;
-
-    /// <summary>A replacement starting in a slot of the current generation, or null.</summary>
-    public Member? Replacement(int pid) => Current?.Replacements.FirstOrDefault(m => m.Pid == pid && pid > 0);
-
-    /// <summary>The worker serving a slot of the current generation, or null.</summary>
-    public Member? ServingMember(int pid) => Current?.Serving.FirstOrDefault(m => m.Pid == pid);
+    [JsonIgnore]
+    public StatusDocument StatusDocument => new(Roster.StatusEntries, Failures.RestartFailure, Settings.DetailedStatus ? StatusDetail.Of(this) : null);
 }
+
+/// <summary>
+/// A stop under way: the signal the workers were sent (what a leftover group gets too), what StarterHost exits
+/// with once nothing is left (0, or 1 when a first start was given up), and whether the drain deadline has passed
+/// (then every worker still alive was sent SIGKILL).
+/// </summary>
+internal sealed record StopRun(int Signal, int ExitCode = 0, bool DeadlinePassed = false);
 
 /// <summary>
 /// What the status file (gen:pid lines) and its failure companion say, and with --status-json the

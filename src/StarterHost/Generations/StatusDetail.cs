@@ -37,23 +37,23 @@ internal sealed record StatusDetail(
 {
     public static StatusDetail Of(GenerationState state)
     {
-        var processes = state.Old.Select(o => new ProcessStatus(o.Worker, o.Retirement switch
+        var processes = state.Roster.Old.Select(o => new ProcessStatus(o.Worker, o.Retirement switch
             {
                 Retirement.Signalled => ProcessState.Draining,
                 Retirement.Killed => ProcessState.Killed,
                 // Not signalled yet: its successor starts, or the kill-old-delay runs.
                 _ => ProcessState.Serving,
             }))
-            .Concat(state.Current?.Serving.Select(m => new ProcessStatus(m.Worker, ProcessState.Serving)) ?? [])
-            .Concat(state.Current?.Replacements.Where(m => m.Pid > 0).Select(Starting) ?? [])
-            .Concat(state.Pending is { Failed: false } pending ? pending.Members.Where(m => m.Pid > 0).Select(Starting) : []);
+            .Concat(state.Roster.Current?.Serving.Select(m => new ProcessStatus(m.Worker, ProcessState.Serving)) ?? [])
+            .Concat(state.Roster.Current?.Replacements.Where(m => m.Pid > 0).Select(Starting) ?? [])
+            .Concat(state.Roster.Pending is { Failed: false } pending ? pending.Members.Where(m => m.Pid > 0).Select(Starting) : []);
         // A stop signals every worker at once without retiring them one by one: each is on its way out.
-        if (state.Phase == Phase.Stopping)
+        if (state.Stopping)
             processes = processes.Select(p => p.State == ProcessState.Killed ? p
-                : p with { State = state.StopDeadlinePassed ? ProcessState.Killed : ProcessState.Draining });
+                : p with { State = state.Stop!.DeadlinePassed ? ProcessState.Killed : ProcessState.Draining });
         return new StatusDetail(
             [.. processes.OrderBy(p => p.Worker.Generation).ThenBy(p => p.Worker.Slot).ThenBy(p => p.Worker.Pid)],
-            state.Phase == Phase.Stopping, state.RestartCount, state.FailureCount, state.ConsecutiveFailures, state.LastFailure);
+            state.Stopping, state.Counters.Restarts, state.Counters.Failures, state.Failures.Consecutive, state.Failures.Last);
     }
 
     private static ProcessStatus Starting(Member member) =>

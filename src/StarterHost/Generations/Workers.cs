@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace StarterHost.Generations;
 
@@ -54,6 +55,7 @@ internal sealed record Worker(int Generation, int Pid, int Slot = 0);
 /// <summary>A worker on its way to serving a slot of <paramref name="Generation"/>. Pid is 0 until spawned.</summary>
 internal sealed record Member(int Generation, int Slot, MemberPhase Phase, int Pid = 0)
 {
+    [JsonIgnore]
     public Worker Worker => new(Generation, Pid, Slot);
 }
 
@@ -66,11 +68,18 @@ internal sealed record PoolSlot(Member? Serving, Member? Replacement = null);
 /// <summary>The generation that started last and serves: one slot per worker.</summary>
 internal sealed record ServingGeneration(int Generation, ImmutableArray<PoolSlot> Slots)
 {
+    [JsonIgnore]
     public IEnumerable<Member> Serving => Slots.Select(s => s.Serving).OfType<Member>();
 
+    [JsonIgnore]
     public IEnumerable<Member> Replacements => Slots.Select(s => s.Replacement).OfType<Member>();
 
     public ServingGeneration With(int slot, PoolSlot value) => this with { Slots = Slots.SetItem(slot, value) };
+
+    // ImmutableArray compares by reference; two generations are equal when they hold the same.
+    public bool Equals(ServingGeneration? other) => other is not null && Generation == other.Generation && Slots.SequenceEqual(other.Slots);
+
+    public override int GetHashCode() => HashCode.Combine(Generation, Slots.Length);
 }
 
 /// <summary>
@@ -81,6 +90,13 @@ internal sealed record ServingGeneration(int Generation, ImmutableArray<PoolSlot
 internal sealed record PendingGeneration(int Generation, SpawnReason Reason, ImmutableArray<Member> Members, bool Failed = false, int AwaitsIntervalOf = 0)
 {
     public PendingGeneration With(Member member) => this with { Members = Members.SetItem(member.Slot, member) };
+
+    // ImmutableArray compares by reference; two generations are equal when they hold the same.
+    public bool Equals(PendingGeneration? other) =>
+        other is not null && Generation == other.Generation && Reason == other.Reason && Members.SequenceEqual(other.Members)
+        && Failed == other.Failed && AwaitsIntervalOf == other.AwaitsIntervalOf;
+
+    public override int GetHashCode() => HashCode.Combine(Generation, Members.Length);
 }
 
 /// <summary>A worker on its way out. <paramref name="Served"/> is false for a new worker stopped before its generation started: no status file names it.</summary>
