@@ -41,7 +41,7 @@ public sealed class CheckCommandTests
         Assert.Contains(d.Said, n => n is CheckRefused { Generation: 2 } refused && Text(refused.Reason) == reason);
         Assert.Equal($"2 {reason}", d.RestartFailureLine);
         Assert.Equal($"2 {reason}", FailureLine(d.Single<WriteStatus>().Document.Failure));
-        Assert.Contains(reason, Assert.Single(d.Last.OfType<ReportStatus>()).Text);
+        Assert.Contains(reason, Text(Assert.Single(d.Last.OfType<ReportStatus>())));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using StarterHost.Generations;
 using StarterHost.Signals;
 using StarterHost.Status;
+using StarterHost.Systemd;
 using StarterHost.Workers;
 
 namespace StarterHost.Tests.Generations;
@@ -114,7 +115,10 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public string? RestartFailureLine => FailureLine(State.Failures.RestartFailure);
 
     /// <summary>What STATUS= says now.</summary>
-    public string? StatusLine => State.Publication.ReportedStatus;
+    public string? StatusLine => State.Publication.ReportedStatus is { } status ? ServiceStatusText.Describe(status) : null;
+
+    /// <summary>The words of a STATUS= the machine gave.</summary>
+    public static string Text(ReportStatus report) => ServiceStatusText.Describe(report.Status);
 
     /// <summary>The last failure an operator should hear about, in words.</summary>
     public string? LastFailure => State.Failures.Last is { } failure ? FailureDescription.Of(failure) : null;

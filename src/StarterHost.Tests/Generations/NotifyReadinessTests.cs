@@ -90,7 +90,7 @@ public sealed class NotifyReadinessTests
     {
         var d = Running(Notify).On(new WorkerNotified(100, Ready: false, Status: "accepting connections"));
         Assert.Contains(new WorkerSaid(100, 1, "accepting connections"), d.Said);
-        Assert.Equal("generation 1 (pid 100) serving: accepting connections", d.Single<ReportStatus>().Text);
+        Assert.Equal("generation 1 (pid 100) serving: accepting connections", Text(d.Single<ReportStatus>()));
         d.On(new WorkerNotified(100, Ready: false, Status: "accepting connections"));
         Assert.Empty(d.Last);
     }
@@ -102,6 +102,6 @@ public sealed class NotifyReadinessTests
         var d = Running(Notify).On(new WorkerNotified(100, Ready: false, Status: "flood 5"));
         d.On(new WorkerNotified(100, Ready: false, Status: "flood 99", Unshown: 93));
         Assert.Equal([new WorkerStatusesNotShown(100, 1, 93), new WorkerSaid(100, 1, "flood 99")], d.Said);
-        Assert.Equal("generation 1 (pid 100) serving: flood 99", d.Single<ReportStatus>().Text);
+        Assert.Equal("generation 1 (pid 100) serving: flood 99", Text(d.Single<ReportStatus>()));
     }
 }

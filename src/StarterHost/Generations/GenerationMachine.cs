@@ -67,8 +67,8 @@ internal static partial class GenerationMachine
         batch.OrderBy(e => e is TerminateReceived ? 0 : 1);
 
     /// <summary>
-    /// After every event: a status write when what the files should say has changed, STATUS= when its text
-    /// has changed, and the reports held until the files say what they announce, after STATUS=, so that
+    /// After every event: a status write when what the files should say has changed, STATUS= when what it
+    /// says has changed, and the reports held until the files say what they announce, after STATUS=, so that
     /// whoever READY=1 releases (<c>systemctl reload</c>, say) reads why in <c>systemctl status</c>.
     /// </summary>
     private static GenerationState Publish(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
@@ -80,11 +80,11 @@ internal static partial class GenerationMachine
             commands.Add(new WriteStatus(document));
             publication = publication with { RequestedStatus = document };
         }
-        string text = ServiceStatusText.Describe(state);
-        if (text != publication.ReportedStatus)
+        var status = ServiceStatus.Of(state);
+        if (!status.Equals(publication.ReportedStatus))
         {
-            commands.Add(new ReportStatus(text));
-            publication = publication with { ReportedStatus = text };
+            commands.Add(new ReportStatus(status));
+            publication = publication with { ReportedStatus = status };
         }
         if (!publication.HeldReports.IsEmpty && document.Equals(publication.WrittenStatus))
         {

@@ -4,7 +4,7 @@ namespace StarterHost.Generations;
 
 /// <summary>
 /// What the status files and the service manager are told, and what waits until they are: the machine asks
-/// for a status write when what the files should say changes, for STATUS= when its text does, and holds READY=1
+/// for a status write when what the files should say changes, for STATUS= when what it says does, and holds READY=1
 /// and RELOADING=1 until the files show what they announce (GenerationMachine.Publish).
 /// </summary>
 internal sealed record Publication
@@ -28,8 +28,8 @@ internal sealed record Publication
     /// <summary>READY=1 and RELOADING=1 wait here, in order, until the status file shows what they announce.</summary>
     public ImmutableList<HeldReport> HeldReports { get; init; } = [];
 
-    /// <summary>The last STATUS= text given to the service manager.</summary>
-    public string? ReportedStatus { get; init; }
+    /// <summary>What the last STATUS= given to the service manager said.</summary>
+    public ServiceStatus? ReportedStatus { get; init; }
 
     /// <summary>What the workers last said in their own STATUS= (notify readiness), by pid.</summary>
     public ImmutableDictionary<int, string> WorkerStatus { get; init; } = ImmutableDictionary<int, string>.Empty;
@@ -38,7 +38,7 @@ internal sealed record Publication
     public bool Equals(Publication? other) =>
         other is not null && WrittenStatus.Equals(other.WrittenStatus) && Equals(RequestedStatus, other.RequestedStatus)
         && StatusProblem == other.StatusProblem && ReloadAnnounced == other.ReloadAnnounced && HeldReports.SequenceEqual(other.HeldReports)
-        && ReportedStatus == other.ReportedStatus
+        && Equals(ReportedStatus, other.ReportedStatus)
         && WorkerStatus.Count == other.WorkerStatus.Count && WorkerStatus.All(s => other.WorkerStatus.TryGetValue(s.Key, out var said) && said == s.Value);
 
     public override int GetHashCode() => HashCode.Combine(HeldReports.Count, WorkerStatus.Count, ReportedStatus);

@@ -52,8 +52,8 @@ internal sealed record ReportReloadFailed(int Generation) : StarterCommand;
 /// <summary>Shutdown began (STOPPING=1).</summary>
 internal sealed record ReportStopping : StarterCommand;
 
-/// <summary>The one-line state an operator reads in <c>systemctl status</c> (STATUS=).</summary>
-internal sealed record ReportStatus(string Text) : StarterCommand;
+/// <summary>The one-line state an operator reads in <c>systemctl status</c> (STATUS=), worded by Systemd/ServiceStatusText.</summary>
+internal sealed record ReportStatus(ServiceStatus Status) : StarterCommand;
 
 /// <summary>Workers are still draining: ask the service manager to wait this much longer (EXTEND_TIMEOUT_USEC=).</summary>
 internal sealed record ExtendStopTimeout(TimeSpan By) : StarterCommand;

@@ -195,7 +195,7 @@ internal sealed class Supervisor
                 _notifier.Stopping();
                 break;
             case ReportStatus status:
-                _notifier.Status(status.Text);
+                _notifier.Status(ServiceStatusText.Describe(status.Status));
                 break;
             case ExtendStopTimeout extend:
                 _notifier.ExtendTimeout(extend.By);
