@@ -1,16 +1,23 @@
+using System.Text.Json.Serialization;
 using StarterHost.Workers;
 
 namespace StarterHost.Generations;
 
 // What went wrong, as data compared by value: the machine folds repeats and decides on these; the words an
 // operator reads (log lines, the .failure file, --status-json, STATUS=) are built from them at the edge
-// (Status/FailureDescription).
+// (Status/FailureDescription). Each crosses an exec in the state (StateSnapshot) under the name given
+// here, which must never change meaning.
 
 /// <summary>
 /// How a start went wrong, without a pid or a generation: two failures in a row went wrong the same way when
 /// their kinds are equal, and the repeats are not logged one by one. A starting generation and a replacement
 /// in a slot of the serving one fail the same way with the same kind.
 /// </summary>
+[JsonPolymorphic]
+[JsonDerivedType(typeof(NotSpawned), "not-spawned")]
+[JsonDerivedType(typeof(ExitedEarly), "exited-early")]
+[JsonDerivedType(typeof(NotReady), "not-ready")]
+[JsonDerivedType(typeof(DiedUnexpectedly), "died-unexpectedly")]
 internal abstract record FailureKind;
 
 /// <summary>The worker could not be spawned, or its exec failed: the OS's <paramref name="Reason"/>.</summary>
@@ -26,6 +33,12 @@ internal sealed record NotReady(TimeSpan Timeout) : FailureKind;
 internal sealed record DiedUnexpectedly(WaitStatus Status) : FailureKind;
 
 /// <summary>The last thing that went wrong that an operator should hear about.</summary>
+[JsonPolymorphic]
+[JsonDerivedType(typeof(AttemptFailed), "attempt-failed")]
+[JsonDerivedType(typeof(WorkerFailed), "worker-failed")]
+[JsonDerivedType(typeof(RestartRetrying), "restart-retrying")]
+[JsonDerivedType(typeof(RestartAbandonedAfter), "restart-abandoned")]
+[JsonDerivedType(typeof(RestartRefused), "restart-refused")]
 internal abstract record Failure;
 
 /// <summary>
@@ -54,6 +67,10 @@ internal sealed record RestartAbandonedAfter(int Failures, int ServingGeneration
 internal sealed record RestartRefused(CheckFailure Check, int? ServingGeneration) : Failure;
 
 /// <summary>Why the check command (--check-command) refused a restart.</summary>
+[JsonPolymorphic]
+[JsonDerivedType(typeof(CheckNotRun), "not-run")]
+[JsonDerivedType(typeof(CheckTooSlow), "too-slow")]
+[JsonDerivedType(typeof(CheckExited), "exited")]
 internal abstract record CheckFailure;
 
 /// <summary>The check command could not be run: the OS's <paramref name="Reason"/>.</summary>

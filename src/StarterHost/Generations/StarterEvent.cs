@@ -1,9 +1,31 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using StarterHost.Workers;
 
 namespace StarterHost.Generations;
 
-/// <summary>Something that happened: a signal, a child's exit, a timer, the result of a command.</summary>
+/// <summary>
+/// Something that happened: a signal, a child's exit, a timer, the result of a command. An event a timer
+/// carries (<see cref="StartTimer"/>) is plain data listed here, so that an armed timer can cross an exec as
+/// its event and due time (<see cref="StateSnapshot"/>); its name here must never change meaning.
+/// </summary>
+[JsonPolymorphic]
+[JsonDerivedType(typeof(StartupIntervalElapsed), "startup-interval-elapsed")]
+[JsonDerivedType(typeof(StartTimeoutElapsed), "start-timeout-elapsed")]
+[JsonDerivedType(typeof(RetryDue), "retry-due")]
+[JsonDerivedType(typeof(GenerationStable), "generation-stable")]
+[JsonDerivedType(typeof(SlotRetryDue), "slot-retry-due")]
+[JsonDerivedType(typeof(WorkerStable), "worker-stable")]
+[JsonDerivedType(typeof(LifetimeElapsed), "lifetime-elapsed")]
+[JsonDerivedType(typeof(MemoryCheckDue), "memory-check-due")]
+[JsonDerivedType(typeof(KillOldDelayElapsed), "kill-old-delay-elapsed")]
+[JsonDerivedType(typeof(DrainDeadlineDue), "drain-deadline-due")]
+[JsonDerivedType(typeof(StopDeadlineDue), "stop-deadline-due")]
+[JsonDerivedType(typeof(AutoRestartDue), "auto-restart-due")]
+[JsonDerivedType(typeof(WatchdogDue), "watchdog-due")]
+[JsonDerivedType(typeof(StopProgressDue), "stop-progress-due")]
+[JsonDerivedType(typeof(StatusRetryDue), "status-retry-due")]
+[JsonDerivedType(typeof(CheckTimeoutDue), "check-timeout-due")]
 internal abstract record StarterEvent;
 
 /// <summary>The supervisor runs; <paramref name="Seed"/> seeds the backoff jitter.</summary>
