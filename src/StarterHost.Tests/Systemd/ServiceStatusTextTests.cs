@@ -17,7 +17,7 @@ public sealed class ServiceStatusTextTests
         { Say(new ServiceStatus.NoneServing()), "no generation serving" },
         { Say(new ServiceStatus.ReplacementStarting(200)), "its replacement (pid 200) starting" },
         { Say(new ServiceStatus.Starting(2, null)), "generation 2 starting" },
-        { Say(new ServiceStatus.Retrying(1, null)), "retrying with a new generation" },
+        { Say(new ServiceStatus.Retrying(0, null)), "retrying with a new generation" },
         { Say(new ServiceStatus.Retrying(3, TimeSpan.FromSeconds(1.26))), "retrying with a new generation in 1.3 s (3 failed starts in a row)" },
         { Say(new ServiceStatus.Draining([300, 100])), "2 old workers draining (pids 100,300)" },
         { Say(new ServiceStatus.PoolReady(4, 7, 8)), "generation 4: 7/8 ready" },

@@ -80,7 +80,8 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
         }
     }
 
-    private static Retrying RetryingNow(GenerationState state) => new(state.Failures.Consecutive, state.Failures.NextAttemptIn);
+    private static Retrying RetryingNow(GenerationState state) =>
+        new(state.Failures.Consecutive > 1 ? state.Failures.Consecutive : 0, state.Failures.NextAttemptIn);
 
     /// <summary>The worker's own STATUS= (notify readiness), if it said one.</summary>
     private static string? Said(GenerationState state, int pid) => state.Publication.WorkerStatus.GetValueOrDefault(pid);
@@ -128,8 +129,11 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
     /// <summary>One worker per generation: the next generation starts.</summary>
     internal sealed record Starting(int Generation, string? Said) : Part;
 
-    /// <summary>A failed start or a crash: a new generation follows, after <paramref name="In"/> when known.</summary>
-    internal sealed record Retrying(int Failures, TimeSpan? In) : Part;
+    /// <summary>
+    /// A failed start or a crash: a new generation follows, after <paramref name="In"/> when known.
+    /// <paramref name="InARow"/>: the failed starts in a row, when more than one (a first is not counted aloud).
+    /// </summary>
+    internal sealed record Retrying(int InARow, TimeSpan? In) : Part;
 
     /// <summary>One worker per generation: these old workers were signalled and drain.</summary>
     internal sealed record Draining(ImmutableArray<int> Pids) : Part

@@ -34,7 +34,7 @@ internal static class ServiceStatusText
 
     private static string Retrying(ServiceStatus.Retrying retrying)
     {
-        string failures = retrying.Failures > 1 ? $" ({retrying.Failures} failed starts in a row)" : "";
+        string failures = retrying.InARow > 1 ? $" ({retrying.InARow} failed starts in a row)" : "";
         return retrying.In is { } delay
             ? $"retrying with a new generation in {delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s{failures}"
             : $"retrying with a new generation{failures}";
