@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using StarterHost.Configuration;
 using StarterHost.Generations;
 using StarterHost.Signals;
 using StarterHost.Status;
@@ -91,10 +92,10 @@ internal static class NoticeLog
             "generation {Generation} failed to start; its workers {Pids} have started and serve on until the next attempt replaces them", p.Generation, PidList(p.Pids)),
         SlotServing { Worker: var w } => new(127, Information, "worker {Pid} (generation {Generation}, slot {Slot}) has started and serves its slot", w.Pid, w.Generation, w.Slot),
         LifetimeReached { Worker: var w } l => new(128, Information,
-            "worker {Pid} (generation {Generation}, slot {Slot}) has served --max-worker-lifetime ({Seconds} s, jitter aside); starting its replacement",
+            $"worker {{Pid}} (generation {{Generation}}, slot {{Slot}}) has served {StarterOptions.MaxWorkerLifetimeOption} ({{Seconds}} s, jitter aside); starting its replacement",
             w.Pid, w.Generation, w.Slot, Seconds(l.Lifetime)),
         MemoryExceeded { Worker: var w } m => new(129, Information,
-            "worker {Pid} (generation {Generation}, slot {Slot}) uses {Mebibytes} MB of resident memory, over --max-worker-rss={Limit}; starting its replacement",
+            $"worker {{Pid}} (generation {{Generation}}, slot {{Slot}}) uses {{Mebibytes}} MB of resident memory, over {StarterOptions.MaxWorkerRssOption}={{Limit}}; starting its replacement",
             w.Pid, w.Generation, w.Slot, m.Mebibytes, m.Limit),
         ReplacementStopped { Worker: var w } => new(130, Information,
             "stopping new worker {Pid} (generation {Generation}, slot {Slot}): a restart replaces its generation", w.Pid, w.Generation, w.Slot),
