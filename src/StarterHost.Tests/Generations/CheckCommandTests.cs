@@ -91,7 +91,7 @@ public sealed class CheckCommandTests
     {
         var d = Checking().On(new CheckFinished(50, ExitedZero, "")).On(new HangupReceived());
         Assert.True(d.State.Roster.RestartQueued);
-        d.On(new WorkerSpawned(2, 200, Checked)).On(new StartupIntervalElapsed(2, 200));
+        d.On(new WorkerSpawned(2, 200)).On(new StartupIntervalElapsed(2, 200));
         Assert.Equal(new RunCheck(2, 3), d.Single<RunCheck>());
         Assert.False(d.Has<SpawnWorker>());
     }

@@ -22,7 +22,7 @@ public sealed class FailedStartTests
     private static void FailOnce(MachineDriver d)
     {
         int generation = d.State.Roster.Pending!.Generation;
-        d.On(new WorkerSpawned(generation, generation * 100, d.Settings)).On(new WorkerExited(generation * 100, ExitedThree));
+        d.On(new WorkerSpawned(generation, generation * 100)).On(new WorkerExited(generation * 100, ExitedThree));
         d.On(new StartupIntervalElapsed(generation, generation * 100));
         if (d.Timers<RetryDue>().SingleOrDefault() is { } retry)
             d.On(retry);
@@ -36,7 +36,7 @@ public sealed class FailedStartTests
         for (int i = 0; i < 9; i++)
         {
             int generation = d.State.Roster.Pending!.Generation;
-            d.On(new WorkerSpawned(generation, generation * 100, Instant)).On(new WorkerExited(generation * 100, ExitedThree)).On(new StartupIntervalElapsed(generation, generation * 100));
+            d.On(new WorkerSpawned(generation, generation * 100)).On(new WorkerExited(generation * 100, ExitedThree)).On(new StartupIntervalElapsed(generation, generation * 100));
             var timer = d.Last.OfType<StartTimer>().SingleOrDefault(t => t.Event is RetryDue);
             delays.Add(timer?.Delay.TotalSeconds ?? 0);
             if (timer is not null)
@@ -58,7 +58,7 @@ public sealed class FailedStartTests
         {
             int generation = d.State.Roster.Pending!.Generation;
             var said = new List<Notice>();
-            d.On(new WorkerSpawned(generation, generation * 100, Instant));
+            d.On(new WorkerSpawned(generation, generation * 100));
             said.AddRange(d.Said);
             d.On(new WorkerExited(generation * 100, ExitedThree));
             said.AddRange(d.Said);
@@ -80,7 +80,7 @@ public sealed class FailedStartTests
     {
         var d = FailingRestart(Instant, 5);
         int generation = d.State.Roster.Pending!.Generation;
-        d.On(new WorkerSpawned(generation, 999, Instant)).On(new WorkerExited(999, new Workers.WaitStatus(SignalNames.Kill)));
+        d.On(new WorkerSpawned(generation, 999)).On(new WorkerExited(999, new Workers.WaitStatus(SignalNames.Kill)));
         Assert.Contains(new NewWorkerFailed(999, new Workers.WaitStatus(SignalNames.Kill)), d.Said);
     }
 
@@ -89,7 +89,7 @@ public sealed class FailedStartTests
     {
         var d = FailingRestart(Instant with { MaxStartFailures = 3 }, 2);
         int generation = d.State.Roster.Pending!.Generation;
-        d.On(new WorkerSpawned(generation, 777, d.Settings)).On(new WorkerExited(777, ExitedThree));
+        d.On(new WorkerSpawned(generation, 777)).On(new WorkerExited(777, ExitedThree));
         Assert.Contains(d.Said, n => n is RestartAbandoned { Failures: 3, ServingGeneration: 1 });
         Assert.Equal([new Worker(1, 100)], d.State.Roster.CurrentWorkers.ToArray());
         Assert.Null(d.State.Roster.Pending);
@@ -240,7 +240,7 @@ public sealed class FailedStartTests
     [Fact]
     public void AnExecHelperThatCannotExecTheCommandGivesTheFirstStartUpOnceItHasExited()
     {
-        var d = new MachineDriver(Instant).On(new Started()).On(new WorkerSpawned(1, 100, Instant, AwaitsExec: true));
+        var d = new MachineDriver(Instant).On(new Started()).On(new WorkerSpawned(1, 100, AwaitsExec: true));
         d.On(new WorkerExecuted(100, FormatError, Permanent: true));
         Assert.Empty(d.Said);
         Assert.False(d.Has<Exit>());
@@ -268,9 +268,9 @@ public sealed class FailedStartTests
         Assert.Contains(new StartGivenUp(new AttemptFailed(1, new NotSpawned(FormatError))), d.Said);
         // The other slots' spawns have not come back yet: their workers may be alive.
         Assert.False(d.Has<Exit>());
-        d.On(new WorkerSpawned(1, 200, d.Settings, Slot: 1));
+        d.On(new WorkerSpawned(1, 200, Slot: 1));
         Assert.Equal([([200], SignalNames.Term, false)], d.Signals);
-        d.On(new WorkerSpawned(1, 300, d.Settings, Slot: 2)).On(new WorkerExited(200, ExitedZero));
+        d.On(new WorkerSpawned(1, 300, Slot: 2)).On(new WorkerExited(200, ExitedZero));
         Assert.False(d.Has<Exit>());
         d.On(new WorkerExited(300, ExitedZero));
         Assert.Equal(new Exit(1), d.Single<Exit>());
@@ -296,12 +296,12 @@ public sealed class FailedStartTests
     [Fact]
     public void AFailedStartIsReportedToWhoeverWaitsOnlyWhileNothingHasEverServed()
     {
-        var d = new MachineDriver(Instant).On(new Started()).On(new WorkerSpawned(1, 100, Instant)).On(new WorkerExited(100, ExitedThree));
+        var d = new MachineDriver(Instant).On(new Started()).On(new WorkerSpawned(1, 100)).On(new WorkerExited(100, ExitedThree));
         Assert.Equal(["generation 1 failed to start: worker 100 exited within the interval, status:768 (exit code 3)"], d.StartFailuresReported);
         d.On(new StartupIntervalElapsed(1, 100));
         d.Serve(d.State.Roster.Pending!.Generation, 900).On(new HangupReceived());
         int generation = d.State.Roster.Pending!.Generation;
-        d.On(new WorkerSpawned(generation, 950, Instant)).On(new WorkerExited(950, ExitedThree));
+        d.On(new WorkerSpawned(generation, 950)).On(new WorkerExited(950, ExitedThree));
         Assert.Contains(d.Said, n => n is NewWorkerFailed);
         Assert.DoesNotContain(d.Last, c => c is ReportStartFailure);
     }
@@ -311,7 +311,7 @@ public sealed class FailedStartTests
     {
         var d = FailingRestart(Instant, 2);
         int generation = d.State.Roster.Pending!.Generation;
-        d.On(new WorkerSpawned(generation, 400, Instant)).On(new WorkerExited(400, ExitedThree)).On(new StartupIntervalElapsed(generation, 400));
+        d.On(new WorkerSpawned(generation, 400)).On(new WorkerExited(400, ExitedThree)).On(new StartupIntervalElapsed(generation, 400));
         Assert.Matches(@"^generation 1 \(pid 100\) serving; retrying with a new generation in [\d.]+ s \(3 failed starts in a row\); last failure: generation 4 failed to start", d.StatusLine);
     }
 }

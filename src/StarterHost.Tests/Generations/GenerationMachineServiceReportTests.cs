@@ -22,20 +22,20 @@ public sealed class GenerationMachineServiceReportTests
 
     /// <summary>Generation 1 (pid 100) accepted and serving.</summary>
     private static GenerationState Serving() =>
-        Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1, 100)).State;
+        Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100), new StartupIntervalElapsed(1, 100)).State;
 
     [Fact]
     public void StartedAndSpawned_BeforeTheIntervalElapsed_IsNotReady()
     {
         var driver = new MachineDriver(Settings);
-        foreach (var evt in new StarterEvent[] { new Started(), new WorkerSpawned(1, 100, Settings) })
+        foreach (var evt in new StarterEvent[] { new Started(), new WorkerSpawned(1, 100) })
             Assert.DoesNotContain(driver.On(evt).Last, c => c is ReportReady);
     }
 
     [Fact]
     public void IntervalElapsed_WhenGenerationOneRuns_WritesTheStatusFileThenReportsReady()
     {
-        var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new StartupIntervalElapsed(1, 100));
+        var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100), new StartupIntervalElapsed(1, 100));
         var order = commands.Where(c => c is ReportReady or ReportStatus or WriteStatus).Select(c => c.GetType().Name).ToArray();
         Assert.Equal([nameof(WriteStatus), nameof(ReportStatus), nameof(ReportReady)], order);
         Assert.Contains(new ReportReady(1), commands);
@@ -55,14 +55,14 @@ public sealed class GenerationMachineServiceReportTests
     [Fact]
     public void Hangup_WhileGenerationOneStarts_IsQueuedWithoutReloading()
     {
-        var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100, Settings), new HangupReceived());
+        var (_, commands) = Run(GenerationState.Initial(Settings), new Started(), new WorkerSpawned(1, 100), new HangupReceived());
         Assert.DoesNotContain(new ReportReloading(), commands);
     }
 
     [Fact]
     public void NewWorkerExit_DuringReload_ReportsTheFailureAndWhoStillServes()
     {
-        var state = Run(Serving(), new HangupReceived(), new WorkerSpawned(2, 200, Settings)).State;
+        var state = Run(Serving(), new HangupReceived(), new WorkerSpawned(2, 200)).State;
         var (_, commands) = Run(state, new WorkerExited(200, new WaitStatus(3 << 8)));
         Assert.DoesNotContain(commands, c => c is ReportReady);
         var status = Assert.Single(commands.OfType<ReportStatus>());

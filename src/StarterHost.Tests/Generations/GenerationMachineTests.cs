@@ -24,7 +24,7 @@ public sealed class GenerationMachineTests
     {
         var d = new MachineDriver(Defaults).On(new Started());
         Assert.Equal(new SpawnWorker(1), d.Single<SpawnWorker>());
-        d.On(new WorkerSpawned(1, 100, Defaults));
+        d.On(new WorkerSpawned(1, 100));
         Assert.Equal(new StartTimer(new StartupIntervalElapsed(1, 100), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
         Assert.False(d.Has<WriteStatus>());
         d.On(new StartupIntervalElapsed(1, 100));
@@ -36,7 +36,7 @@ public sealed class GenerationMachineTests
     [Fact]
     public void ThroughTheExecHelperTheIntervalStartsWhenTheWorkersProgramRunsNotAtTheSpawn()
     {
-        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults, AwaitsExec: true));
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, AwaitsExec: true));
         Assert.False(d.Has<StartTimer>());
         d.On(new WorkerExecuted(200));
         Assert.Equal(new StartTimer(new StartupIntervalElapsed(2, 200), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
@@ -45,7 +45,7 @@ public sealed class GenerationMachineTests
     [Fact]
     public void AnExecThatFailedIsSaidAndTheExitThatFollowsIsTheFailedStart()
     {
-        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults, AwaitsExec: true));
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, AwaitsExec: true));
         d.On(new WorkerExecuted(200, "exec /srv/app failed: Permission denied"));
         Assert.Contains(new CouldNotSpawn(2, "exec /srv/app failed: Permission denied"), d.Said);
         Assert.False(d.Has<StartTimer>());
@@ -60,7 +60,7 @@ public sealed class GenerationMachineTests
         Assert.Equal(new SpawnWorker(2), d.Single<SpawnWorker>());
         Assert.Contains(new HangupSpawning(), d.Said);
 
-        d.On(new WorkerSpawned(2, 200, Defaults));
+        d.On(new WorkerSpawned(2, 200));
         Assert.False(d.Has<SignalWorkers>());
         d.On(new StartupIntervalElapsed(2, 200));
         AssertSignalled(d, [100], SignalNames.Term);
@@ -74,7 +74,7 @@ public sealed class GenerationMachineTests
     [Fact]
     public void ANewGenerationThatDiesWithinTheIntervalLeavesTheOldOneAloneAndIsRetriedUnderANewNumber()
     {
-        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults));
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         d.On(new WorkerExited(200, new WaitStatus(3 << 8)));
         Assert.Contains(new NewWorkerFailed(200, new WaitStatus(768)), d.Said);
         Assert.False(d.Has<SignalWorkers>());
@@ -113,7 +113,7 @@ public sealed class GenerationMachineTests
     [Fact]
     public void HangupsDuringAStartFoldIntoOneMoreRestart()
     {
-        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults));
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         d.On(new HangupReceived());
         Assert.Contains(new HangupQueued(2), d.Said);
         Assert.False(d.Has<SpawnWorker>());
@@ -157,7 +157,7 @@ public sealed class GenerationMachineTests
     public void TermForwardsSignalOnTermToEveryWorkerAndExitsWhenAllAreGone()
     {
         var settings = Defaults with { SignalOnTerm = SignalNames.Usr1 };
-        var d = Running(settings).On(new HangupReceived()).On(new WorkerSpawned(2, 200, settings));
+        var d = Running(settings).On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         d.On(new TerminateReceived(SignalNames.Term));
         AssertSignalled(d, [100, 200], SignalNames.Usr1);
         Assert.False(d.Has<Exit>());
@@ -186,7 +186,7 @@ public sealed class GenerationMachineTests
     public void AWorkerSpawnedWhileStoppingIsToldToStopAtOnce()
     {
         var d = Running().On(new HangupReceived()).On(new TerminateReceived(SignalNames.Term));
-        d.On(new WorkerSpawned(2, 200, Defaults));
+        d.On(new WorkerSpawned(2, 200));
         AssertSignalled(d, [200], SignalNames.Term);
         d.On(new WorkerExited(100, ExitedZero)).On(new WorkerExited(200, ExitedZero));
         Assert.Equal(new Exit(0), d.Single<Exit>());
@@ -234,7 +234,7 @@ public sealed class GenerationMachineTests
     {
         var d = Running();
         for (int generation = 2; generation <= 10; generation++)
-            d.On(new HangupReceived()).On(new WorkerSpawned(generation, generation * 100, Defaults)).On(new StartupIntervalElapsed(generation, generation * 100));
+            d.On(new HangupReceived()).On(new WorkerSpawned(generation, generation * 100)).On(new StartupIntervalElapsed(generation, generation * 100));
         // Server::Starter sorts the generations with Perl's default (string) sort: "10" before "2".
         var status = d.State.Roster.StatusEntries.Select(w => w.Generation).ToArray();
         Assert.Equal([1, 10, 2, 3, 4, 5, 6, 7, 8, 9], status);
@@ -249,7 +249,7 @@ public sealed class GenerationMachineTests
         Assert.Empty(d.Last);
         d.On(new StartupIntervalElapsed(1, 100));
         Assert.Empty(d.Last);
-        d.On(new WorkerSpawned(7, 700, Defaults));
+        d.On(new WorkerSpawned(7, 700));
         Assert.Empty(d.Last);
         Assert.Equal(before, d.State);
     }

@@ -53,7 +53,7 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public IEnumerable<T> Timers<T>() where T : StarterEvent => Last.OfType<StartTimer>().Select(t => t.Event).OfType<T>();
 
     /// <summary>Spawns and accepts a generation with the given pid.</summary>
-    public MachineDriver Serve(int generation, int pid) => On(new WorkerSpawned(generation, pid, Settings)).Ready(generation, pid);
+    public MachineDriver Serve(int generation, int pid) => On(new WorkerSpawned(generation, pid)).Ready(generation, pid);
 
     /// <summary>Spawns every member of <paramref name="generation"/> (slot i gets pids[i]), then starts each in slot order.</summary>
     public MachineDriver ServePool(int generation, params int[] pids)
@@ -68,7 +68,7 @@ internal sealed class MachineDriver(RuntimeSettings settings, GenerationState? s
     public MachineDriver Spawn(int generation, params int[] pids)
     {
         for (int slot = 0; slot < pids.Length; slot++)
-            On(new WorkerSpawned(generation, pids[slot], Settings, Slot: slot));
+            On(new WorkerSpawned(generation, pids[slot], Slot: slot));
         return this;
     }
 

@@ -18,7 +18,7 @@ public sealed class NotifyReadinessTests
     [Fact]
     public void ANewWorkerIsGivenTheStartTimeoutNotTheInterval()
     {
-        var d = new MachineDriver(Notify).On(new Started()).On(new WorkerSpawned(1, 100, Notify));
+        var d = new MachineDriver(Notify).On(new Started()).On(new WorkerSpawned(1, 100));
         Assert.Equal(new StartTimer(new StartTimeoutElapsed(1, 100), TimeSpan.FromSeconds(60)), d.Single<StartTimer>());
         Assert.Empty(d.Timers<StartupIntervalElapsed>());
     }
@@ -26,7 +26,7 @@ public sealed class NotifyReadinessTests
     [Fact]
     public void ReadyFromTheNewWorkerAcceptsItAndRetiresTheOldOneAtOnce()
     {
-        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify));
+        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         Assert.False(d.Has<SignalWorkers>());
         d.On(new WorkerNotified(200, Ready: true, Status: null));
         Assert.Equal([new Worker(2, 200)], d.State.Roster.CurrentWorkers.ToArray());
@@ -37,7 +37,7 @@ public sealed class NotifyReadinessTests
     [Fact]
     public void TheIntervalMeansNothingInNotifyMode()
     {
-        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify)).On(new StartupIntervalElapsed(2, 200));
+        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200)).On(new StartupIntervalElapsed(2, 200));
         Assert.Empty(d.Last);
         Assert.Equal(2, d.State.Roster.Pending?.Generation);
     }
@@ -47,7 +47,7 @@ public sealed class NotifyReadinessTests
     [InlineData(4242)]  // nobody we know
     public void ReadyFromAnyoneButTheStartingWorkerChangesNothing(int pid)
     {
-        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify));
+        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         var before = d.State;
         d.On(new WorkerNotified(pid, Ready: true, Status: null));
         Assert.Equal(before, d.State);
@@ -56,7 +56,7 @@ public sealed class NotifyReadinessTests
     [Fact]
     public void NoReadyWithinTheStartTimeoutStopsTheNewWorkerAndKeepsTheOldOneServing()
     {
-        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify)).On(new StartTimeoutElapsed(2, 200));
+        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200)).On(new StartTimeoutElapsed(2, 200));
         Assert.Contains(new StartTimedOut(200, 2, TimeSpan.FromSeconds(60)), d.Said);
         Assert.Equal([([200], SignalNames.Term, false)], d.Signals);
         Assert.Contains(d.Timers<DrainDeadlineDue>(), t => t.Pids is [200]);
@@ -71,7 +71,7 @@ public sealed class NotifyReadinessTests
     [Fact]
     public void AWorkerThatExitsBeforeReadyFailedToStartAndIsRetriedWithoutWaitingForAnInterval()
     {
-        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Notify));
+        var d = Running(Notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         d.On(new WorkerExited(200, ExitedThree));
         Assert.Contains(new NewWorkerFailed(200, ExitedThree), d.Said);
         Assert.Equal(new SpawnWorker(3), d.Single<SpawnWorker>());

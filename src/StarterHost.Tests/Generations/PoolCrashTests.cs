@@ -21,7 +21,7 @@ public sealed class PoolCrashTests
         Assert.Equal("1:100\n1:300\n", StatusText(d.Single<WriteStatus>()));
         Assert.Equal("generation 1: 2/3 ready; last failure: generation 1 worker 200 (slot 1) died unexpectedly, status:9 (killed by SIGKILL)", d.StatusLine);
 
-        d.On(new WorkerSpawned(1, 400, Pool, Slot: 1));
+        d.On(new WorkerSpawned(1, 400, Slot: 1));
         Assert.Contains(new StartingWorker(400, 1, Slot: 1), d.Said);
         Assert.Equal("1:100\n1:300\n", StatusText(new WriteStatus(d.State.StatusDocument)));
         d.Ready(1, 400);
@@ -48,7 +48,7 @@ public sealed class PoolCrashTests
                 d.On(retry.Event);
             Assert.Equal([(1, 1)], d.Spawns);
             pid = 1000 + i;
-            d.On(new WorkerSpawned(1, pid, instant, Slot: 1)).Ready(1, pid);
+            d.On(new WorkerSpawned(1, pid, Slot: 1)).Ready(1, pid);
             Assert.Empty(d.Signals);
         }
         Assert.Equal(TimeSpan.Zero, delays[0]);
@@ -70,7 +70,7 @@ public sealed class PoolCrashTests
     [Fact]
     public void AReplacementThatDiesBeforeItStartedIsAFailedStartRetriedInItsSlot()
     {
-        var d = Serving().On(new WorkerExited(200, Killed)).On(new WorkerSpawned(1, 400, Pool, Slot: 1));
+        var d = Serving().On(new WorkerExited(200, Killed)).On(new WorkerSpawned(1, 400, Slot: 1));
         d.On(new WorkerExited(400, ExitedThree));
         Assert.Contains(new NewWorkerFailed(400, ExitedThree, new Worker(1, 400, 1)), d.Said);
         var retry = d.Last.OfType<StartTimer>().Single(t => t.Event is SlotRetryDue);
@@ -84,7 +84,7 @@ public sealed class PoolCrashTests
     public void AReplacementThatMissesTheStartTimeoutIsStoppedAndRetried()
     {
         var notify = Pool with { Readiness = ReadinessMode.Notify, StartTimeout = TimeSpan.FromSeconds(60) };
-        var d = Serving(notify).On(new WorkerExited(300, Killed)).On(new WorkerSpawned(1, 400, notify, Slot: 2));
+        var d = Serving(notify).On(new WorkerExited(300, Killed)).On(new WorkerSpawned(1, 400, Slot: 2));
         d.On(new StartTimeoutElapsed(1, 400));
         Assert.Contains(new StartTimedOut(400, 1, TimeSpan.FromSeconds(60), Slot: 2), d.Said);
         Assert.Equal([([400], SignalNames.Term, false)], d.Signals);
@@ -97,8 +97,8 @@ public sealed class PoolCrashTests
     [Fact]
     public void AStaleIntervalOfAnEarlierReplacementDoesNotStartTheNextOne()
     {
-        var d = Serving().On(new WorkerExited(200, Killed)).On(new WorkerSpawned(1, 400, Pool, Slot: 1)).On(new WorkerExited(400, ExitedThree));
-        d.On(d.Timers<SlotRetryDue>().Single()).On(new WorkerSpawned(1, 500, Pool, Slot: 1));
+        var d = Serving().On(new WorkerExited(200, Killed)).On(new WorkerSpawned(1, 400, Slot: 1)).On(new WorkerExited(400, ExitedThree));
+        d.On(d.Timers<SlotRetryDue>().Single()).On(new WorkerSpawned(1, 500, Slot: 1));
         d.On(new StartupIntervalElapsed(1, 400));
         Assert.Equal(2, d.State.Roster.CurrentWorkers.Length);
         d.On(new StartupIntervalElapsed(1, 500));
@@ -108,7 +108,7 @@ public sealed class PoolCrashTests
     [Fact]
     public void AHangupStopsAReplacementStillStartingAndReplacesTheWholeGeneration()
     {
-        var d = Serving().On(new WorkerExited(200, Killed)).On(new WorkerSpawned(1, 400, Pool, Slot: 1));
+        var d = Serving().On(new WorkerExited(200, Killed)).On(new WorkerSpawned(1, 400, Slot: 1));
         d.On(new HangupReceived());
         Assert.Contains(new ReplacementStopped(new Worker(1, 400, 1)), d.Said);
         Assert.Equal([([400], SignalNames.Term, false)], d.Signals);
@@ -132,7 +132,7 @@ public sealed class PoolCrashTests
         var d = Running().On(new GenerationStable(1)).On(new WorkerExited(100, Killed));
         Assert.Contains(new WorkerDiedUnexpectedly(100, Killed), d.Said);
         Assert.Equal([(2, 0)], d.Spawns);
-        d.On(new WorkerSpawned(2, 200, Defaults));
+        d.On(new WorkerSpawned(2, 200));
         Assert.Contains(new StartingWorker(200, 2), d.Said);
     }
 }

@@ -41,7 +41,7 @@ public sealed class PoolHandoverTests
         var settings = Pool with { Handover = mode };
         var d = Serving(settings);
         Feed(d, new HangupReceived());
-        Feed(d, [.. new[] { 400, 500, 600 }.Select((pid, slot) => new WorkerSpawned(2, pid, settings, Slot: slot))]);
+        Feed(d, [.. new[] { 400, 500, 600 }.Select((pid, slot) => new WorkerSpawned(2, pid, Slot: slot))]);
         var signalled = new List<int>();
         for (int i = 0; i < readyOrder.Length; i++)
         {
@@ -80,7 +80,7 @@ public sealed class PoolHandoverTests
     {
         var settings = Pool with { Handover = HandoverMode.Rolling };
         var d = Serving(settings);
-        Feed(d, new HangupReceived(), new WorkerSpawned(2, 400, settings, Slot: 0), new WorkerSpawned(2, 500, settings, Slot: 1), new WorkerSpawned(2, 600, settings, Slot: 2));
+        Feed(d, new HangupReceived(), new WorkerSpawned(2, 400, Slot: 0), new WorkerSpawned(2, 500, Slot: 1), new WorkerSpawned(2, 600, Slot: 2));
         Feed(d, new StartupIntervalElapsed(2, 400));
         Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
         Feed(d, new WorkerExited(100, ExitedZero));
@@ -95,7 +95,7 @@ public sealed class PoolHandoverTests
         Assert.Equal([(3, 0), (3, 1), (3, 2)], d.Spawns);
 
         // Generation 3 replaces each slot's worker, whatever generation it belongs to.
-        Feed(d, new WorkerSpawned(3, 700, settings, Slot: 0), new WorkerSpawned(3, 800, settings, Slot: 1), new WorkerSpawned(3, 900, settings, Slot: 2));
+        Feed(d, new WorkerSpawned(3, 700, Slot: 0), new WorkerSpawned(3, 800, Slot: 1), new WorkerSpawned(3, 900, Slot: 2));
         Feed(d, new StartupIntervalElapsed(3, 700));
         Assert.Equal([([400], SignalNames.Term, false)], d.Signals);
         Feed(d, new StartupIntervalElapsed(3, 900));
@@ -111,7 +111,7 @@ public sealed class PoolHandoverTests
     {
         var settings = Pool with { SignalOnHup = SignalNames.Usr1 };
         var d = Serving(settings);
-        Feed(d, new HangupReceived(), new WorkerSpawned(2, 400, settings, Slot: 0), new WorkerSpawned(2, 500, settings, Slot: 1), new WorkerSpawned(2, 600, settings, Slot: 2));
+        Feed(d, new HangupReceived(), new WorkerSpawned(2, 400, Slot: 0), new WorkerSpawned(2, 500, Slot: 1), new WorkerSpawned(2, 600, Slot: 2));
         Feed(d, new StartupIntervalElapsed(2, 400), new StartupIntervalElapsed(2, 600));
         Assert.Empty(d.Signals);
         Feed(d, new WorkerExited(500, ExitedThree));

@@ -15,10 +15,10 @@ public sealed class PoolStartTests
     {
         var d = new MachineDriver(Pool).On(new Started());
         Assert.Equal([(1, 0), (1, 1), (1, 2)], d.Spawns);
-        d.On(new WorkerSpawned(1, 100, Pool, Slot: 0));
+        d.On(new WorkerSpawned(1, 100, Slot: 0));
         Assert.Contains(new StartingWorker(100, 1, Slot: 0), d.Said);
         Assert.Equal(new StartTimer(new StartupIntervalElapsed(1, 100), TimeSpan.FromSeconds(1)), d.Single<StartTimer>());
-        d.On(new WorkerSpawned(1, 200, Pool, Slot: 1)).On(new WorkerSpawned(1, 300, Pool, Slot: 2));
+        d.On(new WorkerSpawned(1, 200, Slot: 1)).On(new WorkerSpawned(1, 300, Slot: 2));
         Assert.Contains(new StartingWorker(300, 1, Slot: 2), d.Said);
         Assert.Equal(1, d.State.Roster.LastGeneration);
     }
@@ -84,14 +84,14 @@ public sealed class PoolStartTests
     public void ASpawnThatFailsPartWayStopsTheMembersSpawnedAndIsRetriedNoFasterThanOncePerSecond()
     {
         var fast = Pool with { Interval = TimeSpan.FromMilliseconds(10) };
-        var d = new MachineDriver(fast).On(new Started()).On(new WorkerSpawned(1, 100, fast, Slot: 0));
+        var d = new MachineDriver(fast).On(new Started()).On(new WorkerSpawned(1, 100, Slot: 0));
         d.On(new SpawnFailed(1, "fork: Resource temporarily unavailable", Slot: 1));
         Assert.Contains(new CouldNotSpawn(1, "fork: Resource temporarily unavailable"), d.Said);
         Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
         Assert.Equal(TimeSpan.FromSeconds(1), d.Last.OfType<StartTimer>().Single(t => t.Event is RetryDue).Delay);
 
         // The spawn of the last slot, asked for with the others, comes back after the failure: stopped at once.
-        d.On(new WorkerSpawned(1, 300, fast, Slot: 2));
+        d.On(new WorkerSpawned(1, 300, Slot: 2));
         Assert.Equal([([300], SignalNames.Term, false)], d.Signals);
         Assert.DoesNotContain(300, d.State.Roster.StatusEntries.Select(w => w.Pid));
         d.On(new RetryDue(1));
@@ -129,7 +129,7 @@ public sealed class PoolStartTests
     public void AWorkerWhoseExecHelperDiedBeforeItsIntervalBeganIsRetriedAtOnce()
     {
         // Its exit is reaped before the exec report is read: no interval ever ran to wait for.
-        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, Defaults, AwaitsExec: true));
+        var d = Running().On(new HangupReceived()).On(new WorkerSpawned(2, 200, AwaitsExec: true));
         d.On(new WorkerExited(200, new WaitStatus(127 << 8)));
         Assert.Equal(new SpawnWorker(3), d.Single<SpawnWorker>());
         d.On(new WorkerExecuted(200, "exec /srv/app failed: No such file or directory"));

@@ -28,7 +28,7 @@ public sealed class RecyclingTests
         Assert.Equal([(1, 0)], d.Spawns);
         Assert.Empty(d.Signals);
 
-        d.On(new WorkerSpawned(1, 300, Pool, Slot: 0));
+        d.On(new WorkerSpawned(1, 300, Slot: 0));
         Assert.Empty(d.Signals);
         Assert.Equal(3, d.State.Roster.LivePids.Length);
         d.Ready(1, 300);
@@ -58,7 +58,7 @@ public sealed class RecyclingTests
     public void AReplacementThatFailsLeavesTheOldWorkerServingAndIsRetried()
     {
         var d = new MachineDriver(Pool).On(new Started()).ServePool(1, 100, 200).On(new LifetimeElapsed(200));
-        d.On(new WorkerSpawned(1, 300, Pool, Slot: 1)).On(new WorkerExited(300, ExitedThree));
+        d.On(new WorkerSpawned(1, 300, Slot: 1)).On(new WorkerExited(300, ExitedThree));
         Assert.Empty(d.Signals);
         Assert.Equal(2, d.State.Roster.CurrentWorkers.Length);
         Assert.Equal([(1, 1)], d.Spawns);
@@ -70,7 +70,7 @@ public sealed class RecyclingTests
     [Fact]
     public void AWorkerBeingRecycledThatDiesLeavesItsSlotToTheReplacementOnItsWay()
     {
-        var d = new MachineDriver(Pool).On(new Started()).ServePool(1, 100, 200).On(new LifetimeElapsed(200)).On(new WorkerSpawned(1, 300, Pool, Slot: 1));
+        var d = new MachineDriver(Pool).On(new Started()).ServePool(1, 100, 200).On(new LifetimeElapsed(200)).On(new WorkerSpawned(1, 300, Slot: 1));
         d.On(new WorkerExited(200, Killed));
         Assert.False(d.Has<SpawnWorker>());
         d.Ready(1, 300);
@@ -84,7 +84,7 @@ public sealed class RecyclingTests
         var settings = Defaults with { MaxWorkerLifetime = TimeSpan.FromSeconds(100) };
         var d = Running(settings).On(new LifetimeElapsed(100));
         Assert.Equal([(1, 0)], d.Spawns);
-        d.On(new WorkerSpawned(1, 200, settings));
+        d.On(new WorkerSpawned(1, 200));
         Assert.Contains(new StartingWorker(200, 1), d.Said);
         d.Ready(1, 200);
         Assert.Equal([([100], SignalNames.Term, false)], d.Signals);

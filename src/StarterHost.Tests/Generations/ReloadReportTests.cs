@@ -50,7 +50,7 @@ public sealed class ReloadReportTests
     private MachineDriver Reloading(RuntimeSettings settings)
     {
         var d = Running(settings);
-        return Feed(d, new HangupReceived(), new WorkerSpawned(2, 200, settings));
+        return Feed(d, new HangupReceived(), new WorkerSpawned(2, 200));
     }
 
     /// <summary>The attempt now pending fails at once (its worker exits within the interval); the next one is then pending.</summary>
@@ -58,7 +58,7 @@ public sealed class ReloadReportTests
     {
         int generation = d.State.Roster.Pending!.Generation, pid = generation * 100;
         if (d.State.Roster.PendingMember(pid) is null)
-            Feed(d, new WorkerSpawned(generation, pid, d.Settings));
+            Feed(d, new WorkerSpawned(generation, pid));
         Feed(d, new WorkerExited(pid, ExitedThree), new StartupIntervalElapsed(generation, pid));
         if (d.Timers<RetryDue>().SingleOrDefault() is { } retry)
             Feed(d, retry);
@@ -80,11 +80,11 @@ public sealed class ReloadReportTests
         Feed(d, new HangupReceived());
         StarterEvent[] events = outcome switch
         {
-            Outcome.ExitsBeforeItStarted => [new WorkerSpawned(2, 200, settings), new WorkerExited(200, ExitedThree)],
+            Outcome.ExitsBeforeItStarted => [new WorkerSpawned(2, 200), new WorkerExited(200, ExitedThree)],
             Outcome.CannotBeSpawned => [new SpawnFailed(2, "No such file or directory")],
-            Outcome.NoReadyWithinTheStartTimeout => [new WorkerSpawned(2, 200, settings), new StartTimeoutElapsed(2, 200)],
-            Outcome.Started => [new WorkerSpawned(2, 200, settings), new StartupIntervalElapsed(2, 200)],
-            _ => [new WorkerSpawned(2, 200, settings), new TerminateReceived(SignalNames.Term)],
+            Outcome.NoReadyWithinTheStartTimeout => [new WorkerSpawned(2, 200), new StartTimeoutElapsed(2, 200)],
+            Outcome.Started => [new WorkerSpawned(2, 200), new StartupIntervalElapsed(2, 200)],
+            _ => [new WorkerSpawned(2, 200), new TerminateReceived(SignalNames.Term)],
         };
         Feed(d, events);
         Assert.Equal(["RELOADING=1", end], _reports);
@@ -119,7 +119,7 @@ public sealed class ReloadReportTests
         FailOnce(d);
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)"], _reports);
         Assert.Equal(5, d.State.Roster.Pending!.Generation);
-        Feed(d, new WorkerSpawned(5, 500, Instant), new StartupIntervalElapsed(5, 500));
+        Feed(d, new WorkerSpawned(5, 500), new StartupIntervalElapsed(5, 500));
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)", "READY=1 (generation 5 serves)"], _reports);
     }
 
@@ -151,7 +151,7 @@ public sealed class ReloadReportTests
         var d = Reloading(Instant);
         Feed(d, new HangupReceived());
         FailOnce(d);
-        Feed(d, new WorkerSpawned(3, 300, Instant), new StartupIntervalElapsed(3, 300));
+        Feed(d, new WorkerSpawned(3, 300), new StartupIntervalElapsed(3, 300));
         Assert.Equal(["RELOADING=1", "READY=1 (generation 2 failed)", "READY=1 (generation 3 serves)", "RELOADING=1"], _reports);
         Assert.True(d.State.Publication.ReloadAnnounced);
     }
@@ -171,7 +171,7 @@ public sealed class ReloadReportTests
     {
         var d = Reloading(Instant);
         FailOnce(d);
-        Feed(d, new WorkerSpawned(3, 300, Instant), new StartupIntervalElapsed(3, 300), new WorkerExited(100, ExitedZero));
+        Feed(d, new WorkerSpawned(3, 300), new StartupIntervalElapsed(3, 300), new WorkerExited(100, ExitedZero));
         // Accepted, but not yet proven: a worker that dies within its first second is one more failure in a row.
         Assert.Equal("generation 3 (pid 300) serving; last failure: generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3)", d.StatusLine);
         Feed(d, new GenerationStable(3));
@@ -187,7 +187,7 @@ public sealed class ReloadReportTests
         FailOnce(d);
         Feed(d, new GenerationStable(1));
         Assert.Contains("last failure: restart abandoned after 1 failed starts", d.StatusLine);
-        Feed(d, new HangupReceived(), new WorkerSpawned(3, 300, d.Settings));
+        Feed(d, new HangupReceived(), new WorkerSpawned(3, 300));
         // A new restart is under way, but what it may bring is not known yet: the last one's end stays.
         Assert.Contains("last failure: restart abandoned", d.StatusLine);
         Feed(d, new StartupIntervalElapsed(3, 300));

@@ -31,7 +31,7 @@ public sealed class StateSnapshotTests
         d.Ready(2, 600);
         d.On(new WorkerNotified(400, Ready: false, Status: "accepting connections"));
         d.On(new WorkerExited(100, ExitedZero, GroupRemains: true));
-        d.On(new WorkerExited(500, Killed)).On(new WorkerSpawned(2, 700, Checked, Slot: 1)).On(new WorkerExited(700, ExitedThree));
+        d.On(new WorkerExited(500, Killed)).On(new WorkerSpawned(2, 700, Slot: 1)).On(new WorkerExited(700, ExitedThree));
         d.On(new HangupReceived()).On(new CheckStarted(2, 51));
         return d;
     }
@@ -47,7 +47,7 @@ public sealed class StateSnapshotTests
     private static MachineDriver StoppingAfterFailedStarts()
     {
         var d = Running(Defaults with { DrainTimeout = TimeSpan.FromSeconds(10), BackoffMax = TimeSpan.FromSeconds(30) }).On(new HangupReceived());
-        d.On(new WorkerSpawned(2, 200, d.Settings)).On(new WorkerExited(200, ExitedThree)).On(new StartupIntervalElapsed(2, 200));
+        d.On(new WorkerSpawned(2, 200)).On(new WorkerExited(200, ExitedThree)).On(new StartupIntervalElapsed(2, 200));
         return d.On(new TerminateReceived(SignalNames.Term));
     }
 
@@ -97,10 +97,10 @@ public sealed class StateSnapshotTests
     {
         "mid-handover" =>
         [
-            new SlotRetryDue(2, 1), new WorkerSpawned(2, 800, Checked, Slot: 1), new StartupIntervalElapsed(2, 800), new WorkerExited(300, ExitedZero),
+            new SlotRetryDue(2, 1), new WorkerSpawned(2, 800, Slot: 1), new StartupIntervalElapsed(2, 800), new WorkerExited(300, ExitedZero),
             new DrainDeadlineDue([100, 200, 300]), new GroupGone(100), new CheckFinished(51, ExitedZero, ""), new StatusRetryDue(),
         ],
-        "respawn waiting" => [new RetryDue(2), new WorkerSpawned(3, 300, Defaults with { Interval = TimeSpan.Zero }), new StartupIntervalElapsed(3, 300)],
+        "respawn waiting" => [new RetryDue(2), new EnvDirRead(Defaults with { Interval = TimeSpan.Zero }), new WorkerSpawned(3, 300), new StartupIntervalElapsed(3, 300)],
         "stopping after failed starts" => [new RetryDue(3), new StopDeadlineDue(), new WorkerExited(100, Killed)],
         _ => [new Started()],
     };

@@ -23,11 +23,11 @@ public sealed class StatusDetailTests
     {
         var d = new MachineDriver(Defaults with { DrainTimeout = TimeSpan.FromSeconds(10) }).On(new Started());
         Assert.False(d.Has<WriteStatus>());
-        d.On(new WorkerSpawned(1, 100, d.Settings));
+        d.On(new WorkerSpawned(1, 100));
         Assert.False(d.Has<WriteStatus>());
         d.On(new StartupIntervalElapsed(1, 100));
         Assert.Null(d.Single<WriteStatus>().Document.Detail);
-        d.On(new HangupReceived()).On(new WorkerSpawned(2, 200, d.Settings));
+        d.On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         Assert.False(d.Has<WriteStatus>());
     }
 
@@ -37,14 +37,14 @@ public sealed class StatusDetailTests
         var d = new MachineDriver(Detailed).On(new Started());
         // Written at once, before any pid: the file exists from the start.
         Assert.Empty(Processes(d));
-        d.On(new WorkerSpawned(1, 100, Detailed));
+        d.On(new WorkerSpawned(1, 100));
         Assert.Equal(["1/0/100 Starting"], Processes(d));
         Assert.Equal("", StatusText(d.Single<WriteStatus>()));
         d.On(new StartupIntervalElapsed(1, 100));
         Assert.Equal(["1/0/100 Serving"], Processes(d));
         Assert.Equal(0, Detail(d).Restarts);
 
-        d.On(new HangupReceived()).On(new WorkerSpawned(2, 200, Detailed));
+        d.On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         Assert.Equal(["1/0/100 Serving", "2/0/200 Starting"], Processes(d));
         Assert.Equal(1, Detail(d).Restarts);
         d.On(new StartupIntervalElapsed(2, 200));
@@ -78,7 +78,7 @@ public sealed class StatusDetailTests
     [Fact]
     public void AStopDrainsEveryWorkerAndItsDeadlineKillsThem()
     {
-        var d = Running(Detailed).On(new HangupReceived()).On(new WorkerSpawned(2, 200, Detailed));
+        var d = Running(Detailed).On(new HangupReceived()).On(new WorkerSpawned(2, 200));
         d.On(new TerminateReceived(SignalNames.Term));
         Assert.Equal(["1/0/100 Draining", "2/0/200 Draining"], Processes(d));
         Assert.True(Detail(d).Stopping);
@@ -95,7 +95,7 @@ public sealed class StatusDetailTests
         Assert.StartsWith("restart refused: the check command failed", Text(Detail(d).LastFailure!));
 
         d.On(new HangupReceived()).On(new CheckStarted(2, 51)).On(new CheckFinished(51, ExitedZero, ""));
-        d.On(new WorkerSpawned(2, 200, d.Settings)).On(new WorkerExited(200, ExitedThree));
+        d.On(new WorkerSpawned(2, 200)).On(new WorkerExited(200, ExitedThree));
         Assert.Equal((1, 2, 1), (Detail(d).Restarts, Detail(d).Failures, Detail(d).ConsecutiveFailures));
         Assert.Equal("generation 2 failed to start: worker 200 exited within the interval, status:768 (exit code 3)", Text(Detail(d).LastFailure!));
         Assert.Equal(["1/0/100 Serving"], Processes(d));
@@ -105,7 +105,7 @@ public sealed class StatusDetailTests
     public void ReadyWaitsUntilTheDetailedDocumentIsWritten()
     {
         var d = new MachineDriver(Detailed) { StatusFails = "No space left on device" };
-        d.On(new Started()).On(new WorkerSpawned(1, 100, Detailed)).On(new StartupIntervalElapsed(1, 100));
+        d.On(new Started()).On(new WorkerSpawned(1, 100)).On(new StartupIntervalElapsed(1, 100));
         Assert.False(d.Has<ReportReady>());
         d.StatusFails = null;
         d.On(new StatusRetryDue());

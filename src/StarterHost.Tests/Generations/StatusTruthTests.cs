@@ -11,7 +11,7 @@ public sealed class StatusTruthTests
     public void ReadyWaitsForTheStatusFileAndComesWhenItCanBeWritten()
     {
         var d = new MachineDriver(Defaults) { StatusFails = "No space left on device" };
-        d.On(new Started()).On(new WorkerSpawned(1, 100, Defaults)).On(new StartupIntervalElapsed(1, 100));
+        d.On(new Started()).On(new WorkerSpawned(1, 100)).On(new StartupIntervalElapsed(1, 100));
         Assert.False(d.Has<ReportReady>());
         Assert.Contains(new StatusWriteFailing("No space left on device"), d.Said);
         var retry = Assert.Single(d.Timers<StatusRetryDue>());

@@ -1,7 +1,6 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using StarterHost.Generations;
+using StarterHost.Signals;
 using StarterHost.Supervision;
-using StarterHost.Systemd;
 using StarterHost.Workers;
 
 namespace StarterHost.Tests.Supervision;
@@ -21,9 +20,13 @@ public sealed class CheckSupervisionTests
         public List<int> Started { get; } = [];
         public Exception? Throws { get; set; }
 
-        public int Start(int generation)
+        /// <summary>What the envdir said for each start.</summary>
+        public List<IReadOnlyDictionary<string, string>?> EnvDirs { get; } = [];
+
+        public int Start(int generation, IReadOnlyDictionary<string, string>? envDir)
         {
             Started.Add(generation);
+            EnvDirs.Add(envDir);
             return Throws is { } e ? throw e : Pid;
         }
 
@@ -31,57 +34,52 @@ public sealed class CheckSupervisionTests
             pid == Pid ? new CheckFinished(pid, status, "bad config", groupRemains) : null;
     }
 
-    private readonly FakeWorkerOs _os = new(Settings);
     private readonly FakeCheckRunner _checks = new();
-    private readonly RecordingLogger _log = new();
-    private readonly Supervisor _supervisor;
+    private readonly SupervisorHarness _h;
 
     public CheckSupervisionTests()
     {
-        var notifier = new ServiceNotifier(new RecordingNotifier(), "test", NullLogger<ServiceNotifier>.Instance);
-        _supervisor = new Supervisor(_os, null, notifier, _log, Settings, () => { }, _checks);
-        _os.OnChildExit = _supervisor.ChildrenExited;
-        _supervisor.Post(new Started());
-        _supervisor.RunPending();
-        _os.Clock.Advance(Settings.Interval);
-        _supervisor.RunPending();
-        _supervisor.Post(new HangupReceived());
-        _supervisor.RunPending();
+        _h = new SupervisorHarness(Settings, _checks).Start().Exec().Advance(Settings.Interval).Signal(SignalNames.Hup);
     }
+
+    private FakeWorkerOs Os => _h.Os;
+
+    private IReadOnlyList<string> Lines => _h.Log.Lines;
 
     [Fact]
     public void TheCheckIsStartedAndItsReapedExitIsItsResultNotAWorkersDeath()
     {
         Assert.Equal([2], _checks.Started);
-        Assert.Equal([1], _os.Spawned);
-        _os.Exit(FakeCheckRunner.Pid, status: 1 << 8);
-        _supervisor.RunPending();
+        Assert.Equal([null], _checks.EnvDirs);
+        Assert.Equal(2, _h.Service.EnvDirReads);
+        Assert.Equal([1], Os.Spawned);
+        Os.Exit(FakeCheckRunner.Pid, status: 1 << 8);
+        _h.Run();
 
-        Assert.Equal([1], _os.Spawned);
-        Assert.Contains(_log.Lines, l => l.StartsWith("generation 2 not spawned: restart refused: the check command failed with status:256 (exit code 1): bad config", StringComparison.Ordinal));
-        Assert.DoesNotContain(_log.Lines, l => l.Contains("died", StringComparison.Ordinal));
-        Assert.Equal([new Worker(1, 100)], _supervisor.State.Roster.CurrentWorkers.ToArray());
+        Assert.Equal([1], Os.Spawned);
+        Assert.Contains(Lines, l => l.StartsWith("generation 2 not spawned: restart refused: the check command failed with status:256 (exit code 1): bad config", StringComparison.Ordinal));
+        Assert.DoesNotContain(Lines, l => l.Contains("died", StringComparison.Ordinal));
+        Assert.Equal([new Worker(1, 100)], _h.Supervisor.State.Roster.CurrentWorkers.ToArray());
     }
 
     [Fact]
     public void ACheckThatPassesLetsTheRestartSpawn()
     {
-        _os.Exit(FakeCheckRunner.Pid, status: 0);
-        _supervisor.RunPending();
-        Assert.Equal([1, 2], _os.Spawned);
+        Os.Exit(FakeCheckRunner.Pid, status: 0);
+        _h.Run();
+        Assert.Equal([1, 2], Os.Spawned);
     }
 
     [Fact]
     public void ACheckThatCannotStartRefusesTheRestart()
     {
         _checks.Throws = new InvalidOperationException("no /bin/sh");
-        _supervisor.Post(new HangupReceived());
-        _supervisor.RunPending();
+        _h.Signal(SignalNames.Hup);
         // The first run still goes: this HUP queued a second, which starts once the first is over.
-        _os.Exit(FakeCheckRunner.Pid, status: 0);
-        _supervisor.RunPending();
+        Os.Exit(FakeCheckRunner.Pid, status: 0);
+        _h.Run();
         Assert.Equal([2, 2], _checks.Started);
-        Assert.Contains(_log.Lines, l => l == "generation 2 not spawned: restart refused: the check command could not be run: no /bin/sh; generation 1 keeps serving");
-        Assert.Equal([1], _os.Spawned);
+        Assert.Contains(Lines, l => l == "generation 2 not spawned: restart refused: the check command could not be run: no /bin/sh; generation 1 keeps serving");
+        Assert.Equal([1], Os.Spawned);
     }
 }

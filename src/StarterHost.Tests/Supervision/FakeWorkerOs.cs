@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using StarterHost.Generations;
 using StarterHost.Interop;
 using StarterHost.Supervision;
@@ -7,22 +6,31 @@ using StarterHost.Workers;
 namespace StarterHost.Tests.Supervision;
 
 /// <summary>
-/// The OS seam without an OS, as tableflip's testEnv: spawns hand out pids, signals are recorded, exits
-/// and time happen when the test says so.
+/// The OS seam without an OS, as tableflip's testEnv: spawns hand out pids, signals are recorded, and what a worker
+/// does (the exec helper's exec, READY=1, STATUS=, its exit) happens when the test says so, as the events the real
+/// one reads from its pipes and sockets. Spawns go through the exec helper, as they do by default in production;
+/// <see cref="ThroughExecHelper"/> false is the direct path of --no-death-signal.
 /// </summary>
-internal sealed class FakeWorkerOs(RuntimeSettings settings) : IWorkerOs
+internal sealed class FakeWorkerOs : IWorkerOs
 {
     private readonly Queue<ChildExit> _exited = new();
+    private readonly List<int> _awaitingExec = [];
     private int _nextPid = 100;
 
-    public FakeTimeProvider Clock { get; } = new();
-    public TimeProvider Time => Clock;
+    /// <summary>Whether spawns go through the exec helper, whose exec the test reports (<see cref="Exec"/>).</summary>
+    public bool ThroughExecHelper { get; set; } = true;
+
+    /// <summary>The supervisor's <see cref="Supervisor.Deliver"/>: where what a worker says goes.</summary>
+    public Action<StarterEvent> Deliver { get; set; } = _ => throw new InvalidOperationException("no supervisor to deliver to");
 
     /// <summary>Every spawn attempt, by generation.</summary>
     public List<int> Spawned { get; } = [];
 
     /// <summary>Every spawn attempt: (generation, slot, pid handed out or 0).</summary>
     public List<(int Generation, int Slot, int Pid)> Spawns { get; } = [];
+
+    /// <summary>What the envdir said for each spawn attempt.</summary>
+    public List<IReadOnlyDictionary<string, string>?> EnvDirs { get; } = [];
 
     /// <summary>Resident memory the workers report, in bytes; a pid not here has none (gone).</summary>
     public Dictionary<int, long> Memory { get; } = [];
@@ -45,9 +53,10 @@ internal sealed class FakeWorkerOs(RuntimeSettings settings) : IWorkerOs
     /// <summary>Called when a child exits: the supervisor's SIGCHLD.</summary>
     public Action? OnChildExit { get; set; }
 
-    public SpawnedWorker Spawn(int generation, int slot)
+    public SpawnedWorker Spawn(int generation, int slot, IReadOnlyDictionary<string, string>? envDir)
     {
         Spawned.Add(generation);
+        EnvDirs.Add(envDir);
         if (SpawnThrows is { } e)
         {
             Spawns.Add((generation, slot, 0));
@@ -57,8 +66,27 @@ internal sealed class FakeWorkerOs(RuntimeSettings settings) : IWorkerOs
         _nextPid += 100;
         Spawns.Add((generation, slot, pid));
         LiveGroups.Add(pid);
-        return new SpawnedWorker(pid, settings, AwaitsExec: false);
+        if (ThroughExecHelper)
+            _awaitingExec.Add(pid);
+        return new SpawnedWorker(pid, AwaitsExec: ThroughExecHelper);
     }
+
+    /// <summary>The exec helper of <paramref name="pid"/> became the worker's program, or could not (<paramref name="failure"/>).</summary>
+    public void Exec(int pid, string? failure = null, bool permanent = false)
+    {
+        Assert.True(_awaitingExec.Remove(pid), $"{pid} is no exec helper waiting to exec");
+        Deliver(new WorkerExecuted(pid, failure, permanent));
+    }
+
+    /// <summary>Every exec helper spawned so far execs its worker, in the order they were spawned.</summary>
+    public void ExecAll()
+    {
+        foreach (int pid in _awaitingExec.ToList())
+            Exec(pid);
+    }
+
+    /// <summary>The worker's sd_notify datagram: READY=1, STATUS= or both.</summary>
+    public void Notify(int pid, bool ready = true, string? status = null) => Deliver(new WorkerNotified(pid, ready, status));
 
     public long? ResidentMemory(int pid)
     {
@@ -94,6 +122,7 @@ internal sealed class FakeWorkerOs(RuntimeSettings settings) : IWorkerOs
     {
         if (!groupRemains)
             LiveGroups.Remove(pid);
+        _awaitingExec.Remove(pid);
         _exited.Enqueue(new ChildExit(pid, new WaitStatus(status), groupRemains));
         OnChildExit?.Invoke();
     }

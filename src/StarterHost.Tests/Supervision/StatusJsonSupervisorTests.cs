@@ -1,10 +1,7 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using StarterHost.Generations;
 using StarterHost.Signals;
 using StarterHost.Status;
-using StarterHost.Supervision;
-using StarterHost.Systemd;
 using StarterHost.Tests.Support;
 
 namespace StarterHost.Tests.Supervision;
@@ -25,39 +22,25 @@ public sealed class StatusJsonSupervisorTests : IDisposable
     };
 
     private readonly TempDirectory _dir = new();
-    private readonly RecordingNotifier _manager = new();
-    private readonly RecordingLogger _log = new();
-    private FakeWorkerOs _os = null!;
-    private Supervisor _supervisor = null!;
+    private SupervisorHarness _h = null!;
     private DateTime _start;
 
-    public void Dispose()
-    {
-        _supervisor.CancelTimers();
-        _dir.Dispose();
-    }
+    public void Dispose() => _dir.Dispose();
 
     private string JsonFile => _dir.File("status.json");
 
     private string StatusFile => _dir.File("status");
 
+    /// <summary>Started, and every worker spawned exec'd by its helper at once.</summary>
     private void Start(RuntimeSettings settings, string? jsonFile = null, bool withJson = true)
     {
-        _os = new FakeWorkerOs(settings);
-        _start = _os.Clock.GetUtcNow().UtcDateTime;
-        var notifier = new ServiceNotifier(_manager, "test", NullLogger<ServiceNotifier>.Instance);
         var json = withJson ? new StatusJsonWriter(jsonFile ?? JsonFile, new HostReport(1, "0.1.0-test")) : null;
-        _supervisor = new Supervisor(_os, new StatusFileWriter(StatusFile, 1), notifier, _log, settings, () => { }, json: json);
-        _os.OnChildExit = _supervisor.ChildrenExited;
-        _supervisor.Post(new Started());
-        _supervisor.RunPending();
+        _h = new SupervisorHarness(settings, status: new StatusFileWriter(StatusFile, 1), json: json);
+        _start = _h.Clock.GetUtcNow().UtcDateTime;
+        _h.Start().Exec();
     }
 
-    private void Advance(double seconds)
-    {
-        _os.Clock.Advance(TimeSpan.FromSeconds(seconds));
-        _supervisor.RunPending();
-    }
+    private void Advance(double seconds) => _h.Advance(TimeSpan.FromSeconds(seconds));
 
     private DateTime At(double seconds) => _start.AddSeconds(seconds);
 
@@ -86,8 +69,7 @@ public sealed class StatusJsonSupervisorTests : IDisposable
         Assert.Equal(At(1), report.WrittenAt);
 
         Advance(5);
-        _supervisor.Post(new HangupReceived());
-        _supervisor.RunPending();
+        _h.Signal(SignalNames.Hup).Exec();
         report = Read();
         Assert.Equal(1, report.Restarts);
         Assert.Equal([(1, 0, 100, "serving"), (1, 1, 200, "serving"), (2, 0, 300, "starting"), (2, 1, 400, "starting")],
@@ -101,10 +83,10 @@ public sealed class StatusJsonSupervisorTests : IDisposable
         // An old worker keeps the time it started.
         Assert.Equal(At(1), Process(report, 100).ReadyAt);
 
-        _os.Clock.Advance(TimeSpan.FromSeconds(2));
-        _os.Exit(100, status: SignalNames.Term);
-        _os.Exit(200, status: 0);
-        _supervisor.RunPending();
+        _h.Clock.Advance(TimeSpan.FromSeconds(2));
+        _h.Os.Exit(100, status: SignalNames.Term);
+        _h.Os.Exit(200, status: 0);
+        _h.Run();
         report = Read();
         Assert.Equal([300, 400], report.Processes.Select(p => p.Pid));
         Assert.Equal(new ExitReport(100, 1, SignalNames.Term, null, "TERM", At(9)), Process(report, 300).LastExit);
@@ -118,8 +100,8 @@ public sealed class StatusJsonSupervisorTests : IDisposable
         Start(Pool);
         Advance(1);
         Advance(30);
-        _os.Exit(200, status: SignalNames.Kill);
-        _supervisor.RunPending();
+        _h.Os.Exit(200, status: SignalNames.Kill);
+        _h.Run();
         var report = Read();
         Assert.Equal((1, 1), (report.Failures, report.ConsecutiveFailures));
         Assert.Equal(new FailureReport("generation 1 worker 200 (slot 1) died unexpectedly, status:9 (killed by SIGKILL)", At(31)), report.LastFailure);
@@ -129,6 +111,7 @@ public sealed class StatusJsonSupervisorTests : IDisposable
         Assert.Equal(new ExitReport(200, 1, SignalNames.Kill, null, "KILL", At(31)), replacement.LastExit);
         Assert.Null(Process(report, 100).LastExit);
 
+        _h.Exec();
         Advance(2);
         report = Read();
         Assert.Equal(("serving", 0), (Process(report, 300).State, report.ConsecutiveFailures));
@@ -142,13 +125,13 @@ public sealed class StatusJsonSupervisorTests : IDisposable
         Start(Pool with { Workers = 1 }, jsonFile: Path.Combine(missing, "status.json"));
         Advance(1);
         Assert.Equal("1:100\n", File.ReadAllText(StatusFile));
-        Assert.DoesNotContain("READY=1", _manager.Messages);
-        Assert.Single(_log.Lines, l => l.StartsWith("failed to write the status file:", StringComparison.Ordinal));
+        Assert.DoesNotContain("READY=1", _h.Service.Messages);
+        Assert.Single(_h.Log.Lines, l => l.StartsWith("failed to write the status file:", StringComparison.Ordinal));
 
         Directory.CreateDirectory(missing);
         Advance(1);
         Assert.Equal("serving", Read(Path.Combine(missing, "status.json")).Processes.Single().State);
-        Assert.Contains("READY=1", _manager.Messages);
+        Assert.Contains("READY=1", _h.Service.Messages);
     }
 
     [Fact]
@@ -159,8 +142,7 @@ public sealed class StatusJsonSupervisorTests : IDisposable
         Assert.Equal("1:100\n", File.ReadAllText(StatusFile));
         // Removed behind StarterHost's back: a write would bring it back.
         File.Delete(StatusFile);
-        _supervisor.Post(new HangupReceived());
-        _supervisor.RunPending();
+        _h.Signal(SignalNames.Hup).Exec();
         Assert.Equal("starting", Process(Read(), 200).State);
         Assert.False(File.Exists(StatusFile));
         Advance(1);

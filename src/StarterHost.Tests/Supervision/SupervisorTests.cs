@@ -1,18 +1,15 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using StarterHost.Generations;
+using StarterHost.Interop;
 using StarterHost.Signals;
-using StarterHost.Status;
-using StarterHost.Supervision;
-using StarterHost.Systemd;
-using StarterHost.Tests.Support;
 
 namespace StarterHost.Tests.Supervision;
 
 /// <summary>
-/// The supervisor loop through the fake OS seam: batching, faults becoming events, timers, stop. No
-/// process runs here; the integration tests prove the same paths with real ones.
+/// The supervisor loop through the fake OS seams: batching, faults becoming events, timers, the exec helper's path
+/// (the default) and the direct one, stop. No process runs here; the integration tests prove the same paths with
+/// real ones.
 /// </summary>
-public sealed class SupervisorTests : IDisposable
+public sealed class SupervisorTests
 {
     private static readonly RuntimeSettings Settings = Generations.MachineDriver.Defaults with
     {
@@ -20,57 +17,78 @@ public sealed class SupervisorTests : IDisposable
         BackoffMax = TimeSpan.FromSeconds(30),
     };
 
-    private readonly TempDirectory _dir = new();
-    private readonly FakeWorkerOs _os;
-    private readonly RecordingLogger _log = new();
-    private readonly RecordingNotifier _manager = new();
-    private readonly Supervisor _supervisor;
-    private int _wakes;
+    private readonly SupervisorHarness _h = new(Settings);
 
-    public SupervisorTests() : this(Settings, statusDirectory: null)
+    /// <summary>Started, with generation 1 (pid 100) exec'd by its helper and accepted after the interval.</summary>
+    private SupervisorHarness Serving()
     {
+        _h.Start().Exec().Advance(Settings.Interval);
+        Assert.Equal([new Worker(1, 100)], _h.Supervisor.State.Roster.CurrentWorkers.ToArray());
+        return _h;
     }
 
-    private SupervisorTests(RuntimeSettings settings, string? statusDirectory)
-    {
-        _os = new FakeWorkerOs(settings);
-        var status = new StatusFileWriter(Path.Combine(statusDirectory ?? _dir.Path, "status"), 1);
-        var notifier = new ServiceNotifier(_manager, "test", NullLogger<ServiceNotifier>.Instance);
-        _supervisor = new Supervisor(_os, status, notifier, _log, settings, () => Interlocked.Increment(ref _wakes));
-        _os.OnChildExit = _supervisor.ChildrenExited;
-    }
+    /// <summary>A HUP, and the new worker exec'd and accepted after the interval.</summary>
+    private SupervisorHarness Restarted() => _h.Signal(SignalNames.Hup).Exec().Advance(Settings.Interval);
 
-    public void Dispose()
+    [Fact]
+    public void OnlyASignalWakesTheLoopAndNothingRunsUntilItDoes()
     {
-        _supervisor.CancelTimers();
-        _dir.Dispose();
-    }
+        _h.Supervisor.Deliver(new Started());
+        Assert.Empty(_h.Os.Spawned);
+        _h.Run().Exec().Advance(Settings.Interval);
+        Assert.Equal([1], _h.Os.Spawned);
+        // Delivered on the loop thread, the start, the exec report and the timer woke nothing.
+        Assert.Equal(0, _h.Bumps);
 
-    private string StatusFile => Path.Combine(_dir.Path, "status");
-
-    /// <summary>Started, with generation 1 (pid 100) accepted after the interval.</summary>
-    private void Serving()
-    {
-        _supervisor.Post(new Started());
-        _supervisor.RunPending();
-        Advance(Settings.Interval);
-        Assert.Equal([new Worker(1, 100)], _supervisor.State.Roster.CurrentWorkers.ToArray());
-    }
-
-    private void Advance(TimeSpan by)
-    {
-        _os.Clock.Advance(by);
-        _supervisor.RunPending();
+        _h.Supervisor.Signals.Raise(SignalNames.Hup);
+        Assert.Equal(1, _h.Bumps);
+        Assert.Equal([1], _h.Os.Spawned);
+        _h.Run();
+        Assert.Equal([1, 2], _h.Os.Spawned);
     }
 
     [Fact]
-    public void PostingWakesTheLoopAndNothingRunsUntilItDoes()
+    public void AWorkerSpawnedThroughTheExecHelperStartsItsIntervalWhenItExecs()
     {
-        _supervisor.Post(new Started());
-        Assert.Equal(1, _wakes);
-        Assert.Empty(_os.Spawned);
-        _supervisor.RunPending();
-        Assert.Equal([1], _os.Spawned);
+        _h.Start().Advance(Settings.Interval * 3);
+        Assert.Empty(_h.Supervisor.State.Roster.CurrentWorkers);
+        _h.Exec().Advance(Settings.Interval);
+        Assert.Equal([new Worker(1, 100)], _h.Supervisor.State.Roster.CurrentWorkers.ToArray());
+        Assert.Equal([null], _h.Service.Launcher);
+    }
+
+    [Fact]
+    public void ASpawnWithoutTheExecHelperStartsItsIntervalAtOnce()
+    {
+        var h = new SupervisorHarness(Settings, throughExecHelper: false).Start().Advance(Settings.Interval);
+        Assert.Equal([new Worker(1, 100)], h.Supervisor.State.Roster.CurrentWorkers.ToArray());
+    }
+
+    [Fact]
+    public void AnExecNoRetryCanFixGivesTheFirstStartUpAndTellsTheLauncherWhy()
+    {
+        _h.Start();
+        _h.Os.Exec(100, "cannot run /srv/app: No such file or directory", permanent: true);
+        _h.Os.Exit(100, status: 127 << 8);
+        _h.Run();
+        Assert.Equal(1, _h.Supervisor.ExitCode);
+        Assert.Equal([1], _h.Os.Spawned);
+        Assert.Equal(["generation 1 could not be spawned: cannot run /srv/app: No such file or directory"], _h.Service.Launcher);
+    }
+
+    [Fact]
+    public void AWorkersReadyDatagramStartsItWithNotifyReadiness()
+    {
+        var h = new SupervisorHarness(Settings with { Readiness = ReadinessMode.Notify, StartTimeout = TimeSpan.FromSeconds(60) }).Start().Exec();
+        Assert.Empty(h.Supervisor.State.Roster.CurrentWorkers);
+        h.Os.Notify(100, ready: false, status: "warming up");
+        h.Run();
+        Assert.Empty(h.Supervisor.State.Roster.CurrentWorkers);
+        h.Os.Notify(100);
+        h.Run();
+        Assert.Equal([new Worker(1, 100)], h.Supervisor.State.Roster.CurrentWorkers.ToArray());
+        Assert.Contains("READY=1", h.Service.Messages);
+        Assert.Contains(h.Log.Lines, l => l.Contains("warming up", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -78,122 +96,170 @@ public sealed class SupervisorTests : IDisposable
     {
         Serving();
         // A terminal's Ctrl-C or `timeout` reaching both: the exit is reaped in the same batch as the INT.
-        _os.Exit(100, status: 2);
-        _supervisor.Post(new TerminateReceived(SignalNames.Int));
-        _supervisor.RunPending();
-        Assert.Equal([1], _os.Spawned);
-        Assert.Equal(0, _supervisor.ExitCode);
+        _h.Os.Exit(100, status: 2);
+        _h.Signal(SignalNames.Int);
+        Assert.Equal([1], _h.Os.Spawned);
+        Assert.Equal(0, _h.Supervisor.ExitCode);
     }
 
     [Fact]
     public void ASpawnThatThrowsBecomesAFailedStartRetriedAfterTheBackoff()
     {
-        _os.SpawnThrows = new InvalidOperationException("something no rule expected");
-        _supervisor.Post(new Started());
-        _supervisor.RunPending();
-        Assert.Contains(_log.Lines, l => l == "failed to start a worker for generation 1: something no rule expected");
-        Assert.Equal([1], _os.Spawned);
-        _os.SpawnThrows = null;
-        Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal([1, 2], _os.Spawned);
-        Advance(Settings.Interval);
-        Assert.Equal([new Worker(2, 100)], _supervisor.State.Roster.CurrentWorkers.ToArray());
+        _h.Os.SpawnThrows = new InvalidOperationException("something no rule expected");
+        _h.Start();
+        Assert.Contains(_h.Log.Lines, l => l == "failed to start a worker for generation 1: something no rule expected");
+        Assert.Equal([1], _h.Os.Spawned);
+        _h.Os.SpawnThrows = null;
+        _h.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([1, 2], _h.Os.Spawned);
+        _h.Exec().Advance(Settings.Interval);
+        Assert.Equal([new Worker(2, 100)], _h.Supervisor.State.Roster.CurrentWorkers.ToArray());
     }
 
     [Fact]
     public void AStatusWriteThatFailsHoldsReadyUntilARetrySucceeds()
     {
-        using var missing = new TempDirectory();
-        using var test = new SupervisorTests(Settings, Path.Combine(missing.Path, "not-yet"));
-        test._supervisor.Post(new Started());
-        test._supervisor.RunPending();
-        test.Advance(Settings.Interval);
-        Assert.DoesNotContain("READY=1", test._manager.Messages);
-        Assert.Single(test._log.Lines, l => l.StartsWith("failed to write the status file:", StringComparison.Ordinal));
+        _h.Service.StatusFails = "No such file or directory";
+        _h.Start().Exec().Advance(Settings.Interval);
+        Assert.DoesNotContain("READY=1", _h.Service.Messages);
+        Assert.Empty(_h.Service.Launcher);
+        Assert.Single(_h.Log.Lines, l => l.StartsWith("failed to write the status file: No such file or directory", StringComparison.Ordinal));
 
-        Directory.CreateDirectory(Path.Combine(missing.Path, "not-yet"));
-        test.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal("1:100\n", File.ReadAllText(Path.Combine(missing.Path, "not-yet", "status")));
-        Assert.Contains("READY=1", test._manager.Messages);
-        Assert.Contains("the status file is written again", test._log.Lines);
+        _h.Service.StatusFails = null;
+        _h.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([new Worker(1, 100)], _h.Service.Written[^1].Workers.ToArray());
+        Assert.Contains("READY=1", _h.Service.Messages);
+        Assert.Equal([null], _h.Service.Launcher);
+        Assert.Contains("the status file is written again", _h.Log.Lines);
     }
 
     [Fact]
     public void ASignalThatCannotBeSentIsSaidAndSparesNoOtherWorker()
     {
         Serving();
-        _supervisor.Post(new HangupReceived());
-        _supervisor.RunPending();
-        Advance(Settings.Interval);
-        _os.Unsignallable.Add(100);
-        _os.Signals.Clear();
-        _supervisor.Post(new TerminateReceived(SignalNames.Term));
-        _supervisor.RunPending();
-        Assert.Contains(_log.Lines, l => l.StartsWith("failed to send SIGTERM to worker 100:", StringComparison.Ordinal));
-        Assert.Contains((200, SignalNames.Term, false), _os.Signals);
+        Restarted();
+        _h.Os.Unsignallable.Add(100);
+        _h.Os.Signals.Clear();
+        _h.Signal(SignalNames.Term);
+        Assert.Contains(_h.Log.Lines, l => l.StartsWith("failed to send SIGTERM to worker 100:", StringComparison.Ordinal));
+        Assert.Contains((200, SignalNames.Term, false), _h.Os.Signals);
     }
 
     [Fact]
     public void AnOldWorkerThatIgnoresItsSignalIsKilledAtTheDeadlineAndStopEndsTheLoop()
     {
         Serving();
-        _supervisor.Post(new HangupReceived());
-        _supervisor.RunPending();
-        Advance(Settings.Interval);
-        Assert.Contains((100, SignalNames.Term, false), _os.Signals);
+        Restarted();
+        Assert.Contains((100, SignalNames.Term, false), _h.Os.Signals);
 
-        Advance(TimeSpan.FromSeconds(9.9));
-        Assert.DoesNotContain(_os.Signals, s => s.Signal == SignalNames.Kill);
-        Advance(TimeSpan.FromSeconds(0.1));
-        Assert.Contains((100, SignalNames.Kill, true), _os.Signals);
+        _h.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.DoesNotContain(_h.Os.Signals, s => s.Signal == SignalNames.Kill);
+        _h.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Contains((100, SignalNames.Kill, true), _h.Os.Signals);
 
-        _os.Exit(100, status: SignalNames.Kill);
-        _supervisor.Post(new TerminateReceived(SignalNames.Term));
-        _supervisor.RunPending();
-        Assert.Null(_supervisor.ExitCode);
-        _os.Exit(200);
-        _supervisor.RunPending();
-        Assert.Equal(0, _supervisor.ExitCode);
-        Assert.False(File.Exists(StatusFile) && File.ReadAllText(StatusFile).Length > 0);
+        _h.Os.Exit(100, status: SignalNames.Kill);
+        _h.Signal(SignalNames.Term);
+        Assert.Null(_h.Supervisor.ExitCode);
+        _h.Os.Exit(200);
+        _h.Run();
+        Assert.Equal(0, _h.Supervisor.ExitCode);
+        Assert.Empty(_h.Service.Written[^1].Workers);
     }
 
     [Fact]
     public void TheStatusFileAndReadyFollowTheMachine()
     {
         Serving();
-        Assert.Equal("1:100\n", File.ReadAllText(StatusFile));
-        Assert.Equal(["READY=1"], _manager.Messages.Where(m => m == "READY=1"));
-        Assert.Contains(_manager.Messages, m => m.StartsWith("STATUS=generation 1 (pid 100) serving", StringComparison.Ordinal));
+        Assert.Equal([new Worker(1, 100)], _h.Service.Written[^1].Workers.ToArray());
+        Assert.Equal(["READY=1"], _h.Service.Messages.Where(m => m == "READY=1"));
+        Assert.Contains(_h.Service.Messages, m => m.StartsWith("STATUS=generation 1 (pid 100) serving", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AReloadIsToldWithTheTimeOfTheSupervisorsClock()
+    {
+        Serving();
+        _h.Clock.Advance(TimeSpan.FromSeconds(3));
+        long microseconds = (long)((Int128)_h.Clock.GetTimestamp() * 1_000_000 / _h.Clock.TimestampFrequency);
+        _h.Signal(SignalNames.Hup);
+        Assert.Contains($"RELOADING=1\nMONOTONIC_USEC={microseconds}", _h.Service.Messages);
+    }
+
+    [Fact]
+    public void AServiceManagerThatStopsListeningIsSaidOnceAndSurvived()
+    {
+        Serving();
+        _h.Service.NotifyFails = Libc.ENOENT;
+        Restarted();
+        Restarted();
+        Assert.Single(_h.Log.Lines, l => l.StartsWith("failed to notify the service manager", StringComparison.Ordinal));
+        Assert.Equal([new Worker(3, 300)], _h.Supervisor.State.Roster.CurrentWorkers.ToArray());
+    }
+
+    [Fact]
+    public void Usr1ReopensTheLogFileOnTheLoopThreadThroughTheSeam()
+    {
+        Serving();
+        _h.Supervisor.Signals.Raise(SignalNames.Usr1);
+        _h.Supervisor.Signals.Raise(SignalNames.Usr1);
+        Assert.Equal(0, _h.Service.LogReopens);
+        _h.Run();
+        Assert.Equal(2, _h.Service.LogReopens);
+    }
+
+    [Fact]
+    public void TheEnvdirIsReadBeforeEachSpawnAndWhatItChangesAppliesToTheNextGeneration()
+    {
+        Serving();
+        var delayed = Settings with { KillOldDelay = TimeSpan.FromSeconds(5) };
+        var variables = new Dictionary<string, string> { ["KILL_OLD_DELAY"] = "5" };
+        _h.Service.EnvDir = new(variables, delayed);
+        Restarted();
+        Assert.Same(variables, _h.Os.EnvDirs[^1]);
+        Assert.Equal(delayed, _h.Supervisor.State.Settings);
+        Assert.DoesNotContain((100, SignalNames.Term, false), _h.Os.Signals);
+        _h.Advance(TimeSpan.FromSeconds(5));
+        Assert.Contains((100, SignalNames.Term, false), _h.Os.Signals);
+    }
+
+    [Fact]
+    public void AReapedOldWorkersDrainDeadlineIsDisarmed()
+    {
+        Serving();
+        Restarted();
+        Assert.Contains(_h.Timers.Armed, t => t.Event is DrainDeadlineDue { Pids: [100] });
+        _h.Os.Exit(100);
+        _h.Run();
+        Assert.DoesNotContain(_h.Timers.Armed, t => t.Event is DrainDeadlineDue);
     }
 
     [Fact]
     public void ALeftoverGroupIsWaitedForAndProbedWhenAnOrphanIsReaped()
     {
         Serving();
-        _supervisor.Post(new TerminateReceived(SignalNames.Term));
-        _supervisor.RunPending();
-        _os.Exit(100, groupRemains: true);
-        _supervisor.RunPending();
-        Assert.Null(_supervisor.ExitCode);
-        Assert.Contains((100, SignalNames.Term, true), _os.Signals);
+        _h.Signal(SignalNames.Term);
+        _h.Os.Exit(100, groupRemains: true);
+        _h.Run();
+        Assert.Null(_h.Supervisor.ExitCode);
+        Assert.Contains((100, SignalNames.Term, true), _h.Os.Signals);
 
         // The last of the group, an orphan reparented to us, is reaped: the probe finds the group empty.
-        _os.LiveGroups.Remove(100);
-        _os.Exit(4242);
-        _supervisor.RunPending();
-        Assert.Equal(0, _supervisor.ExitCode);
+        _h.Os.LiveGroups.Remove(100);
+        _h.Os.Exit(4242);
+        _h.Run();
+        Assert.Equal(0, _h.Supervisor.ExitCode);
     }
 
     [Fact]
     public void NothingRunsAfterTheMachineExits()
     {
         Serving();
-        _supervisor.Post(new TerminateReceived(SignalNames.Term));
-        _os.Exit(100);
-        _supervisor.RunPending();
-        Assert.Equal(0, _supervisor.ExitCode);
-        _supervisor.Post(new HangupReceived());
-        _supervisor.RunPending();
-        Assert.Equal([1], _os.Spawned);
+        _h.Supervisor.Signals.Raise(SignalNames.Term);
+        _h.Os.Exit(100);
+        _h.Run();
+        Assert.Equal(0, _h.Supervisor.ExitCode);
+        _h.Signal(SignalNames.Hup);
+        Assert.Equal([1], _h.Os.Spawned);
+        Assert.Null(_h.Supervisor.SleepFor);
     }
 }

@@ -83,10 +83,13 @@ internal static partial class GenerationMachine
     private static GenerationState OnCheckStarted(GenerationState state, CheckStarted started) =>
         state.Check is { Running: true } run && run.Serial == started.Serial ? state with { Check = run with { Pid = started.Pid } } : state;
 
-    private static GenerationState OnCheckNotStarted(GenerationState state, CheckNotStarted failed, ImmutableArray<StarterCommand>.Builder commands) =>
-        state.Check is { Running: true } run && run.Serial == failed.Serial
-            ? Concluded(state with { Check = run with { Running = false } }, run, new CheckNotRun(failed.Reason), commands)
-            : state;
+    private static GenerationState OnCheckNotStarted(GenerationState state, CheckNotStarted failed, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        if (state.Check is not { Running: true } run || run.Serial != failed.Serial)
+            return state;
+        commands.Add(new CancelTimer(new CheckTimeoutDue(run.Serial)));
+        return Concluded(state with { Check = run with { Running = false } }, run, new CheckNotRun(failed.Reason), commands);
+    }
 
     private static GenerationState OnCheckTimeout(GenerationState state, CheckTimeoutDue due, ImmutableArray<StarterCommand>.Builder commands)
     {
@@ -102,6 +105,8 @@ internal static partial class GenerationMachine
         if (state.Check is not { Running: true } run || run.Pid != finished.Pid)
             return state;
         var next = state with { Check = run with { Running = false } };
+        if (!run.TimedOut)
+            commands.Add(new CancelTimer(new CheckTimeoutDue(run.Serial)));
         // A check leaves nothing running behind it.
         if (finished.GroupRemains)
             commands.Add(new SignalWorkers([run.Pid], Signals.SignalNames.Kill, Group: true));

@@ -25,7 +25,7 @@ internal static partial class GenerationMachine
             : roster.Current?.Slots.ElementAtOrDefault(spawned.Slot)?.Replacement;
         if (member is not { Phase: MemberPhase.Spawning } || member.Generation != spawned.Generation)
             return state;
-        var next = state with { Settings = spawned.Settings };
+        var next = state;
         // After a few identical failures, a retry is worth a line only when it, too, fails differently.
         if (state.Failures.Repeats <= LoudRepeats)
             commands.Add(new Say(new StartingWorker(spawned.Pid, spawned.Generation, SlotLabel(state, spawned.Slot))));
@@ -39,7 +39,7 @@ internal static partial class GenerationMachine
         next = WithMember(next, started);
         if (state.Stopping)
         {
-            commands.Add(new SignalWorkers([spawned.Pid], Signals.SignalNames.Term, spawned.Settings.SignalGroup));
+            commands.Add(new SignalWorkers([spawned.Pid], Signals.SignalNames.Term, next.Settings.SignalGroup));
             return next;
         }
         if (!spawned.AwaitsExec)
@@ -155,7 +155,12 @@ internal static partial class GenerationMachine
         // failed reload's READY=1 this one is harmless: a retry that succeeds begins no second RELOADING=1.
         next = Announce(next, ServiceReport.Ready, pending.Generation);
         if (next.Settings.AutoRestart)
+        {
+            // The previous start's, when it is still armed, is moot now that the count it waits on has moved.
+            commands.Add(new CancelTimer(new AutoRestartDue(starts - 1, Forced: false)));
+            commands.Add(new CancelTimer(new AutoRestartDue(starts - 1, Forced: true)));
             commands.Add(new StartTimer(new AutoRestartDue(starts, Forced: false), next.Settings.AutoRestartInterval));
+        }
         foreach (var member in pending.Members)
             next = StartLifetime(next, member.Pid, commands);
 

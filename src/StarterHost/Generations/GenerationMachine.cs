@@ -23,6 +23,7 @@ internal static partial class GenerationMachine
             HangupReceived => OnHangup(state, commands),
             TerminateReceived t => OnTerminate(state, t.Signal, commands),
             WorkerSpawned s => OnSpawned(state, s, commands),
+            EnvDirRead r => state with { Settings = r.Settings },
             WorkerExecuted x => OnExecuted(state, x, commands),
             SpawnFailed f => OnSpawnFailed(state, f, commands),
             WorkerExited e => OnExited(state, e, commands),
@@ -52,9 +53,11 @@ internal static partial class GenerationMachine
             CheckNotStarted c => OnCheckNotStarted(state, c, commands),
             CheckFinished c => OnCheckFinished(state, c, commands),
             CheckTimeoutDue c => OnCheckTimeout(state, c, commands),
+            LogReopenRequested => OnLogReopenRequested(state, commands),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt, "unknown event"),
         };
         next = Publish(next, commands);
+        ForgetGone(state, next, commands);
         return (next, commands.ToImmutable());
     }
 

@@ -8,8 +8,24 @@ internal abstract record StarterCommand;
 /// <summary>Spawn the worker of this generation for this slot; answered by WorkerSpawned or SpawnFailed.</summary>
 internal sealed record SpawnWorker(int Generation, int Slot = 0) : StarterCommand;
 
-/// <summary>Deliver <paramref name="Event"/> after <paramref name="Delay"/>. Sleeps are timers, never blocking.</summary>
+/// <summary>
+/// Deliver <paramref name="Event"/> after <paramref name="Delay"/>. Sleeps are timers, never blocking. A timer is known
+/// by its event (records compare by value): starting one equal to a timer still armed re-arms that timer.
+/// </summary>
 internal sealed record StartTimer(StarterEvent Event, TimeSpan Delay) : StarterCommand;
+
+/// <summary>Disarm the timer of <paramref name="Event"/>, if it is armed: what it was waiting for is over.</summary>
+internal sealed record CancelTimer(StarterEvent Event) : StarterCommand;
+
+/// <summary>
+/// The machine no longer knows <paramref name="Pid"/>: the worker was reaped (or replaced and reaped), and nothing is
+/// left of its process group to wait for. A timer about it (<see cref="IAboutWorkers"/>) is disarmed once every
+/// worker it is about is forgotten, so that no deadline of a worker long gone stays armed.
+/// </summary>
+internal sealed record ForgetWorker(int Pid) : StarterCommand;
+
+/// <summary>Open <c>--log-file</c> again by its name (SIGUSR1, logrotate's postrotate).</summary>
+internal sealed record ReopenLog : StarterCommand;
 
 /// <summary>kill(2) each pid, or with <paramref name="Group"/> the process group each pid leads.</summary>
 internal sealed record SignalWorkers(ImmutableArray<int> Pids, int Signal, bool Group = false) : StarterCommand;

@@ -28,6 +28,16 @@ namespace StarterHost.Generations;
 [JsonDerivedType(typeof(CheckTimeoutDue), "check-timeout-due")]
 internal abstract record StarterEvent;
 
+/// <summary>
+/// A timer's event about particular workers (pids, or the process groups they lead): once the machine has
+/// forgotten every one of them (<see cref="ForgetWorker"/>), the timer has nothing left to act on and is disarmed,
+/// instead of staying armed until it is due.
+/// </summary>
+internal interface IAboutWorkers
+{
+    IEnumerable<int> Subjects { get; }
+}
+
 /// <summary>The supervisor runs; <paramref name="Seed"/> seeds the backoff jitter.</summary>
 internal sealed record Started(uint Seed = 1) : StarterEvent;
 
@@ -40,7 +50,16 @@ internal sealed record TerminateReceived(int Signal) : StarterEvent;
 /// The worker of <paramref name="Generation"/> for <paramref name="Slot"/> was spawned. With <paramref name="AwaitsExec"/>
 /// the exec helper is still starting: the worker's program runs, and its time to start counts, from <see cref="WorkerExecuted"/>.
 /// </summary>
-internal sealed record WorkerSpawned(int Generation, int Pid, RuntimeSettings Settings, bool AwaitsExec = false, int Slot = 0) : StarterEvent;
+internal sealed record WorkerSpawned(int Generation, int Pid, bool AwaitsExec = false, int Slot = 0) : StarterEvent;
+
+/// <summary>
+/// The envdir, read again before a spawn as start_server reads it, gives settings other than those in force
+/// (KILL_OLD_DELAY, AUTO_RESTART_INTERVAL, ENABLE_AUTO_RESTART): they apply from now on. Not sent when nothing changed.
+/// </summary>
+internal sealed record EnvDirRead(RuntimeSettings Settings) : StarterEvent;
+
+/// <summary>SIGUSR1 with <c>--log-file</c>: logrotate asks for the log file to be opened again.</summary>
+internal sealed record LogReopenRequested : StarterEvent;
 
 /// <summary>
 /// The exec helper became the worker's program, or could not (<paramref name="Failure"/>; its exit follows).
@@ -58,10 +77,16 @@ internal sealed record SpawnFailed(int Generation, string Reason, int Slot = 0, 
 internal sealed record WorkerExited(int Pid, WaitStatus Status, bool GroupRemains = false) : StarterEvent;
 
 /// <summary>New worker <paramref name="Pid"/> of <paramref name="Generation"/> has had <c>--interval</c> to die in.</summary>
-internal sealed record StartupIntervalElapsed(int Generation, int Pid) : StarterEvent;
+internal sealed record StartupIntervalElapsed(int Generation, int Pid) : StarterEvent, IAboutWorkers
+{
+    IEnumerable<int> IAboutWorkers.Subjects => [Pid];
+}
 
 /// <summary>Notify readiness: new worker <paramref name="Pid"/> had <c>--start-timeout</c> to send READY=1.</summary>
-internal sealed record StartTimeoutElapsed(int Generation, int Pid) : StarterEvent;
+internal sealed record StartTimeoutElapsed(int Generation, int Pid) : StarterEvent, IAboutWorkers
+{
+    IEnumerable<int> IAboutWorkers.Subjects => [Pid];
+}
 
 /// <summary>The backoff after a failed start of <paramref name="Generation"/> is over: try again.</summary>
 internal sealed record RetryDue(int Generation) : StarterEvent;
@@ -73,10 +98,16 @@ internal sealed record GenerationStable(int Generation) : StarterEvent;
 internal sealed record SlotRetryDue(int Generation, int Slot) : StarterEvent;
 
 /// <summary>Worker <paramref name="Pid"/>, which took over a slot, has served long enough for earlier failures to be forgotten.</summary>
-internal sealed record WorkerStable(int Pid) : StarterEvent;
+internal sealed record WorkerStable(int Pid) : StarterEvent, IAboutWorkers
+{
+    IEnumerable<int> IAboutWorkers.Subjects => [Pid];
+}
 
 /// <summary>Worker <paramref name="Pid"/> has served its <c>--max-worker-lifetime</c>.</summary>
-internal sealed record LifetimeElapsed(int Pid) : StarterEvent;
+internal sealed record LifetimeElapsed(int Pid) : StarterEvent, IAboutWorkers
+{
+    IEnumerable<int> IAboutWorkers.Subjects => [Pid];
+}
 
 /// <summary>Time to read the serving workers' resident memory (<c>--max-worker-rss</c>).</summary>
 internal sealed record MemoryCheckDue : StarterEvent;
@@ -90,10 +121,26 @@ internal sealed record MemoryMeasured(int Pid, long Bytes) : StarterEvent;
 /// </summary>
 internal sealed record WorkerNotified(int Pid, bool Ready, string? Status, int Unshown = 0) : StarterEvent;
 
-internal sealed record KillOldDelayElapsed(ImmutableArray<int> Pids) : StarterEvent;
+/// <summary>The <c>--kill-old-delay</c> of these old workers is over: they get --signal-on-hup now.</summary>
+internal sealed record KillOldDelayElapsed(ImmutableArray<int> Pids) : StarterEvent, IAboutWorkers
+{
+    IEnumerable<int> IAboutWorkers.Subjects => Pids;
+
+    // ImmutableArray compares by reference; a timer is known by its event, which must compare by what it says.
+    public bool Equals(KillOldDelayElapsed? other) => other is not null && Pids.SequenceEqual(other.Pids);
+
+    public override int GetHashCode() => Pids.Length == 0 ? 0 : HashCode.Combine(Pids.Length, Pids[0]);
+}
 
 /// <summary>These workers (or what is left of their process groups) were signalled <c>--drain-timeout</c> ago.</summary>
-internal sealed record DrainDeadlineDue(ImmutableArray<int> Pids) : StarterEvent;
+internal sealed record DrainDeadlineDue(ImmutableArray<int> Pids) : StarterEvent, IAboutWorkers
+{
+    IEnumerable<int> IAboutWorkers.Subjects => Pids;
+
+    public bool Equals(DrainDeadlineDue? other) => other is not null && Pids.SequenceEqual(other.Pids);
+
+    public override int GetHashCode() => Pids.Length == 0 ? 0 : HashCode.Combine(Pids.Length, Pids[0]);
+}
 
 /// <summary>Stopping: <c>--drain-timeout</c> has passed since the stop began.</summary>
 internal sealed record StopDeadlineDue : StarterEvent;

@@ -74,12 +74,9 @@ internal static class StarterHostBuilder
         services.AddSingleton<ListenerRegistry>();
         services.AddSingleton(sp => new WorkerEnvironment(sp.GetRequiredService<StarterOptions>(), processEnvironment));
         services.AddSingleton<WorkerSpawner>();
-        services.AddSingleton(new SystemdEnvironment(processEnvironment, Interop.Posix.CurrentPid));
-        services.AddSingleton(sp =>
-        {
-            string? notifySocket = processEnvironment[SystemdEnvironment.NotifySocket] as string;
-            return new ServiceNotifier(new DatagramNotifier(notifySocket), notifySocket, sp.GetRequiredService<ILogger<ServiceNotifier>>());
-        });
+        var systemd = new SystemdEnvironment(processEnvironment, Interop.Posix.CurrentPid);
+        services.AddSingleton(systemd);
+        services.AddSingleton<ISystemdNotifier>(new DatagramNotifier(systemd.NotifySocketName));
         // One instance: the host starts and stops it, Program.cs runs its loop on the main thread.
         services.AddSingleton<SupervisorService>();
         services.AddHostedService(sp => sp.GetRequiredService<SupervisorService>());

@@ -1,7 +1,5 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
-using StarterHost.Signals;
 
 namespace StarterHost.Logging;
 
@@ -10,22 +8,12 @@ namespace StarterHost.Logging;
 /// at fds 1 and 2, which our lines are written through and every worker spawned from now on inherits.
 /// Workers already running keep the descriptor they were given, the renamed file, until they are
 /// replaced. With a "| command" there is nothing to reopen: said, and ignored. Without --log-file the
-/// signal is not ours to handle (Server::Starter: it terminates).
+/// signal is not ours to handle (Server::Starter: it terminates). Called on the event loop's thread, which
+/// also spawns: a spawn inherits the old file or the new, never a descriptor half swapped.
 /// </summary>
-internal sealed class LogFileReopener : IDisposable
+internal sealed class LogFileReopener(string logFile, ILogger logger)
 {
-    private readonly PosixSignalRegistration _registration;
-
-    public LogFileReopener(string logFile, ILogger logger)
-    {
-        _registration = PosixSignalRegistration.Create((PosixSignal)SignalNames.Usr1, context =>
-        {
-            context.Cancel = true;
-            Reopen(logFile, logger);
-        });
-    }
-
-    private static void Reopen(string logFile, ILogger logger)
+    public void Reopen()
     {
         if (LogFileRedirect.PipeCommand(logFile) is not null)
         {
@@ -35,7 +23,6 @@ internal sealed class LogFileReopener : IDisposable
         try
         {
             int fd = Posix.OpenForAppend(logFile);
-            // dup2 swaps each descriptor in one step: a spawn at the same moment inherits the old file or the new.
             Posix.Dup2(fd, 1);
             Posix.Dup2(fd, 2);
             Posix.Close(fd);
@@ -46,6 +33,4 @@ internal sealed class LogFileReopener : IDisposable
             Log.LogReopenFailed(logger, logFile, e.Message);
         }
     }
-
-    public void Dispose() => _registration.Dispose();
 }

@@ -1,29 +1,34 @@
 using System.Runtime.InteropServices;
-using StarterHost.Generations;
 using StarterHost.Interop;
-using StarterHost.Supervision;
 
 namespace StarterHost.Signals;
 
 /// <summary>
-/// Turns SIGHUP, SIGTERM and SIGINT into events, and SIGCHLD into a reap. The handlers cancel the
-/// runtime's default (which would start a process shutdown): stopping is the generation machine's
-/// decision, made only once the workers are gone.
+/// Hands SIGHUP, SIGTERM, SIGINT, SIGCHLD and (with <c>--log-file</c>) SIGUSR1 to the event loop as
+/// <see cref="PendingSignals"/>, which it turns into events and a reap. The handlers cancel the runtime's default
+/// (which would start a process shutdown): stopping is the generation machine's decision, made only once the
+/// workers are gone.
 /// </summary>
 internal sealed class SignalRouter : IDisposable
 {
     private readonly List<PosixSignalRegistration> _registrations = [];
 
-    public SignalRouter(Supervisor supervisor)
+    /// <param name="logFile">
+    /// Whether there is a log file to reopen on SIGUSR1. Without one the signal is not ours to handle
+    /// (Server::Starter: it terminates).
+    /// </param>
+    public SignalRouter(PendingSignals pending, bool logFile)
     {
-        Route(PosixSignal.SIGHUP, SignalNames.Hup, () => supervisor.Post(new HangupReceived()));
-        Route(PosixSignal.SIGTERM, SignalNames.Term, () => supervisor.Post(new TerminateReceived(SignalNames.Term)));
+        Route(PosixSignal.SIGHUP, SignalNames.Hup, reset: true, pending);
+        Route(PosixSignal.SIGTERM, SignalNames.Term, reset: true, pending);
         // Not reset: the runtime takes SIGINT over as it starts, and keeps a background job's ignored Ctrl-C ignored.
-        Route(PosixSignal.SIGINT, null, () => supervisor.Post(new TerminateReceived(SignalNames.Int)));
+        Route(PosixSignal.SIGINT, SignalNames.Int, reset: false, pending);
         // A parent that ignored SIGCHLD passes that on through exec, and then the kernel (or the runtime,
         // which reaps everything when the original disposition was SIG_IGN) would take our workers' exit
         // statuses.
-        Route(PosixSignal.SIGCHLD, SignalNames.Chld, supervisor.ChildrenExited);
+        Route(PosixSignal.SIGCHLD, SignalNames.Chld, reset: true, pending);
+        if (logFile)
+            Route((PosixSignal)SignalNames.Usr1, SignalNames.Usr1, reset: false, pending);
     }
 
     /// <summary>
@@ -31,14 +36,14 @@ internal sealed class SignalRouter : IDisposable
     /// HUP would never arrive. start_server sets its handlers whatever it inherited; so does this, by putting
     /// the default back (<paramref name="reset"/>) before the runtime installs its own.
     /// </summary>
-    private void Route(PosixSignal signal, int? reset, Action handle)
+    private void Route(PosixSignal signal, int number, bool reset, PendingSignals pending)
     {
-        if (reset is { } number)
+        if (reset)
             Posix.ResetSignal(number);
         _registrations.Add(PosixSignalRegistration.Create(signal, context =>
         {
             context.Cancel = true;
-            handle();
+            pending.Raise(number);
         }));
     }
 

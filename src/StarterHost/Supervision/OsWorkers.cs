@@ -9,34 +9,33 @@ namespace StarterHost.Supervision;
 
 /// <summary>
 /// The real <see cref="IWorkerOs"/>: posix_spawn, kill(2), waitpid(-1), and with notify readiness a
-/// NOTIFY_SOCKET per worker, watched by the event loop (<see cref="WorkerNotifications"/>). Used from the loop thread only.
+/// NOTIFY_SOCKET per worker, watched by the event loop (<see cref="WorkerNotifications"/>). Used from the loop
+/// thread only: what it reads (exec reports, datagrams) it hands to <paramref name="deliver"/> on that thread.
 /// </summary>
 internal sealed class OsWorkers(
     StarterOptions options,
     WorkerSpawner spawner,
     NotifyDirectory notifyDirectory,
     EventLoop loop,
+    LoopTimers timers,
     ILogger logger,
-    Action<StarterEvent> post) : IWorkerOs, IDisposable
+    Action<StarterEvent> deliver) : IWorkerOs, IDisposable
 {
     private readonly Dictionary<int, WorkerNotifications> _notifySockets = [];
     private readonly Dictionary<int, int> _execReports = [];
     private readonly Dictionary<int, string> _execFailures = [];
 
-    public TimeProvider Time => loop.Timers;
-
-    public SpawnedWorker Spawn(int generation, int slot)
+    public SpawnedWorker Spawn(int generation, int slot, IReadOnlyDictionary<string, string>? envDir)
     {
         var socket = options.Readiness == ReadinessMode.Notify ? notifyDirectory.Open(generation, slot) : null;
         (int Read, int Write)? report = null;
         try
         {
             report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
-            var (request, settings) = spawner.Prepare(generation, slot, socket?.Path, report?.Write);
-            int pid = Posix.Spawn(request);
+            int pid = Posix.Spawn(spawner.Prepare(generation, slot, envDir, socket?.Path, report?.Write));
             if (socket is not null)
             {
-                var notifications = new WorkerNotifications(pid, socket, Time, logger, post);
+                var notifications = new WorkerNotifications(pid, socket, timers, logger, deliver);
                 _notifySockets[pid] = notifications;
                 loop.Watch(notifications.Fd, notifications.Receive);
             }
@@ -45,7 +44,7 @@ internal sealed class OsWorkers(
                 _execReports[pid] = read;
                 loop.Watch(read, () => ReadExecReport(pid, read));
             }
-            return new SpawnedWorker(pid, settings, AwaitsExec: report is not null);
+            return new SpawnedWorker(pid, AwaitsExec: report is not null);
         }
         catch
         {
@@ -79,11 +78,11 @@ internal sealed class OsWorkers(
         if (_execFailures.Remove(pid, out string? report))
         {
             var (errno, message) = ExecHelper.ParseReport(report);
-            post(new WorkerExecuted(pid, ExecFailure.Describe(message, errno), ExecFailure.IsPermanent(errno)));
+            deliver(new WorkerExecuted(pid, ExecFailure.Describe(message, errno), ExecFailure.IsPermanent(errno)));
         }
         else
         {
-            post(new WorkerExecuted(pid));
+            deliver(new WorkerExecuted(pid));
         }
         return 0;
     }
@@ -104,7 +103,7 @@ internal sealed class OsWorkers(
             // Reaped: its number is free again, but its group's number stays taken while the group has members.
             exits.Add(new ChildExit(pid, new WaitStatus(status), Posix.GroupExists(pid)));
             // A helper that could not exec reports why, then exits: its report is the machine's before its exit,
-            // whichever the loop noticed first (posted now, it is applied ahead of the exits reaped here).
+            // whichever the loop noticed first (delivered now, it is applied ahead of the exits reaped here).
             if (_execReports.TryGetValue(pid, out int report))
             {
                 while (ReadExecReport(pid, report) > 0)

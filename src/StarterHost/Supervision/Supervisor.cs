@@ -1,48 +1,54 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using StarterHost.Generations;
 using StarterHost.Logging;
+using StarterHost.Signals;
 using StarterHost.Status;
-using StarterHost.Workers;
 using StarterHost.Systemd;
+using StarterHost.Workers;
 
 namespace StarterHost.Supervision;
 
 /// <summary>
 /// Feeds events to <see cref="GenerationMachine"/> and carries out the commands that come back, through
-/// <see cref="IWorkerOs"/>. Any thread may post; only the loop thread runs <see cref="RunPending"/>, so
-/// reaping and signalling happen on one thread, in order: a pid is signalled only while it is unreaped,
-/// alive or a zombie, and never after the kernel could have given it to another process.
+/// <see cref="IWorkerOs"/> and <see cref="IServiceOs"/>. Everything but <see cref="Signals"/> belongs to the loop
+/// thread: one queue of events, the timers, reaping and signalling, in order, so that a pid is signalled only
+/// while it is unreaped, alive or a zombie, and never after the kernel could have given it to another process.
 /// </summary>
 internal sealed class Supervisor
 {
     private readonly IWorkerOs _os;
-    private readonly StatusFileWriter? _status;
+    private readonly IServiceOs _service;
+    private readonly LoopTimers _timers;
     private readonly ServiceNotifier _notifier;
     private readonly ILogger _logger;
-    private readonly Action _wake;
-    private readonly ConcurrentQueue<StarterEvent> _posted = new();
-    private readonly HashSet<ITimer> _timers = [];
-    // Set by SIGCHLD, and at first: a child that exited before we listened is reaped too.
-    private volatile bool _childrenExited = true;
-
     private readonly ICheckRunner? _checks;
 
-    // --status-json: the file, and the times only the effect layer can stamp. Both null without it.
-    private readonly StatusJsonWriter? _json;
+    // The one queue: events delivered on the loop thread (exec reports, datagrams), then the results of commands.
+    private readonly Queue<StarterEvent> _events = new();
+
+    // Set by SIGCHLD, and at first: a child that exited before we listened is reaped too.
+    private bool _childrenExited = true;
+
+    // The settings the envdir gave at the last spawn: a read that changes nothing is no event.
+    private RuntimeSettings _envDirSettings;
+
+    // --status-json: what the report names StarterHost by, and the times only the effect layer can stamp. Both null without it.
+    private readonly HostReport? _host;
     private readonly WorkerTimeline? _timeline;
 
-    public Supervisor(IWorkerOs os, StatusFileWriter? status, ServiceNotifier notifier, ILogger logger, RuntimeSettings settings, Action wake,
-        ICheckRunner? checks = null, StatusJsonWriter? json = null)
+    public Supervisor(IWorkerOs os, IServiceOs service, LoopTimers timers, ILogger logger, RuntimeSettings settings, Action wake,
+        ICheckRunner? checks = null, HostReport? statusJson = null)
     {
-        _checks = checks;
-        _json = json;
-        _timeline = json is null ? null : new WorkerTimeline(os.Time);
         _os = os;
-        _status = status;
-        _notifier = notifier;
+        _service = service;
+        _timers = timers;
+        _notifier = new ServiceNotifier(service, timers, logger);
         _logger = logger;
-        _wake = wake;
+        _checks = checks;
+        _host = statusJson;
+        _timeline = statusJson is null ? null : new WorkerTimeline(timers);
+        _envDirSettings = settings;
+        Signals = new PendingSignals(wake);
         State = GenerationState.Initial(settings);
     }
 
@@ -51,30 +57,36 @@ internal sealed class Supervisor
     /// <summary>Set by the machine's Exit: every worker is gone.</summary>
     public int? ExitCode { get; private set; }
 
-    public void Post(StarterEvent evt)
-    {
-        _posted.Enqueue(evt);
-        _wake();
-    }
+    /// <summary>How many events the machine has been given.</summary>
+    public long Applied { get; private set; }
 
-    /// <summary>SIGCHLD: some child exited; the loop reaps.</summary>
-    public void ChildrenExited()
-    {
-        _childrenExited = true;
-        _wake();
-    }
+    /// <summary>What other threads (signal handlers) hand to the loop: the only way in that wakes it.</summary>
+    public PendingSignals Signals { get; }
 
-    /// <summary>Handles everything that has arrived, batch by batch, until nothing is left or the machine exits.</summary>
+    /// <summary>Loop thread: an event read there (an exec report, a datagram), handled with the next batch, with no wake-up of its own.</summary>
+    public void Deliver(StarterEvent evt) => _events.Enqueue(evt);
+
+    /// <summary>How long the loop may sleep: until the next timer (-1: until woken), or null once the machine has exited.</summary>
+    public int? SleepFor => ExitCode is null ? _timers.MillisecondsUntilNextDue() : null;
+
+    /// <summary>
+    /// Handles everything that has arrived, batch by batch, until nothing is left or the machine exits. A batch is
+    /// what arrived together: the timers due, what the loop read, the signals, the children reaped; a timer armed to
+    /// be due at once makes the next batch, without a sleep in between.
+    /// </summary>
     public void RunPending()
     {
         while (ExitCode is null)
         {
-            // Reaped first, queued after: what a worker said (READY=1, read as it was reaped) comes
-            // before its exit, as it happened.
+            // Timers first, as they ended the sleep; reaped before the queue is taken, and queued after it: what a
+            // worker said (READY=1, read as it was reaped) comes before its exit, as it happened.
+            var batch = _timers.TakeDue();
+            var signals = Signals.Take(out bool childrenExited);
+            _childrenExited |= childrenExited;
             var exits = _childrenExited ? Reap() : [];
-            var batch = new List<StarterEvent>();
-            while (_posted.TryDequeue(out var evt))
+            while (_events.TryDequeue(out var evt))
                 batch.Add(evt);
+            batch.AddRange(signals);
             batch.AddRange(exits);
             if (batch.Count == 0)
                 return;
@@ -107,21 +119,21 @@ internal sealed class Supervisor
         }
     }
 
-    /// <summary>Applies an event, then runs its commands; a command's own result (a spawn, a write) is applied next.</summary>
+    /// <summary>
+    /// Applies an event, then runs its commands; the results of those commands (a spawn, a write) go through the
+    /// same queue and are applied next, before the rest of the batch, breadth first.
+    /// </summary>
     private void Dispatch(StarterEvent first)
     {
-        var queue = new Queue<StarterEvent>();
-        queue.Enqueue(first);
-        while (queue.TryDequeue(out var evt))
+        _events.Enqueue(first);
+        while (_events.TryDequeue(out var evt))
         {
             try
             {
+                Applied++;
                 (State, var commands) = GenerationMachine.Apply(State, evt);
                 foreach (var command in commands)
-                {
-                    foreach (var result in Execute(command))
-                        queue.Enqueue(result);
-                }
+                    Execute(command);
             }
             catch (Exception e)
             {
@@ -132,50 +144,61 @@ internal sealed class Supervisor
     }
 
     /// <summary>Carries out one command. A fault becomes an event for the machine to decide on.</summary>
-    private IEnumerable<StarterEvent> Execute(StarterCommand command)
+    private void Execute(StarterCommand command)
     {
         try
         {
-            return Carry(command);
+            Carry(command);
         }
         catch (Exception e)
         {
-            return command switch
+            _events.Enqueue(command switch
             {
-                SpawnWorker spawn => [new SpawnFailed(spawn.Generation, ExecFailure.Describe(e), spawn.Slot, ExecFailure.IsPermanent(e))],
-                WriteStatus => [new StatusWriteFailed(e.Message)],
-                RunCheck check => [new CheckNotStarted(check.Serial, e.Message)],
-                _ => [new CommandFailed(command, e.Message)],
-            };
+                SpawnWorker spawn => new SpawnFailed(spawn.Generation, ExecFailure.Describe(e), spawn.Slot, ExecFailure.IsPermanent(e)),
+                WriteStatus => new StatusWriteFailed(e.Message),
+                RunCheck check => new CheckNotStarted(check.Serial, e.Message),
+                _ => new CommandFailed(command, e.Message),
+            });
         }
     }
 
-    private IEnumerable<StarterEvent> Carry(StarterCommand command)
+    private void Carry(StarterCommand command)
     {
         switch (command)
         {
             case SpawnWorker spawn:
-                var spawned = _os.Spawn(spawn.Generation, spawn.Slot);
-                _timeline?.Spawned(spawned.Pid, spawn.Generation, spawn.Slot);
-                return [new WorkerSpawned(spawn.Generation, spawned.Pid, spawned.Settings, spawned.AwaitsExec, spawn.Slot)];
+                Spawn(spawn);
+                break;
             case RunCheck check:
-                return [new CheckStarted(check.Serial, _checks!.Start(check.Generation))];
+                _events.Enqueue(new CheckStarted(check.Serial, _checks!.Start(check.Generation, _service.ReadEnvDir().Variables)));
+                break;
             case StartTimer timer:
-                Schedule(timer.Event, timer.Delay);
+                _timers.Start(timer.Event, timer.Delay);
+                break;
+            case CancelTimer cancel:
+                _timers.Cancel(cancel.Event);
+                break;
+            case ForgetWorker forget:
+                _timers.Forget(forget.Pid);
                 break;
             case SignalWorkers signal:
-                return SendSignals(signal);
+                SendSignals(signal);
+                break;
             case MeasureMemory measure:
-                return Measure(measure);
+                Measure(measure);
+                break;
             case ProbeGroups probe:
-                return [.. probe.Pgids.Where(pgid => !_os.GroupExists(pgid)).Select(pgid => new GroupGone(pgid))];
+                foreach (int pgid in probe.Pgids.Where(pgid => !_os.GroupExists(pgid)))
+                    _events.Enqueue(new GroupGone(pgid));
+                break;
             case WriteStatus write:
                 // Composed first: what the document shows first is stamped now, even when a write fails.
-                var report = _timeline?.Report(write.Document, _json!.Host);
-                _status?.Write(write.Document);
-                if (report is not null)
-                    _json!.Write(report);
-                return [new StatusWritten(write.Document)];
+                _service.WriteStatus(write.Document, _timeline?.Report(write.Document, _host!));
+                _events.Enqueue(new StatusWritten(write.Document));
+                break;
+            case ReopenLog:
+                _service.ReopenLog();
+                break;
             case Say say:
                 NoticeLog.Write(_logger, say.Notice);
                 break;
@@ -209,13 +232,28 @@ internal sealed class Supervisor
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command, "unknown command");
         }
-        return [];
+    }
+
+    /// <summary>
+    /// The envdir is read again before each spawn, as start_server does; the settings it gives reach the machine as
+    /// an event of their own, ahead of the spawn's, when they changed (and the spawn worked, as before).
+    /// </summary>
+    private void Spawn(SpawnWorker spawn)
+    {
+        var envDir = _service.ReadEnvDir();
+        var spawned = _os.Spawn(spawn.Generation, spawn.Slot, envDir.Variables);
+        _timeline?.Spawned(spawned.Pid, spawn.Generation, spawn.Slot);
+        if (envDir.Settings != _envDirSettings)
+        {
+            _envDirSettings = envDir.Settings;
+            _events.Enqueue(new EnvDirRead(envDir.Settings));
+        }
+        _events.Enqueue(new WorkerSpawned(spawn.Generation, spawned.Pid, spawned.AwaitsExec, spawn.Slot));
     }
 
     /// <summary>Each pid on its own: one that cannot be signalled (EPERM) does not spare the others.</summary>
-    private List<StarterEvent> SendSignals(SignalWorkers signal)
+    private void SendSignals(SignalWorkers signal)
     {
-        var faults = new List<StarterEvent>();
         foreach (int pid in signal.Pids)
         {
             try
@@ -228,62 +266,28 @@ internal sealed class Supervisor
             }
             catch (Exception e)
             {
-                faults.Add(new CommandFailed(signal with { Pids = [pid] }, e.Message));
+                _events.Enqueue(new CommandFailed(signal with { Pids = [pid] }, e.Message));
             }
         }
-        return faults;
     }
 
     /// <summary>Each worker on its own, as signals are: one that cannot be read does not hide the others.</summary>
-    private List<StarterEvent> Measure(MeasureMemory measure)
+    private void Measure(MeasureMemory measure)
     {
-        var results = new List<StarterEvent>();
         foreach (int pid in measure.Pids)
         {
             try
             {
                 if (_os.ResidentMemory(pid) is { } bytes)
-                    results.Add(new MemoryMeasured(pid, bytes));
+                    _events.Enqueue(new MemoryMeasured(pid, bytes));
             }
             catch (Exception e)
             {
-                results.Add(new CommandFailed(measure with { Pids = [pid] }, e.Message));
+                _events.Enqueue(new CommandFailed(measure with { Pids = [pid] }, e.Message));
             }
         }
-        return results;
-    }
-
-    private void Schedule(StarterEvent evt, TimeSpan delay)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            Post(evt);
-            return;
-        }
-        ITimer? timer = null;
-        timer = _os.Time.CreateTimer(_ =>
-        {
-            lock (_timers)
-            {
-                if (!_timers.Remove(timer!))
-                    return;
-            }
-            timer!.Dispose();
-            Post(evt);
-        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        lock (_timers)
-            _timers.Add(timer);
-        timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>No timer outlives the supervisor.</summary>
-    public void CancelTimers()
-    {
-        lock (_timers)
-        {
-            foreach (var timer in _timers)
-                timer.Dispose();
-            _timers.Clear();
-        }
-    }
+    public void CancelTimers() => _timers.Clear();
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using StarterHost.Configuration;
 using StarterHost.Environment;
@@ -23,7 +24,7 @@ internal sealed class SupervisorService(
     ListenerRegistry listeners,
     WorkerSpawner spawner,
     WorkerEnvironment environment,
-    ServiceNotifier notifier,
+    ISystemdNotifier notifier,
     SystemdEnvironment systemd,
     IHostApplicationLifetime lifetime,
     LogSink logSink,
@@ -39,7 +40,6 @@ internal sealed class SupervisorService(
     private Supervisor? _supervisor;
     private SignalRouter? _signals;
     private CheckRunner? _checks;
-    private LogFileReopener? _logReopener;
 
     /// <summary>
     /// Everything that can fail because of the configuration happens here, before the host reports
@@ -85,13 +85,16 @@ internal sealed class SupervisorService(
         if (options.StatusJson is { } statusJson)
             _statusJson = new StatusJsonWriter(statusJson, new HostReport(_pid, Hosting.ProductVersion.Current));
         _loop = new EventLoop();
+        var timers = new LoopTimers(new MonotonicClock());
         var notifyDirectory = new NotifyDirectory(environment.Base, _pid, workers, stale => Log.StaleNotifyDirectoryRemoved(logger, stale));
-        _os = new OsWorkers(options, spawner, notifyDirectory, _loop, logger, evt => _supervisor!.Post(evt));
+        _os = new OsWorkers(options, spawner, notifyDirectory, _loop, timers, logger, evt => _supervisor!.Deliver(evt));
         _checks = options.CheckCommand is { } check ? new CheckRunner(spawner, check, _loop) : null;
-        _supervisor = new Supervisor(_os, _status, notifier, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake, _checks, _statusJson);
-        _signals = new SignalRouter(_supervisor);
-        if (options.LogFile is { } reopened)
-            _logReopener = new LogFileReopener(reopened, logger);
+        var service = new OsService(_status, _statusJson, notifier, systemd.NotifySocketName,
+            options.LogFile is { } reopened ? new LogFileReopener(reopened, logger) : null,
+            new EnvDirReload(environment, logger));
+        _supervisor = new Supervisor(_os, service, timers, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake,
+            _checks, _statusJson?.Host);
+        _signals = new SignalRouter(_supervisor.Signals, logFile: options.LogFile is not null);
         await base.StartAsync(cancellationToken);
     }
 
@@ -114,16 +117,8 @@ internal sealed class SupervisorService(
             Log.FilesWritableByWorkers(logger, user.Name, string.Join(", ", found.Select(f => $"the {Role(f.File)} {f.File} (in {f.Directory})")));
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var supervisor = _supervisor!;
-        supervisor.Post(new Started((uint)Random.Shared.Next()));
-        // Sent from the loop, through the machine, so that a hung loop stops it and the watchdog strikes.
-        if (notifier.IsEnabled && systemd.WatchdogPeriod is { } period)
-            supervisor.Post(new WatchdogDue(period));
-        // Not stoppingToken: a host stop becomes a TERM (see StopAsync) and the loop runs until the workers are gone.
-        return _exited.Task;
-    }
+    // Not stoppingToken: a host stop becomes a TERM (see StopAsync) and the loop runs until the workers are gone.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _exited.Task;
 
     /// <summary>
     /// Runs the loop on the calling thread, the process's main thread (see Program.cs), until every worker is
@@ -134,10 +129,14 @@ internal sealed class SupervisorService(
         var supervisor = _supervisor ?? throw new InvalidOperationException("the host has not started");
         try
         {
+            supervisor.Deliver(new Started((uint)Random.Shared.Next()));
+            // Sent from the loop, through the machine, so that a hung loop stops it and the watchdog strikes.
+            if (notifier.IsEnabled && systemd.WatchdogPeriod is { } period)
+                supervisor.Deliver(new WatchdogDue(period));
             _loop!.Run(() =>
             {
                 supervisor.RunPending();
-                return supervisor.ExitCode is not null;
+                return supervisor.SleepFor;
             });
             System.Environment.ExitCode = supervisor.ExitCode ?? 0;
         }
@@ -158,7 +157,7 @@ internal sealed class SupervisorService(
     {
         if (_supervisor is not null && !_exited.Task.IsCompleted)
         {
-            _supervisor.Post(new TerminateReceived(SignalNames.Term));
+            _supervisor.Signals.Raise(SignalNames.Term);
             await _exited.Task;
         }
         await base.StopAsync(cancellationToken);
@@ -169,8 +168,6 @@ internal sealed class SupervisorService(
     {
         _signals?.Dispose();
         _signals = null;
-        _logReopener?.Dispose();
-        _logReopener = null;
         _supervisor?.CancelTimers();
         try
         {

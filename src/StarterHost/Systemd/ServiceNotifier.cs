@@ -1,8 +1,8 @@
 using System.Globalization;
-using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using StarterHost.Interop;
 using StarterHost.Logging;
+using StarterHost.Supervision;
 
 namespace StarterHost.Systemd;
 
@@ -10,19 +10,20 @@ namespace StarterHost.Systemd;
 /// Tells the service manager about the service (man sd_notify) whenever NOTIFY_SOCKET is set, whoever
 /// the parent is: UseSystemd() would only do so under PID 1's systemd. A send that fails is logged and
 /// survived; the supervisor must never fall over because its manager is not listening. The launcher of
-/// --daemonize waits like a service manager, and hears of readiness (or of why not) here too.
+/// --daemonize waits like a service manager, and hears of readiness (or of why not) here too. Both through
+/// <see cref="IServiceOs"/>; times (MONOTONIC_USEC=) from the supervisor's <paramref name="clock"/>, whose
+/// timestamps are CLOCK_MONOTONIC microseconds in production (<see cref="MonotonicClock"/>).
 /// </summary>
-/// <param name="socketName">How to name the socket in a log line (the NOTIFY_SOCKET value).</param>
-internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketName, ILogger<ServiceNotifier> logger)
+internal sealed class ServiceNotifier(IServiceOs service, TimeProvider clock, ILogger logger)
 {
     private bool _failing;
 
-    public bool IsEnabled => notifier.IsEnabled;
+    public bool IsEnabled => service.ServiceManager is not null;
 
     public void Ready()
     {
         Send("READY=1");
-        Hosting.Daemonizer.ReportReady();
+        service.TellLauncher(null);
     }
 
     /// <summary>
@@ -30,11 +31,13 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
     /// trying, unless it has <paramref name="givenUp"/>.
     /// </summary>
     public void StartFailed(string reason, bool givenUp = false) =>
-        Hosting.Daemonizer.ReportFailure(givenUp ? reason : $"{reason}; the daemon (pid {System.Environment.ProcessId}) keeps trying, see its log file");
+        service.TellLauncher(givenUp ? reason : $"{reason}; the daemon (pid {System.Environment.ProcessId}) keeps trying, see its log file");
 
     /// <summary>RELOADING=1 with the CLOCK_MONOTONIC time in one datagram, as Type=notify-reload requires.</summary>
     public void Reloading() =>
-        Send($"RELOADING=1\nMONOTONIC_USEC={Posix.MonotonicMicroseconds.ToString(CultureInfo.InvariantCulture)}");
+        Send($"RELOADING=1\nMONOTONIC_USEC={MonotonicMicroseconds.ToString(CultureInfo.InvariantCulture)}");
+
+    private long MonotonicMicroseconds => (long)((Int128)clock.GetTimestamp() * 1_000_000 / clock.TimestampFrequency);
 
     /// <summary>
     /// A reload failed: READY=1, which alone ends RELOADING=1 (sd_notify(3)); the reason is in STATUS=. Not the
@@ -57,11 +60,11 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
 
     private void Send(string message)
     {
-        if (!notifier.IsEnabled)
+        if (service.ServiceManager is not { } socket)
             return;
         try
         {
-            notifier.Notify(new ServiceState(message));
+            service.Notify(message);
             if (_failing)
             {
                 _failing = false;
@@ -72,7 +75,7 @@ internal sealed class ServiceNotifier(ISystemdNotifier notifier, string? socketN
         {
             // One line when it starts failing, not one per watchdog tick.
             if (!_failing)
-                Log.NotifyFailed(logger, socketName ?? SystemdEnvironment.NotifySocket, e.Message);
+                Log.NotifyFailed(logger, socket, e.Message);
             _failing = true;
         }
     }

@@ -30,6 +30,8 @@ internal sealed class SystemdEnvironment
     {
         string? Get(string name) => variables[name] as string;
 
+        NotifySocketName = Get(NotifySocket) is { Length: > 0 } socket ? socket : null;
+
         // sd_watchdog_enabled: WATCHDOG_USEC applies unless WATCHDOG_PID names another process.
         if (Parse(Get(WatchdogUsec)) is { } usec and > 0
             && (Get(WatchdogPid) is not { Length: > 0 } watchdogPid || Parse(watchdogPid) == (ulong)ownPid))
@@ -55,6 +57,9 @@ internal sealed class SystemdEnvironment
 
     /// <summary>Their FileDescriptorName= values, in fd order, when LISTEN_FDNAMES names each of them.</summary>
     public IReadOnlyList<string>? PassedSocketNames { get; }
+
+    /// <summary>Where sd_notify datagrams go (a path, or an abstract "@name"), or null when no service manager listens.</summary>
+    public string? NotifySocketName { get; }
 
     /// <summary>How often to send WATCHDOG=1, or null when no watchdog applies to this process.</summary>
     public TimeSpan? WatchdogPeriod { get; }

@@ -19,13 +19,13 @@ internal sealed class CheckRunner(WorkerSpawner spawner, string command, EventLo
     private int _pid;
     private int _outputFd = -1;
 
-    public int Start(int generation)
+    public int Start(int generation, IReadOnlyDictionary<string, string>? envDir)
     {
         Close();
         var (read, write) = Posix.OpenPipe();
         try
         {
-            int pid = Posix.Spawn(spawner.PrepareCheck(generation, command, write));
+            int pid = Posix.Spawn(spawner.PrepareCheck(generation, envDir, command, write));
             Posix.SetNonBlocking(read);
             (_pid, _outputFd) = (pid, read);
             _output.Clear();

@@ -1,12 +1,9 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using StarterHost.Configuration;
 using StarterHost.Environment;
-using StarterHost.Generations;
 using StarterHost.Hosting;
 using StarterHost.Interop;
 using StarterHost.Listening;
-using StarterHost.Logging;
 using StarterHost.Signals;
 
 namespace StarterHost.Workers;
@@ -15,14 +12,12 @@ namespace StarterHost.Workers;
 internal sealed class WorkerSpawner(
     StarterOptions options,
     ListenerRegistry listeners,
-    WorkerEnvironment environment,
-    ILogger<WorkerSpawner> logger)
+    WorkerEnvironment environment)
 {
     private readonly string[] _helper = UsesExecHelperFor(options) ? ExecHelperCommand.Get() : [];
     private readonly int _ownPid = Posix.CurrentPid;
     private readonly int _deathSignal = DeathSignalFor(options);
     private string[]? _listenFdNames;
-    private IReadOnlyList<string> _skippedEnvFiles = [];
 
     /// <summary>
     /// Whether spawns go through the exec helper (and so report their exec on a pipe): for the death
@@ -48,14 +43,14 @@ internal sealed class WorkerSpawner(
     public string[] ListenFdNames() => _listenFdNames ??= Listening.ListenFdNames.For(options.ListenFdNames, listeners.Keys);
 
     /// <summary>
-    /// Re-reads the envdir and composes the spawn of <paramref name="generation"/>'s worker for <paramref name="slot"/>,
-    /// leading a process group of its own; through the exec helper (see <see cref="UsesExecHelper"/>), which reports
-    /// its exec by closing <paramref name="execReport"/> (the write end of a pipe).
-    /// Throws <see cref="CommandNotExecutableException"/> when the command cannot be found.
+    /// Composes the spawn of <paramref name="generation"/>'s worker for <paramref name="slot"/>, with what the envdir
+    /// said when it was read for it (<paramref name="envDir"/>), leading a process group of its own; through the exec
+    /// helper (see <see cref="UsesExecHelper"/>), which reports its exec by closing <paramref name="execReport"/> (the
+    /// write end of a pipe). Throws <see cref="CommandNotExecutableException"/> when the command cannot be found.
     /// </summary>
-    public (SpawnRequest Request, RuntimeSettings Settings) Prepare(int generation, int slot, string? notifySocket, int? execReport)
+    public SpawnRequest Prepare(int generation, int slot, IReadOnlyDictionary<string, string>? envDir, string? notifySocket, int? execReport)
     {
-        var variables = Variables(generation);
+        var variables = Variables(generation, envDir);
         // With one worker the environment stays start_server's, byte for byte.
         if (options.Workers > 1)
             variables[WorkerEnvironment.WorkerVariable] = slot.ToString(CultureInfo.InvariantCulture);
@@ -67,7 +62,6 @@ internal sealed class WorkerSpawner(
             variables[Systemd.SystemdEnvironment.ListenFds] = listeners.Count.ToString(CultureInfo.InvariantCulture);
             variables[Systemd.SystemdEnvironment.ListenFdNames] = string.Join(':', ListenFdNames());
         }
-        var settings = environment.SettingsFrom(variables);
 
         string path = CommandResolver.Resolve(options.Command[0], variables.GetValueOrDefault("PATH"), options.Dir);
         var descriptors = listeners.Descriptors;
@@ -83,24 +77,24 @@ internal sealed class WorkerSpawner(
         if (UsesExecHelper && execReport is { } report)
             descriptors = [.. descriptors, (report, reportFd)];
         var (program, argv) = ThroughHelper(path, options.Command, pidVariables, execReport is null ? null : reportFd);
-        return (new SpawnRequest(program, argv, [.. variables.Select(v => $"{v.Key}={v.Value}")], descriptors, options.Dir, NewProcessGroup: true), settings);
+        return new SpawnRequest(program, argv, [.. variables.Select(v => $"{v.Key}={v.Value}")], descriptors, options.Dir, NewProcessGroup: true);
     }
 
     /// <summary>
     /// The spawn of <c>--check-command</c> before a restart to <paramref name="generation"/>: /bin/sh -c, in the
     /// worker's environment, directory and identity, without the listeners, stdout and stderr to <paramref name="outputFd"/>.
     /// </summary>
-    public SpawnRequest PrepareCheck(int generation, string command, int outputFd)
+    public SpawnRequest PrepareCheck(int generation, IReadOnlyDictionary<string, string>? envDir, string command, int outputFd)
     {
-        var variables = Variables(generation);
+        var variables = Variables(generation, envDir);
         var (program, argv) = ThroughHelper("/bin/sh", ["/bin/sh", "-c", command], [], null);
         return new SpawnRequest(program, argv, [.. variables.Select(v => $"{v.Key}={v.Value}")], [(outputFd, 1), (outputFd, 2)], options.Dir, NewProcessGroup: true);
     }
 
-    /// <summary>StarterHost's environment, the envdir re-read, SERVER_STARTER_PORT and SERVER_STARTER_GENERATION.</summary>
-    private SortedDictionary<string, string> Variables(int generation)
+    /// <summary>StarterHost's environment, the envdir as read for this spawn, SERVER_STARTER_PORT and SERVER_STARTER_GENERATION.</summary>
+    private SortedDictionary<string, string> Variables(int generation, IReadOnlyDictionary<string, string>? envDir)
     {
-        var variables = environment.Compose(ReadEnvDir());
+        var variables = environment.Compose(envDir);
         variables[WorkerEnvironment.PortVariable] = listeners.EnvironmentValue;
         variables[WorkerEnvironment.GenerationVariable] = generation.ToString(CultureInfo.InvariantCulture);
         return variables;
@@ -112,29 +106,5 @@ internal sealed class WorkerSpawner(
         if (!UsesExecHelper)
             return (path, argv);
         return (_helper[0], ExecHelper.Arguments(_helper, _deathSignal, _ownPid, pidVariables, reportFd, options.User, options.Group, path, argv));
-    }
-
-    private IReadOnlyDictionary<string, string>? ReadEnvDir()
-    {
-        if (environment.EnvDir is not { } dir)
-            return null;
-        try
-        {
-            var contents = EnvDirReader.Read(dir);
-            // Said when it changes, not at every spawn of every worker.
-            if (!contents.Skipped.SequenceEqual(_skippedEnvFiles))
-            {
-                foreach (string file in contents.Skipped.Except(_skippedEnvFiles))
-                    Log.EnvDirEntrySkipped(logger, file);
-                _skippedEnvFiles = contents.Skipped;
-            }
-            return contents.Variables;
-        }
-        catch (IOException e)
-        {
-            // Server::Starter: a missing envdir adds nothing. Say so, and keep serving.
-            Log.EnvDirUnreadable(logger, dir, e.Message);
-            return null;
-        }
     }
 }
