@@ -44,17 +44,16 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     /// <summary>
-    /// An executable script without a #! line: exec(2) says "Exec format error", and no retry changes that. At first
-    /// start it is one line (not a retry for ever) and exit 1, through the exec helper and without it.
+    /// An executable file of no format the kernel runs, and not text (a NUL in its first line): exec(2) says "Exec
+    /// format error", and no retry changes that. At first start it is one line (not a retry for ever) and exit 1,
+    /// through the exec helper and without it.
     /// </summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void AtFirstStartACommandTheSystemCannotExecuteIsOneLineAndExitOne(bool noDeathSignal)
     {
-        string script = _dir.File("server");
-        File.WriteAllText(script, "echo a shell script without #!\nexec sleep 60\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string script = ForeignBinary();
         string pidFile = _dir.File("pid");
         string[] args = ["--port=127.0.0.1:0", $"--pid-file={pidFile}", "--interval=0", .. noDeathSignal ? ["--no-death-signal"] : Array.Empty<string>(), "--", script];
         using var starter = StarterProcess.Start(args, workingDirectory: _dir.Path);
@@ -62,24 +61,55 @@ public sealed class StartupFailureTests : IDisposable
         string[] lines = starter.Output.Split('\n');
         string failure = $"generation 1 could not be spawned: exec {script} failed: Exec format error";
         Assert.Single(lines, l => l.Contains("Exec format error", StringComparison.Ordinal));
-        Assert.Single(lines, l => l.EndsWith($" error: {failure} (not a binary this system runs, nor a script whose first line is #! and its interpreter); no retry can fix that, and no generation has served: exiting with status 1", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.EndsWith($" error: {failure} (a binary of a format or architecture this system does not run); no retry can fix that, and no generation has served: exiting with status 1", StringComparison.Ordinal));
         // No retry: at most one worker was started (posix_spawn itself fails without the helper), and no other line says it failed.
         Assert.Equal(noDeathSignal ? 0 : 1, lines.Count(l => l.Contains("starting new worker", StringComparison.Ordinal)));
         Assert.Single(lines, l => l.Contains("could not be spawned", StringComparison.Ordinal) || l.Contains("failed to start", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.Contains("a shell script without", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("cannot execute", StringComparison.Ordinal));
         Assert.False(File.Exists(pidFile));
+    }
+
+    /// <summary>
+    /// A text file without #! runs through /bin/sh with its arguments, as execvp(3) (start_server's Perl exec) runs
+    /// it, through the exec helper and without it: it is a worker like any other, not an exec failure.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AScriptWithoutAShebangLineRunsThroughTheShellAsStartServerRunsIt(bool noDeathSignal)
+    {
+        string script = _dir.File("server"), ran = _dir.File("ran");
+        File.WriteAllText(script, $"echo \"$0 $1 $SERVER_STARTER_GENERATION\" > '{ran}'\nexec sleep 60\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string[] args = ["--port=127.0.0.1:0", "--interval=0", .. noDeathSignal ? ["--no-death-signal"] : Array.Empty<string>(), "--", script, "first-argument"];
+        using var starter = StarterProcess.Start(args, workingDirectory: _dir.Path);
+        int worker = starter.WorkerPid(1);
+        Eventually.True(() => File.Exists(ran) && File.ReadAllText(ran).EndsWith('\n'), "the script ran");
+        Assert.Equal($"{script} first-argument 1\n", File.ReadAllText(ran));
+        // The shell exec'd sleep in the worker's own process: it is the worker StarterHost started, still running.
+        Assert.Equal("sleep", File.ReadAllText($"/proc/{worker}/comm").Trim());
+        starter.Signal(15);
+        Assert.Equal(0, starter.WaitForExit());
+        Assert.DoesNotContain("Exec format error", starter.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>An executable file that is not text and that no binfmt handler claims: NUL bytes from the start.</summary>
+    private string ForeignBinary()
+    {
+        string path = _dir.File("server");
+        File.WriteAllBytes(path, [0, 0, 0, 0, (byte)'n', (byte)'o', (byte)'t', 0, (byte)'\n', 0]);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 
     [Fact]
     public void ADaemonWhoseCommandCannotBeExecutedTellsTheLauncherAndExitsInsteadOfRetrying()
     {
-        string script = _dir.File("server");
-        File.WriteAllText(script, "exec sleep 60\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string script = ForeignBinary();
         string pidFile = _dir.File("pid"), log = _dir.File("log");
         var (code, output) = StarterProcess.Run(["--port=127.0.0.1:0", "--daemonize", $"--log-file={log}", $"--pid-file={pidFile}", "--", script], workingDirectory: _dir.Path);
         Assert.Equal(1, code);
-        Assert.Equal($"starterhost: generation 1 could not be spawned: exec {script} failed: Exec format error (not a binary this system runs, nor a script whose first line is #! and its interpreter)", output);
+        Assert.Equal($"starterhost: generation 1 could not be spawned: exec {script} failed: Exec format error (a binary of a format or architecture this system does not run)", output);
         // The daemon exits too: its pid file goes with it.
         Eventually.True(() => !File.Exists(pidFile), "the daemon gone");
         Assert.Contains("exiting with status 1", File.ReadAllText(log));

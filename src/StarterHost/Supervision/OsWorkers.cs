@@ -32,7 +32,7 @@ internal sealed class OsWorkers(
         try
         {
             report = spawner.UsesExecHelper ? Posix.OpenPipe() : null;
-            int pid = Posix.Spawn(spawner.Prepare(generation, slot, envDir, socket?.Path, report?.Write));
+            int pid = SpawnAsExecvpWould(spawner.Prepare(generation, slot, envDir, socket?.Path, report?.Write));
             if (socket is not null)
             {
                 var notifications = new WorkerNotifications(pid, socket, timers, logger, deliver);
@@ -57,6 +57,22 @@ internal sealed class OsWorkers(
         {
             if (report is { Write: var write })
                 Posix.Close(write);
+        }
+    }
+
+    /// <summary>
+    /// posix_spawn has no execvp(3) fallback for a text file without #! (glibc dropped it): without the exec helper
+    /// the failure comes back here, and the file is spawned through /bin/sh instead (see <see cref="ShellScript"/>).
+    /// </summary>
+    private static int SpawnAsExecvpWould(SpawnRequest request)
+    {
+        try
+        {
+            return Posix.Spawn(request);
+        }
+        catch (PosixException e) when (e.Errno == Libc.ENOEXEC && ShellScript.Command(request.Path, request.Arguments, request.WorkingDirectory) is { } shell)
+        {
+            return Posix.Spawn(request with { Path = shell.Path, Arguments = shell.Arguments });
         }
     }
 

@@ -10,9 +10,9 @@ internal static class ExecFailure
     /// runs. Another attempt execs the same file the same way; only someone changing it helps. Not so a lack of
     /// memory or processes (EAGAIN, ENOMEM) or a binary being written (ETXTBSY): those pass.
     /// </summary>
-    // Server::Starter: retries such a command for ever, and runs a file without #! through /bin/sh, as execvp(3)
-    // does. StarterHost refuses both at first start (see GenerationMachine.GiveUp): with nothing serving, a retry
-    // only fills the log.
+    // Server::Starter: retries such a command for ever. StarterHost refuses it at first start (see
+    // GenerationMachine.GiveUp): with nothing serving, a retry only fills the log. A text file without #! is not
+    // such a command: it runs through /bin/sh, as execvp(3) runs it (ShellScript); ENOEXEC is left for binaries.
     public static bool IsPermanent(int errno) => errno is Libc.ENOENT or Libc.ENOTDIR or Libc.EACCES or Libc.EPERM
         or Libc.ENOEXEC or Libc.EISDIR or Libc.ELOOP or Libc.ENAMETOOLONG or Libc.E2BIG or Libc.ELIBBAD;
 
@@ -26,7 +26,7 @@ internal static class ExecFailure
 
     /// <summary>The reason, with what "Exec format error" usually means.</summary>
     public static string Describe(string reason, int errno) =>
-        errno == Libc.ENOEXEC ? $"{reason} (not a binary this system runs, nor a script whose first line is #! and its interpreter)" : reason;
+        errno == Libc.ENOEXEC ? $"{reason} (a binary of a format or architecture this system does not run)" : reason;
 
     public static string Describe(Exception error) => error is PosixException posix ? Describe(posix.Message, posix.Errno) : error.Message;
 }

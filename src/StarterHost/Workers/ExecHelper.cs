@@ -89,8 +89,17 @@ internal static class ExecHelper
             foreach (string name in pidVariables)
                 Posix.SetEnvironmentVariable(name, ownPid);
             Posix.ResetSignals();
-            Posix.ExecReplacing(args[separator + 1], args[(separator + 2)..]);
-            return Fail($"exec {args[separator + 1]} returned");
+            string path = args[separator + 1];
+            string[] argv = args[(separator + 2)..];
+            try
+            {
+                Posix.ExecReplacing(path, argv);
+            }
+            catch (PosixException e) when (e.Errno == Libc.ENOEXEC && ShellScript.Command(path, argv) is { } shell)
+            {
+                Posix.ExecReplacing(shell.Path, shell.Arguments);
+            }
+            return Fail($"exec {path} returned");
         }
         catch (PosixException e)
         {
