@@ -112,6 +112,17 @@ public sealed class SocketActivationTests : IDisposable
         Assert.True(ours is [var line] && line == $"starterhost: 127.0.0.1:{other} is configured but the service manager did not pass a socket bound to it (passed: fd 3 (web, {SocketPath}), fd 4 (api, 127.0.0.1:{_port}))", starter.Output);
     }
 
+    /// <summary>A passed socket that no --port or --path names is said once, and stays out of the worker.</summary>
+    [Fact]
+    public void APassedSocketThatNoOptionNamesIsWarnedAboutAndNotPassedOn()
+    {
+        using var starter = Activate([$"--path={SocketPath}"]);
+        WaitUntilListening(starter);
+        Assert.StartsWith("gen=1 ", WorkerClient.Ask(SocketPath));
+        starter.WaitForLine($@"socket fd 4 \(api, 127\.0\.0\.1:{_port}\) passed by the service manager matches no --port or --path; not used$");
+        Assert.Contains($"SERVER_STARTER_PORT={SocketPath}=3", File.ReadAllText($"/proc/{starter.WorkerPid(1)}/environ").Split('\0'));
+    }
+
     /// <summary>The activator says so once both sockets listen (the file exists from bind(2) on, before listen(2)).</summary>
     private static void WaitUntilListening(StarterProcess activator) => activator.WaitForLine(@"^Listening on .* as 4\.$");
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StarterHost.Configuration;
 
 namespace StarterHost.Logging;
 
@@ -38,8 +39,11 @@ internal static partial class Log
     [LoggerMessage(26, LogLevel.Information, "using socket {Socket} passed by the service manager as {Key}={Fd}")]
     public static partial void AdoptingPassedSocket(ILogger logger, string socket, string key, int fd);
 
-    [LoggerMessage(27, LogLevel.Warning, "socket {Socket} passed by the service manager matches no --port or --path; not used")]
-    public static partial void PassedSocketUnused(ILogger logger, string socket);
+    [LoggerMessage(27, LogLevel.Warning, "socket {Socket} passed by the service manager matches no {PortOption} or {PathOption}; not used")]
+    private static partial void PassedSocketUnused(ILogger logger, string socket, string portOption, string pathOption);
+
+    public static void PassedSocketUnused(ILogger logger, string socket) =>
+        PassedSocketUnused(logger, socket, StarterOptions.PortOption.Cli, StarterOptions.PathOption.Cli);
 
     [LoggerMessage(28, LogLevel.Warning, "skipping envdir file {File}: a variable's name cannot hold '=', white space or a control character")]
     public static partial void EnvDirEntrySkipped(ILogger logger, string file);
