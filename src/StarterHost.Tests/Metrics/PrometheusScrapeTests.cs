@@ -1,4 +1,3 @@
-using StarterHost.Metrics;
 using StarterHost.Tests.Support;
 
 namespace StarterHost.Tests.Metrics;
@@ -7,14 +6,14 @@ namespace StarterHost.Tests.Metrics;
 /// A real Prometheus scrapes the endpoint every second, and what it stored is read back through its HTTP API: the
 /// format, the content type and the answer are what Prometheus itself accepts, not only what promtool lints.
 /// </summary>
-public sealed class PrometheusScrapeTests
+[Collection(PrometheusCollection.Name)]
+public sealed class PrometheusScrapeTests(ScrapedEndpoint scraped)
 {
     [PrometheusFact]
     public void PrometheusReadsTheGenerationAndSeesItChange()
     {
-        var snapshot = Snapshots.Typical() with { Generation = 7 };
-        using var endpoint = new EndpointUnderTest(() => ExpositionWriter.Write(Volatile.Read(ref snapshot), ProcessFacts.ReadSelf()));
-        using var prometheus = new PrometheusServer(endpoint.EndPoint.ToString()!);
+        scraped.Snapshot = Snapshots.Typical() with { Generation = 7 };
+        var prometheus = scraped.Prometheus;
 
         prometheus.WaitFor("starterhost_generation", 7);
         Assert.Equal(1, Assert.Single(prometheus.Query("up{job=\"starterhost\"}")).Value);
@@ -24,11 +23,11 @@ public sealed class PrometheusScrapeTests
         Assert.Equal("127.0.0.1:8080", queue.Labels["listener"]);
         Assert.Equal(4, Assert.Single(prometheus.Query("starterhost_handover_seconds_count")).Value);
 
-        Volatile.Write(ref snapshot, snapshot with { Generation = 8, Restarts = 5 });
+        scraped.Snapshot = scraped.Snapshot with { Generation = 8, Restarts = 5 };
         prometheus.WaitFor("starterhost_generation", 8);
         prometheus.WaitFor("starterhost_restarts_total", 5);
         // A histogram Prometheus can take quantiles of: 3 of the 4 handovers took at most 2 s.
         Assert.Equal(2, Assert.Single(prometheus.Query("histogram_quantile(0.75, starterhost_handover_seconds_bucket)")).Value);
-        Assert.Empty(endpoint.Faults);
+        Assert.Empty(scraped.Endpoint.Faults);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using StarterHost.Metrics;
 
 namespace StarterHost.Tests.Metrics;
@@ -27,4 +29,21 @@ internal static class Snapshots
     }
 
     public static ProcessFacts Process => new(CpuSeconds: 12.34, ResidentBytes: 11_534_336, OpenFds: 23, MaxFds: 1_048_576, StartTimeSeconds: 1_767_225_600.25);
+
+    /// <summary>
+    /// Every series name a scrape of the typical snapshot holds (histograms as their _bucket, _sum and _count), each with
+    /// its label names: what a dashboard or a rule may name.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> EmittedSeries()
+    {
+        string text = Encoding.UTF8.GetString(ExpositionWriter.Write(Typical(), Process));
+        var series = new Dictionary<string, IReadOnlySet<string>>();
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
+        {
+            var sample = Regex.Match(line, @"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? ");
+            var labels = Regex.Matches(sample.Groups[2].Value, @"([a-zA-Z_][a-zA-Z0-9_]*)=""").Select(m => m.Groups[1].Value);
+            series[sample.Groups[1].Value] = (series.GetValueOrDefault(sample.Groups[1].Value) ?? new HashSet<string>()).Union(labels).ToHashSet();
+        }
+        return series;
+    }
 }
