@@ -1,4 +1,5 @@
 using System.Globalization;
+using StarterHost.Interop;
 
 namespace StarterHost.Metrics;
 
@@ -57,7 +58,7 @@ internal sealed record ProcessFacts(double CpuSeconds, long ResidentBytes, long 
     }
 
     /// <summary>The entries of /proc/self/fd, less the one the listing itself holds open while it reads.</summary>
-    private static long OpenDescriptors() => Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount() - 1;
+    private static long OpenDescriptors() => Posix.CountEntries("/proc/self/fd") - 1;
 
     private static string[] FieldsAfterName(string stat)
     {
