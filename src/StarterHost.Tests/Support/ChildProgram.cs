@@ -22,6 +22,7 @@ internal static class ChildProgram
         ["image-location"] = ImageLocationTests.AtStartChild,
         ["handoff-send"] = StateHandoffTests.SendChild,
         ["handoff-receive"] = StateHandoffTests.ReceiveChild,
+        ["scrape-cost"] = Metrics.ScrapeCost.Child,
     };
 
     public static int Main(string[] args) =>
