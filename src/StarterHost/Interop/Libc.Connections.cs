@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace StarterHost.Interop;
 
-/// <summary>The connections StarterHost itself answers (the metrics endpoint): accept4, recv and send on bare fds.</summary>
+/// <summary>The connections StarterHost itself answers (the metrics endpoint): accept4 and send on bare fds.</summary>
 internal static unsafe partial class Libc
 {
     internal const int ECONNABORTED = 103;
@@ -10,9 +10,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "accept4", SetLastError = true)]
     internal static partial int Accept4(int fd, byte* address, uint* length, int flags);
-
-    [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
-    internal static partial nint Recv(int fd, byte* buffer, nint length, int flags);
 
     [LibraryImport(Lib, EntryPoint = "send", SetLastError = true)]
     internal static partial nint Send(int fd, byte* buffer, nint length, int flags);

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace StarterHost.Interop;
 
 /// <summary>
-/// Accepting and talking on non-blocking stream sockets. Each call says "nothing now" (EAGAIN) with -1 and throws for
+/// Accepting and answering on non-blocking stream sockets (they are read with <see cref="ReadAvailable"/>). Each call says "nothing now" (EAGAIN) with -1 and throws for
 /// anything else, naming the fd; a peer that reset the connection is such a throw, and its connection is closed.
 /// </summary>
 internal static unsafe partial class Posix
@@ -24,25 +24,6 @@ internal static unsafe partial class Posix
                 return -1;
             if (errno is not (Libc.EINTR or Libc.ECONNABORTED))
                 throw new PosixException($"accept4({listenFd})", errno);
-        }
-    }
-
-    /// <summary>recv(2): the bytes read, 0 when the peer has closed its side, -1 when nothing is there yet.</summary>
-    public static int ReceiveAvailable(int fd, Span<byte> buffer)
-    {
-        fixed (byte* p = buffer)
-        {
-            while (true)
-            {
-                nint n = Libc.Recv(fd, p, buffer.Length, 0);
-                if (n >= 0)
-                    return (int)n;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.EWOULDBLOCK)
-                    return -1;
-                if (errno != Libc.EINTR)
-                    throw new PosixException($"recv({fd})", errno);
-            }
         }
     }
 

@@ -61,7 +61,7 @@ internal static unsafe partial class Posix
                 throw PosixException.FromLastError($"sock_diag(unix inode {inode})");
             // The kernel answers a single-socket request while sending it, so the reply is there already.
             byte* reply = stackalloc byte[256];
-            nint n = Libc.Recv(netlink, reply, 256, 0);
+            nint n = Libc.Read(netlink, reply, 256);
             if (n < 0)
                 throw PosixException.FromLastError($"sock_diag(unix inode {inode})");
             return ParseUnixDiag(new ReadOnlySpan<byte>(reply, (int)n), inode);

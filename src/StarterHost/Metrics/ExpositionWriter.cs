@@ -32,19 +32,13 @@ internal sealed class ExpositionWriter
 
         Single(MetricFamilies.Generation, s.Generation);
 
-        Header(MetricFamilies.Workers);
-        long[] workers = s.Workers.Values;
-        for (int i = 0; i < workers.Length; i++)
-            Sample(MetricFamilies.Workers.Name, "state", WorkerCounts.States[i], workers[i]);
+        Labelled(MetricFamilies.Workers, "state", WorkerCounts.States, s.Workers.Values);
 
         Single(MetricFamilies.WorkersConfigured, s.WorkersConfigured);
         Single(MetricFamilies.Restarts, s.Restarts);
         Single(MetricFamilies.FailedStarts, s.FailedStarts);
 
-        Header(MetricFamilies.WorkerExits);
-        long[] exits = s.Exits.Values;
-        for (int i = 0; i < exits.Length; i++)
-            Sample(MetricFamilies.WorkerExits.Name, "reason", WorkerExitCounts.Reasons[i], exits[i]);
+        Labelled(MetricFamilies.WorkerExits, "reason", WorkerExitCounts.Reasons, s.Exits.Values);
 
         Histogram(MetricFamilies.Handover, s.Handover);
         Histogram(MetricFamilies.Drain, s.Drain);
@@ -101,6 +95,14 @@ internal sealed class ExpositionWriter
         Text(" ");
         Number(value);
         Text("\n");
+    }
+
+    /// <summary>A family of one sample per value of <paramref name="label"/>, every value always there.</summary>
+    private void Labelled(MetricFamily family, string label, IReadOnlyList<string> labelValues, long[] values)
+    {
+        Header(family);
+        for (int i = 0; i < values.Length; i++)
+            Sample(family.Name, label, labelValues[i], values[i]);
     }
 
     private void Sample(string name, string label, string labelValue, double value)

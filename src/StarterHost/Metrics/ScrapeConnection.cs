@@ -29,7 +29,7 @@ internal sealed class ScrapeConnection(
         var step = ScrapeStep.Read;
         while (step == ScrapeStep.Read)
         {
-            int n = Posix.ReceiveAvailable(fd, _exchange.Room);
+            int n = Posix.ReadAvailable(fd, _exchange.Room);
             if (n < 0)
                 return; // the rest of the request later
             step = _exchange.Received(n);
