@@ -22,7 +22,7 @@ internal sealed class EndpointUnderTest : IDisposable
         EndPoint = socket.LocalEndPoint!;
         (_epoll, Loop, Endpoint) = _thread.Invoke(() =>
         {
-            var epoll = EpollMetricsLoop.On(_thread.Loop);
+            var epoll = EpollMetricsLoop.On(_thread.Loop, _thread.Timers);
             var counting = new CountingMetricsLoop(epoll);
             var endpoint = new MetricsEndpoint(socket, counting, exposition, e =>
             {
@@ -56,7 +56,7 @@ internal sealed class EndpointUnderTest : IDisposable
     public int[] Descriptors => [.. Endpoint.Descriptors, _epoll.Fd];
 
     /// <summary>Descriptors in the endpoint's epoll set and timers armed on the loop: what could wake it.</summary>
-    public (int Watched, int NextDueMs) Pending => OnLoop(() => (_epoll.Count, _thread.Loop.Timers.MillisecondsUntilNextDue()));
+    public (int Watched, int NextDueMs) Pending => OnLoop(() => (_epoll.Count, _thread.Timers.MillisecondsUntilNextDue()));
 
     public Socket Connect()
     {

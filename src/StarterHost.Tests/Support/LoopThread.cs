@@ -22,6 +22,9 @@ internal sealed class LoopThread : IDisposable
 
     public EventLoop Loop { get; } = new();
 
+    /// <summary>The loop's timers, run on its thread as the supervisor's are.</summary>
+    public LoopTimers Timers { get; } = new(new MonotonicClock());
+
     /// <summary>Runs <paramref name="work"/> on the loop thread and returns what it returned (or throws what it threw).</summary>
     public T Invoke<T>(Func<T> work)
     {
@@ -57,7 +60,8 @@ internal sealed class LoopThread : IDisposable
             {
                 while (_work.TryDequeue(out var work))
                     work();
-                return _stopping;
+                Timers.TakeDue();
+                return _stopping ? null : Timers.MillisecondsUntilNextDue();
             });
         }
         catch (Exception e)

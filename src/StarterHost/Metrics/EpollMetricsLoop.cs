@@ -30,8 +30,8 @@ internal sealed class EpollMetricsLoop : IMetricsLoop, IDisposable
         watchHost(_epollFd, Dispatch);
     }
 
-    /// <summary>On the supervisor's <see cref="EventLoop"/> and its loop timers.</summary>
-    public static EpollMetricsLoop On(EventLoop loop) => new(loop.Watch, loop.Unwatch, loop.Timers);
+    /// <summary>On the supervisor's <see cref="EventLoop"/> and its <see cref="LoopTimers"/>.</summary>
+    public static EpollMetricsLoop On(EventLoop loop, LoopTimers timers) => new(loop.Watch, loop.Unwatch, timers);
 
     /// <summary>The epoll set's own descriptor, the one the host loop watches.</summary>
     public int Fd => _epollFd;
