@@ -145,11 +145,15 @@ internal static partial class GenerationMachine
             ? Announce(state with { Publication = state.Publication with { ReloadAnnounced = false } }, ServiceReport.ReloadFailed, generation)
             : state;
 
-    /// <summary>One more failure in a row, and what it was; and one more in all.</summary>
+    /// <summary>One more failure in a row, and what it was; and one more in all, and one more failed start unless a serving worker died.</summary>
     private static GenerationState Counted(GenerationState state, FailureKind kind, Failure failure) => state with
     {
         Failures = state.Failures.Counted(kind, failure),
-        Counters = state.Counters with { Failures = state.Counters.Failures + 1 },
+        Counters = state.Counters with
+        {
+            Failures = state.Counters.Failures + 1,
+            FailedStarts = state.Counters.FailedStarts + (kind is DiedUnexpectedly ? 0 : 1),
+        },
     };
 
     /// <summary>Says <paramref name="notice"/> while failures that went wrong as <paramref name="kind"/> says are few or new.</summary>

@@ -140,7 +140,7 @@ internal static partial class GenerationMachine
             return next;
         }
         commands.Add(new Say(new NewWorkerRunning(next.Settings.SignalOnHup, [replaced.Pid])));
-        next = next with { Roster = next.Roster with { Old = next.Roster.Old.Add(new OldWorker(replaced.Worker, Retirement.Waiting)) } };
+        next = next with { Roster = next.Roster with { Old = next.Roster.Old.Add(new OldWorker(replaced.Worker, Retirement.Waiting, Recycled: true)) } };
         return RetireOrSchedule(next, [replaced.Pid], commands);
     }
 

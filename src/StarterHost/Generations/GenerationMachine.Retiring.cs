@@ -8,9 +8,10 @@ internal static partial class GenerationMachine
     /// <summary>A child was reaped: whose it was decides what follows.</summary>
     private static GenerationState OnExited(GenerationState state, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)
     {
-        var roster = state.Roster;
-        if (roster.GenerationOf(exited.Pid) is not { } generation)
+        if (state.Roster.GenerationOf(exited.Pid) is not { } generation)
             return ProbeLeftovers(state, commands);
+        state = state with { Counters = state.Counters with { Exits = state.Counters.Exits.Counted(ExitReasonOf(state, exited.Pid)) } };
+        var roster = state.Roster;
         if (state.Stopping)
             return OnExitedWhileStopping(state, generation, exited, commands);
         if (roster.PendingMember(exited.Pid) is { } member)
@@ -20,6 +21,19 @@ internal static partial class GenerationMachine
         if (roster.Replacement(exited.Pid) is { } replacement)
             return OnReplacementExited(state, replacement, exited, commands);
         return OnOldExited(state, roster.Old.First(o => o.Worker.Pid == exited.Pid), exited, commands);
+    }
+
+    /// <summary>Why a worker of the roster exited, decided before it leaves the roster: what it was asked, and whether its deadline passed.</summary>
+    private static ExitReason ExitReasonOf(GenerationState state, int pid)
+    {
+        var old = state.Roster.Old.FirstOrDefault(o => o.Worker.Pid == pid);
+        if (GroupKilled(state, pid) || state.Stop is { DeadlinePassed: true })
+            return ExitReason.KilledAtDeadline;
+        if (state.Stopping)
+            return ExitReason.Exited;
+        if (old is null)
+            return ExitReason.Crashed;
+        return old.Recycled ? ExitReason.Recycled : ExitReason.Exited;
     }
 
     private static GenerationState OnExitedWhileStopping(GenerationState state, int generation, WorkerExited exited, ImmutableArray<StarterCommand>.Builder commands)

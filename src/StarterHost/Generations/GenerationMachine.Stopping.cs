@@ -28,7 +28,7 @@ internal static partial class GenerationMachine
         commands.Add(new ReportStartFailure(failure, GivenUp: true));
         var counted = state with
         {
-            Counters = state.Counters with { Failures = state.Counters.Failures + 1 },
+            Counters = state.Counters with { Failures = state.Counters.Failures + 1, FailedStarts = state.Counters.FailedStarts + 1 },
             Failures = state.Failures with { Last = failure, PermanentExec = null },
         };
         return StopAll(counted, state.Settings.SignalOnTerm, commands, exitCode: 1);
