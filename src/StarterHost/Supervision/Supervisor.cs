@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using StarterHost.Generations;
 using StarterHost.Logging;
+using StarterHost.Metrics;
 using StarterHost.Signals;
 using StarterHost.Status;
 using StarterHost.Systemd;
@@ -36,8 +37,14 @@ internal sealed class Supervisor
     private readonly HostReport? _host;
     private readonly WorkerTimeline? _timeline;
 
+    // The durations the metrics give, stamped as things happen.
+    private readonly MetricsTimeline _metrics;
+
+    // Read by the meter's listeners on their threads: published whole after each event.
+    private volatile GenerationState _state;
+
     public Supervisor(IWorkerOs os, IServiceOs service, LoopTimers timers, ILogger logger, RuntimeSettings settings, Action wake,
-        ICheckRunner? checks = null, HostReport? statusJson = null)
+        ICheckRunner? checks = null, HostReport? statusJson = null, MetricsTimeline? metrics = null)
     {
         _os = os;
         _service = service;
@@ -49,10 +56,18 @@ internal sealed class Supervisor
         _timeline = statusJson is null ? null : new WorkerTimeline(timers);
         _envDirSettings = settings;
         Signals = new PendingSignals(wake);
-        State = GenerationState.Initial(settings);
+        _metrics = metrics ?? new MetricsTimeline(timers, new DurationHistogram(MetricFamilies.HandoverBuckets), new DurationHistogram(MetricFamilies.DrainBuckets));
+        _state = GenerationState.Initial(settings);
     }
 
-    public GenerationState State { get; private set; }
+    /// <summary>The machine's state after the last event; any thread may read it.</summary>
+    public GenerationState State
+    {
+        get => _state;
+        private set => _state = value;
+    }
+
+    public MetricsTimeline Metrics => _metrics;
 
     /// <summary>Set by the machine's Exit: every worker is gone.</summary>
     public int? ExitCode { get; private set; }
@@ -108,6 +123,7 @@ internal sealed class Supervisor
             return [.. _os.Reap().Select(e =>
             {
                 _timeline?.Exited(e.Pid, e.Status);
+                _metrics.Exited(e.Pid);
                 return _checks?.Finished(e.Pid, e.Status, e.GroupRemains) ?? (StarterEvent)new WorkerExited(e.Pid, e.Status, e.GroupRemains);
             })];
         }
@@ -131,7 +147,9 @@ internal sealed class Supervisor
             try
             {
                 Applied++;
-                (State, var commands) = GenerationMachine.Apply(State, evt);
+                var before = State;
+                (State, var commands) = GenerationMachine.Apply(before, evt);
+                _metrics.Applied(before, State);
                 foreach (var command in commands)
                     Execute(command);
             }
@@ -243,6 +261,7 @@ internal sealed class Supervisor
         var envDir = _service.ReadEnvDir();
         var spawned = _os.Spawn(spawn.Generation, spawn.Slot, envDir.Variables);
         _timeline?.Spawned(spawned.Pid, spawn.Generation, spawn.Slot);
+        _metrics.Spawned(spawned.Pid);
         if (envDir.Settings != _envDirSettings)
         {
             _envDirSettings = envDir.Settings;
@@ -263,6 +282,7 @@ internal sealed class Supervisor
                 else
                     _os.Signal(pid, signal.Signal);
                 _timeline?.Signalled(pid, signal.Signal);
+                _metrics.Signalled(pid);
             }
             catch (Exception e)
             {
