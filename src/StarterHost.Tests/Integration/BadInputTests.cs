@@ -30,6 +30,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData(new[] { "--path=/etc/passwd/s.sock", "--", "true" }, "failed to listen to file /etc/passwd/s.sock: Not a directory")]
     [InlineData(new[] { "--port=127.0.0.1:0", "--pid-file=/nonexistent/dir/pid", "--", "true" }, "failed to open pid file /nonexistent/dir/pid: open(/nonexistent/dir/pid) failed: No such file or directory")]
     [InlineData(new[] { "--config=missing.json", "--", "true" }, "--config=missing.json: No such file or directory")]
+    [InlineData(new[] { "--metrics=9100", "--", "true" }, "Starter:Metrics=9100 (--metrics): expected HOST:PORT, [IPV6]:PORT or unix:PATH")]
     public void IsRefusedWithOneLineBeforeAnythingIsSpawned(string[] args, string expected)
     {
         var run = OneShot.Run(args, new Dictionary<string, string?> { ["PATH"] = "/usr/bin:/bin" }, _dir.Path);
@@ -46,6 +47,17 @@ public sealed class BadInputTests : IDisposable
         // The first port is bound (and said so in a held-back line) before the second fails.
         OneShot.Run(["--port=127.0.0.1:0", $"--port=127.0.0.1:{port}", "--", "true"], workingDirectory: _dir.Path)
             .AssertRefused($"failed to bind to 127.0.0.1:{port}: Address already in use");
+    }
+
+    [Fact]
+    public void AMetricsPortInUseIsNamed()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        int port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        OneShot.Run(["--port=127.0.0.1:0", $"--metrics=127.0.0.1:{port}", "--", "true"], workingDirectory: _dir.Path)
+            .AssertRefused($"failed to bind the metrics endpoint to 127.0.0.1:{port}: Address already in use");
     }
 
     [Fact]

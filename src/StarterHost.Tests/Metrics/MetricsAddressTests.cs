@@ -20,14 +20,14 @@ public sealed class MetricsAddressTests
     }
 
     [Theory]
-    [InlineData("9100", "invalid metrics address 9100: expected HOST:PORT, [IPV6]:PORT or unix:PATH")]
-    [InlineData(":9100", "invalid metrics address :9100: the host is empty (0.0.0.0 or [::] for every address)")]
-    [InlineData("127.0.0.1:", "invalid metrics address 127.0.0.1:: '' is not a port (0-65535)")]
-    [InlineData("127.0.0.1:70000", "invalid metrics address 127.0.0.1:70000: '70000' is not a port (0-65535)")]
-    [InlineData("127.0.0.1:-1", "invalid metrics address 127.0.0.1:-1: '-1' is not a port (0-65535)")]
-    [InlineData("::1:9100", "invalid metrics address ::1:9100: write an IPv6 address in brackets, as [::1]:9100")]
-    [InlineData("[1.2.3.4]:9100", "invalid metrics address [1.2.3.4]:9100: '1.2.3.4' is not an IPv6 address")]
-    [InlineData("unix:", "invalid metrics address unix:: the path after unix: is empty")]
+    [InlineData("9100", "expected HOST:PORT, [IPV6]:PORT or unix:PATH")]
+    [InlineData(":9100", "the host is empty (0.0.0.0 or [::] for every address)")]
+    [InlineData("127.0.0.1:", "'' is not a port (0-65535)")]
+    [InlineData("127.0.0.1:70000", "'70000' is not a port (0-65535)")]
+    [InlineData("127.0.0.1:-1", "'-1' is not a port (0-65535)")]
+    [InlineData("::1:9100", "write an IPv6 address in brackets, as [::1]:9100")]
+    [InlineData("[1.2.3.4]:9100", "'1.2.3.4' is not an IPv6 address")]
+    [InlineData("unix:", "the path after unix: is empty")]
     public void ABadValueIsOneLineNamingIt(string value, string message) =>
         Assert.Equal(message, Assert.Throws<FormatException>(() => MetricsAddress.Parse(value)).Message);
 

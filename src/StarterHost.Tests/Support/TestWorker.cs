@@ -25,6 +25,9 @@ internal sealed class TestWorker(TempDirectory directory)
     /// <summary>From now on, new workers ignore TERM.</summary>
     public void Stubborn(bool on = true) => Toggle("stubborn", on);
 
+    /// <summary>Every worker accepts no connection until this is turned off again: they wait in the listener's queue.</summary>
+    public void Pause(bool on = true) => Toggle("paused", on);
+
     /// <summary>From now on, new workers (with NOTIFY_SOCKET) never send READY=1.</summary>
     public void NeverReady(bool on = true) => Toggle("never-ready", on);
 

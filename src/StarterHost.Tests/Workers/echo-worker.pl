@@ -9,6 +9,7 @@
 #   ready-delay  with NOTIFY_SOCKET: warm up this many ms (the file's content) before READY=1
 #   never-ready  with NOTIFY_SOCKET: never send READY=1
 #   hold         with NOTIFY_SOCKET: send READY=1 only once this file is gone
+#   paused       accept no connection while this file exists (they wait in the listener's queue)
 use strict;
 use warnings;
 use IO::Select;
@@ -72,7 +73,15 @@ if (my $notify = $ENV{NOTIFY_SOCKET}) {
     }
 }
 
+my $paused;
 while (!$stop) {
+    if ($control ne '' && -e "$control/paused") {
+        event('paused') unless $paused++;
+        select(undef, undef, undef, 0.05);
+        next;
+    }
+    event('resumed') if $paused;
+    $paused = 0;
     my @ready = $select->can_read(0.5);
     for my $sock (@ready) {
         my $client;

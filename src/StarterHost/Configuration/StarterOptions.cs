@@ -116,6 +116,18 @@ public sealed class StarterOptions
         Description = "every worker's state and times, the counters and the last failure, as JSON ([`docs/status.schema.json`](docs/status.schema.json); see [Sockets and privileges](#sockets-and-privileges))",
     };
 
+    /// <summary>
+    /// --metrics: where to serve GET /metrics in Prometheus's text format, HOST:PORT, [V6]:PORT or unix:PATH; bound at
+    /// start like a listener, never passed to workers. Defaults to none.
+    /// </summary>
+    public string? Metrics { get; set; }
+
+    internal static readonly TextOption MetricsOption = new("metrics", nameof(Metrics), o => o.Metrics, (o, v) => o.Metrics = v)
+    {
+        Help = new("HOST:PORT, unix:PATH", "serve GET /metrics (Prometheus text format) there"),
+        Description = "where to serve `GET /metrics` in Prometheus's text format: `HOST:PORT`, `[V6]:PORT` or `unix:PATH` (see [Metrics](#metrics))",
+    };
+
     /// <summary>--envdir (or ENVDIR): directory of FILE=value environment entries, re-read before each spawn.</summary>
     public string? EnvDir { get; set; }
 
@@ -445,7 +457,7 @@ public sealed class StarterOptions
     internal static readonly IReadOnlyList<Option> Declared =
     [
         PortOption, PathOption, CommandOption, DirOption, IntervalOption, SignalOnHupOption, SignalOnTermOption, PidFileOption,
-        StatusFileOption, StatusJsonOption, EnvDirOption, LogFileOption, DaemonizeOption, EnableAutoRestartOption,
+        StatusFileOption, StatusJsonOption, MetricsOption, EnvDirOption, LogFileOption, DaemonizeOption, EnableAutoRestartOption,
         AutoRestartIntervalOption, KillOldDelayOption, BacklogOption, ReadinessOption, StartTimeoutOption, DrainTimeoutOption,
         BackoffMaxOption, MaxStartFailuresOption, WorkersOption, HandoverOption, MaxWorkerLifetimeOption, MaxWorkerRssOption,
         SignalGroupOption, DeathSignalOption, ListenFdsOption, ListenFdNamesOption, PathModeOption, PathOwnerOption, UserOption,

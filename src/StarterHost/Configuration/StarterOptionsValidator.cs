@@ -62,6 +62,17 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
         CheckOutputDirectory(options.StatusFile, StatusFileOption, failures);
         CheckOutputDirectory(options.StatusJson, StatusJsonOption, failures);
         CheckStatusJson(options, failures);
+        if (options.Metrics is { } metrics)
+        {
+            try
+            {
+                Metrics.MetricsAddress.Parse(metrics);
+            }
+            catch (FormatException e)
+            {
+                failures.Add($"{MetricsOption.Given(metrics)}: {e.Message}");
+            }
+        }
         CheckSignal(options.SignalOnHup, SignalOnHupOption, failures);
         CheckSignal(options.SignalOnTerm, SignalOnTermOption, failures);
         try

@@ -90,4 +90,12 @@ internal static partial class Log
 
     [LoggerMessage(143, LogLevel.Warning, "ignored {Count} notifications to worker {Pid} in all from outside its process group")]
     public static partial void NotifyRefusedInAll(ILogger logger, int pid, int count);
+
+    // 160–169: the metrics endpoint.
+
+    [LoggerMessage(160, LogLevel.Information, "serving metrics on {Address} (GET /metrics)")]
+    public static partial void MetricsServing(ILogger logger, string address);
+
+    [LoggerMessage(161, LogLevel.Error, "metrics endpoint: {Reason}; carrying on")]
+    public static partial void MetricsFault(ILogger logger, string reason);
 }

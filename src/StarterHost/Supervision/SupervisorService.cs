@@ -7,6 +7,7 @@ using StarterHost.Generations;
 using StarterHost.Interop;
 using StarterHost.Listening;
 using StarterHost.Logging;
+using StarterHost.Metrics;
 using StarterHost.Readiness;
 using StarterHost.Signals;
 using StarterHost.Status;
@@ -40,6 +41,11 @@ internal sealed class SupervisorService(
     private Supervisor? _supervisor;
     private SignalRouter? _signals;
     private CheckRunner? _checks;
+    private MetricsSocket? _metricsSocket;
+    private StarterHostMeter? _meter;
+    private StarterHostMetrics? _metrics;
+    private EpollMetricsLoop? _metricsLoop;
+    private MetricsEndpoint? _metricsEndpoint;
 
     /// <summary>
     /// Everything that can fail because of the configuration happens here, before the host reports
@@ -63,6 +69,9 @@ internal sealed class SupervisorService(
             if (options.PidFile is { } pidFile)
                 _pidFile = PidFile.Acquire(pidFile, _pid);
             listeners.BindAll(StarterOptionsValidator.ListenAddresses(options), options.Backlog, SocketFileAccess.Parse(options.PathMode, options.PathOwner));
+            // Bound like a listener, so that a port taken is a start-up error; close-on-exec, so no worker gets it.
+            if (options.Metrics is { } metrics)
+                _metricsSocket = MetricsSocket.Bind(MetricsAddress.Parse(metrics));
             if (options.ListenFds)
                 spawner.ListenFdNames();
             if (options.LogFile is { } logFile)
@@ -92,8 +101,24 @@ internal sealed class SupervisorService(
         var service = new OsService(_status, _statusJson, notifier, systemd.NotifySocketName,
             options.LogFile is { } reopened ? new LogFileReopener(reopened, logger) : null,
             new EnvDirReload(environment, logger));
+        // The meter exists with or without --metrics: it costs nothing until a listener (dotnet-counters, OpenTelemetry) attaches.
+        string version = Hosting.ProductVersion.Current;
+        _meter = new StarterHostMeter(() => _metrics!.Snapshot(), version);
+        var durations = new MetricsTimeline(timers,
+            new DurationHistogram(MetricFamilies.HandoverBuckets, _meter.Handover), new DurationHistogram(MetricFamilies.DrainBuckets, _meter.Drain));
         _supervisor = new Supervisor(_os, service, timers, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake,
-            _checks, _statusJson?.Host);
+            _checks, _statusJson?.Host, durations);
+        var supervisor = _supervisor;
+        _metrics = new StarterHostMetrics(() => supervisor.State, durations,
+            [.. listeners.Keys.Zip(listeners.Descriptors, (key, fds) => (key, fds.ParentFd))], ResidentMemoryReader.Read, version);
+        if (_metricsSocket is { } socket)
+        {
+            // On the loop's thread, like every descriptor it watches: its epoll set is one more fd in the loop's poll.
+            _metricsLoop = EpollMetricsLoop.On(_loop, timers);
+            _metricsEndpoint = new MetricsEndpoint(socket, _metricsLoop, _metrics.Exposition, e => Log.MetricsFault(logger, e.Message));
+            _metricsSocket = null;
+            Log.MetricsServing(logger, socket.LocalEndPoint is System.Net.IPEndPoint bound ? bound.ToString() : MetricsAddress.Parse(options.Metrics!).Display);
+        }
         _signals = new SignalRouter(_supervisor.Signals, logFile: options.LogFile is not null);
         await base.StartAsync(cancellationToken);
     }
@@ -133,6 +158,7 @@ internal sealed class SupervisorService(
             // Sent from the loop, through the machine, so that a hung loop stops it and the watchdog strikes.
             if (notifier.IsEnabled && systemd.WatchdogPeriod is { } period)
                 supervisor.Deliver(new WatchdogDue(period));
+            _metricsEndpoint?.Start();
             _loop!.Run(() =>
             {
                 supervisor.RunPending();
@@ -168,6 +194,14 @@ internal sealed class SupervisorService(
     {
         _signals?.Dispose();
         _signals = null;
+        _metricsEndpoint?.Dispose();
+        _metricsEndpoint = null;
+        _metricsLoop?.Dispose();
+        _metricsLoop = null;
+        _metricsSocket?.Dispose();
+        _metricsSocket = null;
+        _meter?.Dispose();
+        _meter = null;
         _supervisor?.CancelTimers();
         try
         {
