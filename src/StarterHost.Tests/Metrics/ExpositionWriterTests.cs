@@ -17,7 +17,7 @@ public sealed class ExpositionWriterTests
             # HELP starterhost_build_info A constant 1, labelled with the version of StarterHost that runs.
             # TYPE starterhost_build_info gauge
             starterhost_build_info{version="1.0.0"} 1
-            # HELP starterhost_generation The newest generation of workers started so far (SERVER_STARTER_GENERATION).
+            # HELP starterhost_generation The newest generation that has started and still serves (SERVER_STARTER_GENERATION); 0 before the first.
             # TYPE starterhost_generation gauge
             starterhost_generation 0
             # HELP starterhost_workers Live worker processes by state: starting, serving, draining, or leftover (process groups whose leader exited).
@@ -42,7 +42,7 @@ public sealed class ExpositionWriterTests
             starterhost_worker_exits_total{reason="killed_at_deadline"} 0
             starterhost_worker_exits_total{reason="recycled"} 0
             starterhost_worker_exits_total{reason="watchdog"} 0
-            # HELP starterhost_handover_seconds Time from a restart's HUP until the new generation alone serves.
+            # HELP starterhost_handover_seconds Time from a restart's start (a HUP, after its check if any, or an auto-restart) until a newer generation alone serves.
             # TYPE starterhost_handover_seconds histogram
             starterhost_handover_seconds_bucket{le="0.25"} 0
             starterhost_handover_seconds_bucket{le="0.5"} 0

@@ -11,7 +11,7 @@ internal static class MetricFamilies
         "A constant 1, labelled with the version of StarterHost that runs.");
 
     public static readonly MetricFamily Generation = new("starterhost_generation", MetricType.Gauge,
-        "The newest generation of workers started so far (SERVER_STARTER_GENERATION).", "starterhost.generation", "{generation}");
+        "The newest generation that has started and still serves (SERVER_STARTER_GENERATION); 0 before the first.", "starterhost.generation", "{generation}");
 
     public static readonly MetricFamily Workers = new("starterhost_workers", MetricType.Gauge,
         "Live worker processes by state: starting, serving, draining, or leftover (process groups whose leader exited).",
@@ -30,7 +30,7 @@ internal static class MetricFamilies
         "Worker exits by reason: exited, crashed, killed_at_deadline, recycled, watchdog.", "starterhost.worker.exits", "{exit}");
 
     public static readonly MetricFamily Handover = new("starterhost_handover_seconds", MetricType.Histogram,
-        "Time from a restart's HUP until the new generation alone serves.", "starterhost.handover.duration", "s");
+        "Time from a restart's start (a HUP, after its check if any, or an auto-restart) until a newer generation alone serves.", "starterhost.handover.duration", "s");
 
     public static readonly MetricFamily Drain = new("starterhost_drain_seconds", MetricType.Histogram,
         "Time from signalling an old worker until it exits.", "starterhost.drain.duration", "s");

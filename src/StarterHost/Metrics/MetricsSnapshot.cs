@@ -6,7 +6,7 @@ namespace StarterHost.Metrics;
 /// demand: by the loop for a scrape, and on a listener's thread for the meter (see <see cref="StarterHostMeter"/>).
 /// </summary>
 /// <param name="Version">StarterHost's version (starterhost_build_info).</param>
-/// <param name="Generation">The newest generation started so far; 0 before the first.</param>
+/// <param name="Generation">The newest generation that has started and still serves; 0 before the first.</param>
 /// <param name="WorkersConfigured">--workers.</param>
 /// <param name="Restarts">Restarts begun, by HUP or auto-restart.</param>
 /// <param name="FailedStarts">Workers that did not start: spawn failures, deaths before --interval, start timeouts.</param>
@@ -43,8 +43,8 @@ internal sealed record WorkerCounts(int Starting, int Serving, int Draining, int
 }
 
 /// <summary>Worker exits since StarterHost started, by why (starterhost_worker_exits_total{reason}).</summary>
-/// <param name="Exited">Exited by itself or after the signal asking it to (status 0, or any status once signalled).</param>
-/// <param name="Crashed">Died unasked while it served or started: a non-zero status or a signal.</param>
+/// <param name="Exited">Asked to go (a restart, a stop) and gone before its deadline, whatever its status.</param>
+/// <param name="Crashed">Gone unasked while it was starting or serving, whatever its status (failed starts included).</param>
 /// <param name="KilledAtDeadline">Killed because it was still alive at its drain deadline.</param>
 /// <param name="Recycled">Replaced for --max-worker-lifetime or --max-worker-rss.</param>
 /// <param name="Watchdog">Killed for missing its watchdog pings (issue 20); 0 until that exists.</param>
