@@ -174,6 +174,21 @@ public sealed class StateSnapshotTests
     }
 
     [Fact]
+    public void AStateWrittenBeforeTheMetricsCountersReadsWithThemAtZero()
+    {
+        var state = MidHandover().State;
+        Assert.True(state.Counters.FailedStarts > 0 && state.Counters.Exits != new WorkerExits(), "the state has metrics counts to lose");
+        var node = JsonSerializer.SerializeToNode(StateSnapshot.Of(state, []), StateJsonContext.Default.StateSnapshot)!;
+        var counters = node["State"]!["Counters"]!.AsObject();
+        counters.Remove("FailedStarts");
+        counters.Remove("Exits");
+        foreach (var old in node["State"]!["Roster"]!["Old"]!.AsArray())
+            old!.AsObject().Remove("Recycled");
+        var read = StateSnapshot.FromJson(Encoding.UTF8.GetBytes(node.ToJsonString())).State;
+        Assert.Equal(state with { Counters = new Counters(state.Counters.Starts, state.Counters.Restarts, state.Counters.Failures) }, read);
+    }
+
+    [Fact]
     public void AStateWithAFieldThisStarterHostDoesNotKnowIsRefusedNotTruncated()
     {
         var node = JsonSerializer.SerializeToNode(StateSnapshot.Of(GenerationState.Initial(Defaults), []), StateJsonContext.Default.StateSnapshot)!;

@@ -84,6 +84,22 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public void AUnixSocketServesTheSameAndItsFileIsRemovedAtTheEnd()
+    {
+        string path = _dir.File("metrics.sock");
+        using var starter = Start($"--metrics=unix:{path}");
+        starter.WaitForLine($@"serving metrics on unix:{System.Text.RegularExpressions.Regex.Escape(path)} \(GET /metrics\)");
+        starter.WaitForLine("generation 1 \\(pid \\d+\\) is serving");
+        var (status, body) = MetricsClient.Get(new UnixDomainSocketEndPoint(path));
+        Assert.Equal(200, status);
+        Assert.Equal(1, MetricsClient.Sample(Encoding.UTF8.GetString(body), "starterhost_generation"));
+
+        starter.Signal(SignalNames.Term);
+        Assert.Equal(0, starter.WaitForExit());
+        Assert.False(File.Exists(path), "the metrics socket's file is left behind");
+    }
+
+    [Fact]
     public void TheAcceptQueueOfAWorkerThatDoesNotAcceptFillsAndEmptiesOnceItAcceptsAgain()
     {
         using var starter = StartMetered(out var metrics);

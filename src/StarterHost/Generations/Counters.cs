@@ -5,10 +5,11 @@ namespace StarterHost.Generations;
 /// <param name="Restarts">Restarts begun: a HUP (after its check passed) or an auto-restart.</param>
 /// <param name="Failures">Failed starts, crashes and refused checks.</param>
 /// <param name="FailedStarts">Workers that did not start: not spawned, exited before they started, or missed --start-timeout.</param>
-internal sealed record Counters(int Starts = 0, int Restarts = 0, int Failures = 0, int FailedStarts = 0)
+/// <param name="Exits">Worker exits by why they happened; null (none counted) in a state an older StarterHost wrote.</param>
+internal sealed record Counters(int Starts = 0, int Restarts = 0, int Failures = 0, int FailedStarts = 0, WorkerExits? Exits = null)
 {
-    /// <summary>Worker exits by why they happened. Absent from a state an older StarterHost wrote: none counted yet.</summary>
-    public WorkerExits Exits { get; init; } = new();
+    // A parameter, not only an initialised property: the JSON reader builds the record through its constructor.
+    public WorkerExits Exits { get; init; } = Exits ?? new();
 }
 
 /// <summary>Why a worker's process exited, as the machine saw it when it was reaped.</summary>
