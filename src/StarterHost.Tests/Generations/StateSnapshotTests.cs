@@ -51,13 +51,23 @@ public sealed class StateSnapshotTests
         return d.On(new TerminateReceived(SignalNames.Term));
     }
 
-    public static TheoryData<string> States => ["mid-handover", "respawn waiting", "stopping after failed starts", "initial"];
+    /// <summary>A pool of 3 grown by TTIN to 4, its slot 1 found hung by the watchdog: draining, its replacement on its way.</summary>
+    private static MachineDriver ResizedAndHung()
+    {
+        var settings = Pool with { WorkerWatchdog = TimeSpan.FromSeconds(10) };
+        var d = new MachineDriver(settings).On(new Started()).ServePool(1, 100, 200, 300).On(new GenerationStable(1));
+        d.On(new ResizeRequested(SignalNames.Ttin)).On(new WorkerSpawned(1, 400, Slot: 3)).Ready(1, 400);
+        return d.On(new WorkerSilent(200));
+    }
+
+    public static TheoryData<string> States => ["mid-handover", "respawn waiting", "stopping after failed starts", "resized and hung", "initial"];
 
     private static MachineDriver Build(string name) => name switch
     {
         "mid-handover" => MidHandover(),
         "respawn waiting" => RespawnWaiting(),
         "stopping after failed starts" => StoppingAfterFailedStarts(),
+        "resized and hung" => ResizedAndHung(),
         _ => new MachineDriver(Defaults),
     };
 
@@ -102,6 +112,11 @@ public sealed class StateSnapshotTests
         ],
         "respawn waiting" => [new RetryDue(2), new EnvDirRead(Defaults with { Interval = TimeSpan.Zero }), new WorkerSpawned(3, 300), new StartupIntervalElapsed(3, 300)],
         "stopping after failed starts" => [new RetryDue(3), new StopDeadlineDue(), new WorkerExited(100, Killed)],
+        "resized and hung" =>
+        [
+            new WorkerSpawned(1, 800, Slot: 1), new StartupIntervalElapsed(1, 800), new WorkerNotified(100, false, null, Watchdog: WatchdogMessage.Ping),
+            new ResizeRequested(SignalNames.Ttou), new DrainDeadlineDue([200]), new WorkerSilent(300),
+        ],
         _ => [new Started()],
     };
 
@@ -139,6 +154,7 @@ public sealed class StateSnapshotTests
         new WorkerStable(700), new LifetimeElapsed(400), new MemoryCheckDue(), new KillOldDelayElapsed([100, 200]), new DrainDeadlineDue([100]),
         new StopDeadlineDue(), new AutoRestartDue(4, Forced: true), new WatchdogDue(TimeSpan.FromSeconds(2)),
         new StopProgressDue(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(55)), new StatusRetryDue(), new CheckTimeoutDue(2),
+        new WorkerSilent(400),
     ];
 
     [Fact]

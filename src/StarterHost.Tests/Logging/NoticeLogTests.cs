@@ -79,6 +79,17 @@ public sealed class NoticeLogTests
         (new MemoryExceeded(new Worker(1, 200, 1), 300, 256), 129, LogLevel.Information,
             "worker 200 (generation 1, slot 1) uses 300 MB of resident memory, over --max-worker-rss=256; starting its replacement"),
         (new ReplacementStopped(new Worker(1, 400, 1)), 130, LogLevel.Information, "stopping new worker 400 (generation 1, slot 1): a restart replaces its generation"),
+        (new WorkerHung(new Worker(1, 100), null, TimeSpan.FromSeconds(10), SignalNames.Abrt), 57, LogLevel.Error,
+            "worker 100 (generation 1) sent no WATCHDOG=1 for 10 s: hung; replacing it, then sending ABRT"),
+        (new WorkerHung(new Worker(1, 100), null, null, SignalNames.Abrt), 58, LogLevel.Error,
+            "worker 100 (generation 1) sent WATCHDOG=trigger: hung; replacing it, then sending ABRT"),
+        (new WorkerHung(new Worker(2, 300, 1), 1, TimeSpan.FromSeconds(2.5), SignalNames.Quit), 131, LogLevel.Error,
+            "worker 300 (generation 2, slot 1) sent no WATCHDOG=1 for 2.5 s: hung; replacing it, then sending QUIT"),
+        (new WorkerHung(new Worker(2, 300, 1), 1, null, SignalNames.Abrt), 132, LogLevel.Error,
+            "worker 300 (generation 2, slot 1) sent WATCHDOG=trigger: hung; replacing it, then sending ABRT"),
+        (new WorkersResized(3, 4, SignalNames.Ttin), 133, LogLevel.Information, "workers 3 → 4 (TTIN)"),
+        (new ResizeRefused(1, SignalNames.Ttou), 134, LogLevel.Warning, "received TTOU with 1 workers per generation, the bound (1 to 4096); ignoring it"),
+        (new SlotRetired(3, [400]), 135, LogLevel.Information, "retiring slot 3: 400"),
         (new WorkerStatusesNotShown(100, 1, 93), 144, LogLevel.Warning, "worker 100 (generation 1) status: 93 more within a second, not shown; the latest follows"),
     ];
 

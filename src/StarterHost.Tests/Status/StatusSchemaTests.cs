@@ -18,7 +18,7 @@ public sealed class StatusSchemaTests
             new ProcessReport(3, 0, 1200, "killed", At, At, At, "TERM", new ExitReport(1100, 2, 0, 0, null, At)),
             new ProcessReport(4, 1, 1301, "serving", At, At, null, null, new ExitReport(1300, 4, 9, null, "KILL", At)),
             new ProcessReport(5, 0, 1400, "starting", At, null, null, null, null),
-        ]);
+        ], new WorkersReport(2, 3));
 
     private static string Json(StatusReport report) => JsonSerializer.Serialize(report, StatusJsonContext.Default.StatusReport);
 

@@ -88,6 +88,9 @@ internal sealed class FakeWorkerOs : IWorkerOs
     /// <summary>The worker's sd_notify datagram: READY=1, STATUS= or both.</summary>
     public void Notify(int pid, bool ready = true, string? status = null) => Deliver(new WorkerNotified(pid, ready, status));
 
+    /// <summary>The worker's WATCHDOG=1 (or WATCHDOG=trigger) datagram, as WorkerNotifications hands it on.</summary>
+    public void Watchdog(int pid, WatchdogMessage message = WatchdogMessage.Ping) => Deliver(new WorkerNotified(pid, false, null, Watchdog: message));
+
     public long? ResidentMemory(int pid)
     {
         MemoryReads.Add(pid);

@@ -19,6 +19,8 @@ internal static class StatusText
         foreach (var process in report.Processes)
             yield return "  " + Describe(process, now);
         string failures = report.ConsecutiveFailures > 0 ? $" ({report.ConsecutiveFailures} in a row)" : "";
+        if (report.Workers is { } workers && workers.Current != workers.Configured)
+            yield return $"workers per generation: {workers.Current} (TTIN/TTOU; --workers {workers.Configured})";
         yield return $"restarts: {report.Restarts}, failures: {report.Failures}{failures}";
         if (report.LastFailure is { } last)
             yield return $"last failure, {Ago(last.At, now)}: {last.Reason}";

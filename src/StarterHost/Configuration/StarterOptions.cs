@@ -296,6 +296,27 @@ public sealed class StarterOptions
         Description = "replace a worker whose resident memory (VmRSS, MiB) passes this, read every 5 s; its replacement starts first (default 0: never)",
     };
 
+    /// <summary>
+    /// --worker-watchdog: seconds a started worker may go without sending WATCHDOG=1 (sd_notify, WATCHDOG_USEC) before
+    /// it is replaced as hung. 0 turns the watchdog off. Defaults to 0.
+    /// </summary>
+    public double WorkerWatchdog { get; set; }
+
+    internal static readonly NumberOption WorkerWatchdogOption = new("worker-watchdog", nameof(WorkerWatchdog), o => o.WorkerWatchdog, (o, v) => o.WorkerWatchdog = v, new(0, 86400))
+    {
+        Help = new("SECONDS", "a started worker silent this long (no WATCHDOG=1) is replaced\nas hung (default 0: off)"),
+        Description = "a started worker that sends no `WATCHDOG=1` (sd_notify, `WATCHDOG_USEC`) for this long is replaced as hung, then sent the watchdog signal (default 0: off; see [Hung workers](#hung-workers-and-resizing))",
+    };
+
+    /// <summary>--watchdog-signal: sent to a worker the watchdog found hung, once its replacement is on its way. Defaults to ABRT.</summary>
+    public string WatchdogSignal { get; set; } = "ABRT";
+
+    internal static readonly TextOption WatchdogSignalOption = new("watchdog-signal", nameof(WatchdogSignal), o => o.WatchdogSignal, (o, v) => o.WatchdogSignal = v)
+    {
+        Help = new("SIGNAL", "sent to a hung worker; its group gets KILL at the drain\ntimeout (default ABRT)"),
+        Description = $"sent to a worker `{WorkerWatchdogOption.Cli}` found hung (systemd's `WatchdogSignal=`); its process group gets `KILL` at `{DrainTimeoutOption.Cli}` (default ABRT)",
+    };
+
     /// <summary>--signal-group: send --signal-on-hup and --signal-on-term to the worker's whole process group (for shell-wrapped workers).</summary>
     public bool SignalGroup { get; set; }
 
@@ -460,6 +481,7 @@ public sealed class StarterOptions
         StatusFileOption, StatusJsonOption, MetricsOption, EnvDirOption, LogFileOption, DaemonizeOption, EnableAutoRestartOption,
         AutoRestartIntervalOption, KillOldDelayOption, BacklogOption, ReadinessOption, StartTimeoutOption, DrainTimeoutOption,
         BackoffMaxOption, MaxStartFailuresOption, WorkersOption, HandoverOption, MaxWorkerLifetimeOption, MaxWorkerRssOption,
+        WorkerWatchdogOption, WatchdogSignalOption,
         SignalGroupOption, DeathSignalOption, ListenFdsOption, ListenFdNamesOption, PathModeOption, PathOwnerOption, UserOption,
         GroupOption, CheckCommandOption, CheckTimeoutOption, ConfigOption, RestartOption, ReloadOption, StopOption, StatusOption,
         TimeoutOption, HelpOption, VersionOption,

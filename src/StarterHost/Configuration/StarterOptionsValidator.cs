@@ -75,6 +75,7 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
         }
         CheckSignal(options.SignalOnHup, SignalOnHupOption, failures);
         CheckSignal(options.SignalOnTerm, SignalOnTermOption, failures);
+        CheckSignal(options.WatchdogSignal, WatchdogSignalOption, failures);
         try
         {
             DescriptorPlan.Assign(ListenAddresses(options));

@@ -76,6 +76,7 @@ internal sealed class WorkerEnvironment
         double killOldDelay = environment.TryGetValue(KillOldDelayOption.LegacyVariable!, out var delay) ? Seconds(delay) : autoRestart ? 5 : 0;
         SignalNames.TryParse(_options.SignalOnHup, out int onHup);
         SignalNames.TryParse(_options.SignalOnTerm, out int onTerm);
+        SignalNames.TryParse(_options.WatchdogSignal, out int onHang);
         return new RuntimeSettings(
             Interval: TimeSpan.FromSeconds(_options.Interval),
             SignalOnHup: onHup,
@@ -95,7 +96,9 @@ internal sealed class WorkerEnvironment
             MaxWorkerRss: _options.MaxWorkerRss,
             CheckBeforeRestart: _options.CheckCommand is not null,
             CheckTimeout: TimeSpan.FromSeconds(_options.CheckTimeout),
-            DetailedStatus: _options.StatusJson is not null);
+            DetailedStatus: _options.StatusJson is not null,
+            WorkerWatchdog: TimeSpan.FromSeconds(_options.WorkerWatchdog),
+            WatchdogSignal: onHang);
     }
 
     private static bool PerlTrue(string? value) => !string.IsNullOrEmpty(value) && value != "0";

@@ -18,6 +18,7 @@ namespace StarterHost.Generations;
 [JsonDerivedType(typeof(ExitedEarly), "exited-early")]
 [JsonDerivedType(typeof(NotReady), "not-ready")]
 [JsonDerivedType(typeof(DiedUnexpectedly), "died-unexpectedly")]
+[JsonDerivedType(typeof(Hung), "hung")]
 internal abstract record FailureKind;
 
 /// <summary>The worker could not be spawned, or its exec failed: the OS's <paramref name="Reason"/>.</summary>
@@ -31,6 +32,12 @@ internal sealed record NotReady(TimeSpan Timeout) : FailureKind;
 
 /// <summary>A worker that had started died.</summary>
 internal sealed record DiedUnexpectedly(WaitStatus Status) : FailureKind;
+
+/// <summary>
+/// A started worker sent no WATCHDOG=1 for <paramref name="Silent"/> (<c>--worker-watchdog</c>), or, with no
+/// <paramref name="Silent"/>, sent WATCHDOG=trigger: it is replaced, and sent the watchdog signal.
+/// </summary>
+internal sealed record Hung(TimeSpan? Silent) : FailureKind;
 
 /// <summary>The last thing that went wrong that an operator should hear about.</summary>
 [JsonPolymorphic]

@@ -13,14 +13,14 @@ internal static partial class GenerationMachine
     {
         if (state.Roster.Pending is not { } pending || pending.Generation != failed.Generation)
             return ReplacementSpawnFailed(state, failed, commands);
-        if (state.Stopping)
+        if (state.Stopping && failed.Slot < pending.Members.Length)
         {
             // Nothing to wait for in that slot; the others that were spawned are stopping.
             var left = pending.Members.SetItem(failed.Slot, pending.Members[failed.Slot] with { Phase = MemberPhase.Queued });
             var stopping = left.Any(m => m.Pid > 0) ? pending with { Members = left } : null;
             return ExitIfDone(state with { Roster = state.Roster with { Pending = stopping } }, commands);
         }
-        if (pending.Failed || pending.Members[failed.Slot].Phase != MemberPhase.Spawning)
+        if (failed.Slot >= pending.Members.Length || pending.Failed || pending.Members[failed.Slot].Phase != MemberPhase.Spawning)
             return state;
         var failure = new AttemptFailed(failed.Generation, new NotSpawned(failed.Reason));
         if (failed.Permanent && state.Counters.Starts == 0)
@@ -199,7 +199,7 @@ internal static partial class GenerationMachine
         var reason = new RestartAbandonedAfter(failures, serving, failure);
         var roster = state.Roster;
         var olds = roster.OldStillServing.ToList();
-        var slots = Enumerable.Range(0, state.Settings.Workers)
+        var slots = Enumerable.Range(0, state.WorkerCount)
             .Select(slot => olds.FirstOrDefault(o => o.Worker.Slot == slot) is { } old
                 ? new PoolSlot(new Member(old.Worker.Generation, slot, MemberPhase.Ready, old.Worker.Pid))
                 : new PoolSlot(null, new Member(serving, slot, MemberPhase.Spawning)))

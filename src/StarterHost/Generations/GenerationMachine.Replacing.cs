@@ -16,7 +16,7 @@ internal static partial class GenerationMachine
     {
         var replacing = state.Roster.Current!.Slots[serving.Slot].Replacement;
         var next = Crashed(state, serving.Worker, exited, commands);
-        if (state.Settings.Workers == 1 && replacing is null)
+        if (state.WorkerCount == 1 && replacing is null)
             return RespawnNext(next, serving.Generation, commands);
         // Recycling had a replacement on its way already: it takes the slot once it has started.
         return replacing is null ? QueueReplacement(next, serving.Generation, serving.Slot, TimeSpan.Zero, commands) : next;

@@ -23,6 +23,8 @@ internal static partial class GenerationMachine
         var member = roster.Pending is { } pending && pending.Generation == spawned.Generation && spawned.Slot < pending.Members.Length
             ? pending.Members[spawned.Slot]
             : roster.Current?.Slots.ElementAtOrDefault(spawned.Slot)?.Replacement;
+        if (member is null && spawned.Slot >= state.WorkerCount && roster.GenerationOf(spawned.Pid) is null)
+            return SpawnedForRetiredSlot(state, spawned, commands);
         if (member is not { Phase: MemberPhase.Spawning } || member.Generation != spawned.Generation)
             return state;
         var next = state;
@@ -45,6 +47,17 @@ internal static partial class GenerationMachine
         if (!spawned.AwaitsExec)
             StartClock(next.Settings, started, commands);
         return next;
+    }
+
+    /// <summary>
+    /// TTOU took away the slot this spawn was for before it came back (the supervisor applies a spawn's result next,
+    /// so only a machine fed otherwise sees this): the worker it started is stopped, never left running unknown.
+    /// </summary>
+    private static GenerationState SpawnedForRetiredSlot(GenerationState state, WorkerSpawned spawned, ImmutableArray<StarterCommand>.Builder commands)
+    {
+        var worker = new Worker(spawned.Generation, spawned.Pid, spawned.Slot);
+        commands.Add(new Say(new SlotRetired(spawned.Slot, [spawned.Pid])));
+        return StopNewWorker(state, worker, state.Settings.SignalOnTerm, commands);
     }
 
     /// <summary>
@@ -106,9 +119,10 @@ internal static partial class GenerationMachine
             commands.Add(new Say(new WorkerSaid(notified.Pid, generation, text)));
             next = next with { Publication = next.Publication with { WorkerStatus = said.SetItem(notified.Pid, text) } };
         }
-        if (!notified.Ready || next.Settings.Readiness != ReadinessMode.Notify || next.Stopping)
-            return next;
-        return Started(next, next.Roster.PendingMember(notified.Pid) ?? next.Roster.Replacement(notified.Pid), generation, commands);
+        if (notified.Ready && next.Settings.Readiness == ReadinessMode.Notify && !next.Stopping)
+            next = Started(next, next.Roster.PendingMember(notified.Pid) ?? next.Roster.Replacement(notified.Pid), generation, commands);
+        // After READY=1, which arms the watchdog: a ping in the same datagram counts.
+        return notified.Watchdog == WatchdogMessage.None ? next : OnWatchdogMessage(next, notified, commands);
     }
 
     /// <summary>A new worker has started: a member of the starting generation, or a replacement in a serving one.</summary>
@@ -117,6 +131,7 @@ internal static partial class GenerationMachine
         if (member is not { Phase: MemberPhase.Execing or MemberPhase.Starting } || member.Generation != generation)
             return state;
         var ready = member with { Phase = MemberPhase.Ready };
+        Watch(state.Settings, ready.Pid, commands);
         if (state.Roster.Pending?.Generation != generation)
             return ReplacementStarted(state, ready, commands);
         var next = WithMember(state, ready);
@@ -252,7 +267,7 @@ internal static partial class GenerationMachine
     private static GenerationState SpawnNext(GenerationState state, SpawnReason reason, ImmutableArray<StarterCommand>.Builder commands)
     {
         int generation = state.Roster.LastGeneration + 1;
-        var members = Enumerable.Range(0, state.Settings.Workers).Select(slot => new Member(generation, slot, MemberPhase.Spawning)).ToImmutableArray();
+        var members = Enumerable.Range(0, state.WorkerCount).Select(slot => new Member(generation, slot, MemberPhase.Spawning)).ToImmutableArray();
         foreach (var member in members)
             commands.Add(new SpawnWorker(generation, member.Slot));
         return state with
@@ -269,9 +284,9 @@ internal static partial class GenerationMachine
             : WithReplacement(state, member);
 
     /// <summary>The slot a log line names: none with one worker per generation, as start_server has.</summary>
-    private static int? SlotLabel(GenerationState state, int slot) => state.Settings.Workers > 1 ? slot : null;
+    private static int? SlotLabel(GenerationState state, int slot) => state.WorkerCount > 1 ? slot : null;
 
-    private static Worker? Labelled(GenerationState state, Worker worker) => state.Settings.Workers > 1 ? worker : null;
+    private static Worker? Labelled(GenerationState state, Worker worker) => state.WorkerCount > 1 ? worker : null;
 
     /// <summary>Identical failures in a row that are logged in full; after that, only at powers of two.</summary>
     private const int LoudRepeats = 3;

@@ -38,6 +38,8 @@ internal static partial class GenerationMachine
             MemoryCheckDue => OnMemoryCheckDue(state, commands),
             MemoryMeasured m => OnMemoryMeasured(state, m, commands),
             WorkerNotified n => OnNotified(state, n, commands),
+            WorkerSilent s => OnWorkerSilent(state, s, commands),
+            ResizeRequested r => OnResizeRequested(state, r, commands),
             KillOldDelayElapsed k => OnKillOldDelayElapsed(state, k.Pids, commands),
             DrainDeadlineDue d => OnDrainDeadline(state, d.Pids, commands),
             StopDeadlineDue => OnStopDeadline(state, commands),

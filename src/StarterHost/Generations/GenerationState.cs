@@ -27,6 +27,12 @@ internal sealed record GenerationState
     /// <summary>The check command's run before a restart (<c>--check-command</c>): the current one, or the last.</summary>
     public CheckRun? Check { get; init; }
 
+    /// <summary>
+    /// The workers per generation TTIN and TTOU set, null until one came (then <c>--workers</c> holds). Kept apart
+    /// from <see cref="Settings"/>, which an envdir read replaces, so that it survives a HUP, recycling and an exec.
+    /// </summary>
+    public int? Workers { get; init; }
+
     /// <summary>Null while running; once TERM or INT came (or a first start was given up), the stop under way.</summary>
     public StopRun? Stop { get; init; }
 
@@ -34,6 +40,10 @@ internal sealed record GenerationState
 
     [JsonIgnore]
     public bool Stopping => Stop is not null;
+
+    /// <summary>The workers per generation now: what TTIN and TTOU made of <c>--workers</c>.</summary>
+    [JsonIgnore]
+    public int WorkerCount => Workers ?? Settings.Workers;
 
     /// <summary>What the status files should say; with --status-json, every live worker and the counters too.</summary>
     [JsonIgnore]

@@ -103,5 +103,20 @@ internal sealed record LifetimeReached(Worker Worker, TimeSpan Lifetime) : Notic
 /// <summary>A serving worker's resident memory passed --max-worker-rss.</summary>
 internal sealed record MemoryExceeded(Worker Worker, long Mebibytes, int Limit) : Notice;
 
+/// <summary>
+/// The watchdog found <paramref name="Worker"/> hung: silent for <paramref name="Silent"/>, or, with none, it sent
+/// WATCHDOG=trigger. <paramref name="Slot"/> is named in a pool; <paramref name="Signal"/> is what it is sent.
+/// </summary>
+internal sealed record WorkerHung(Worker Worker, int? Slot, TimeSpan? Silent, int Signal) : Notice;
+
+/// <summary>TTIN or TTOU (<paramref name="Signal"/>) changed the workers per generation.</summary>
+internal sealed record WorkersResized(int From, int To, int Signal) : Notice;
+
+/// <summary>TTIN or TTOU would take the workers per generation past its bounds (1 to 4096): ignored.</summary>
+internal sealed record ResizeRefused(int Workers, int Signal) : Notice;
+
+/// <summary>TTOU retired the highest slot: these workers go (its serving one gracefully).</summary>
+internal sealed record SlotRetired(int Slot, ImmutableArray<int> Pids) : Notice;
+
 /// <summary>A restart replaces the generation this replacement was starting for: it is stopped.</summary>
 internal sealed record ReplacementStopped(Worker Worker) : Notice;

@@ -37,6 +37,8 @@ public enum HandoverMode
 /// <param name="MaxWorkerRss">A serving worker whose resident memory passes this many MiB is replaced; zero never.</param>
 /// <param name="CheckBeforeRestart">A requested restart runs the check command first, and a failed check refuses it.</param>
 /// <param name="CheckTimeout">How long the check command may run before it is killed and the restart refused.</param>
+/// <param name="WorkerWatchdog">A started worker that sends no WATCHDOG=1 for this long is replaced as hung; zero never.</param>
+/// <param name="WatchdogSignal">What a hung worker is sent once its replacement is on its way.</param>
 /// <param name="DetailedStatus">--status-json: the status document also holds every live worker, its state and the counters.</param>
 internal sealed record RuntimeSettings(
     TimeSpan Interval,
@@ -57,4 +59,6 @@ internal sealed record RuntimeSettings(
     int MaxWorkerRss = 0,
     bool CheckBeforeRestart = false,
     TimeSpan CheckTimeout = default,
-    bool DetailedStatus = false);
+    bool DetailedStatus = false,
+    TimeSpan WorkerWatchdog = default,
+    int WatchdogSignal = Signals.SignalNames.Abrt);

@@ -16,10 +16,12 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
         var roster = state.Roster;
         if (state.Stopping)
             parts.Add(new Stopping(roster.AnythingAlive, Sorted(roster.LivePids)));
-        else if (state.Settings.Workers == 1)
+        else if (state.WorkerCount == 1)
             OfWorker(state, parts);
         else
             OfPool(state, parts);
+        if (!state.Stopping && state.WorkerCount != state.Settings.Workers)
+            parts.Add(new Resized(state.WorkerCount, state.Settings.Workers));
         if (!roster.Leftovers.IsEmpty)
             parts.Add(new Leftovers(Sorted(roster.Leftovers.Select(l => l.Pgid))));
         if (state.Publication.StatusProblem is { } problem)
@@ -64,7 +66,7 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
     private static void OfPool(GenerationState state, ImmutableArray<Part>.Builder parts)
     {
         var roster = state.Roster;
-        int workers = state.Settings.Workers;
+        int workers = state.WorkerCount;
         if (roster.Current is null && !roster.OldStillServing.Any())
             parts.Add(new NoneServing());
         if (roster.Current is { } current)
@@ -105,6 +107,7 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
     [JsonDerivedType(typeof(PoolReady), "pool-ready")]
     [JsonDerivedType(typeof(PoolStarting), "pool-starting")]
     [JsonDerivedType(typeof(OldGeneration), "old-generation")]
+    [JsonDerivedType(typeof(Resized), "resized")]
     [JsonDerivedType(typeof(Leftovers), "leftovers")]
     [JsonDerivedType(typeof(StatusFileNotWritten), "status-file-not-written")]
     [JsonDerivedType(typeof(LastFailure), "last-failure")]
@@ -151,6 +154,9 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
 
     /// <summary>A pool: an old generation's workers, still serving or draining.</summary>
     internal sealed record OldGeneration(int Generation, int Serving, int Draining) : Part;
+
+    /// <summary>TTIN and TTOU made the workers per generation <paramref name="Workers"/>, where --workers said <paramref name="Configured"/>.</summary>
+    internal sealed record Resized(int Workers, int Configured) : Part;
 
     /// <summary>Process groups of exited workers that are still alive.</summary>
     internal sealed record Leftovers(ImmutableArray<int> Pgids) : Part

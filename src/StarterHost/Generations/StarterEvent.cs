@@ -26,6 +26,7 @@ namespace StarterHost.Generations;
 [JsonDerivedType(typeof(StopProgressDue), "stop-progress-due")]
 [JsonDerivedType(typeof(StatusRetryDue), "status-retry-due")]
 [JsonDerivedType(typeof(CheckTimeoutDue), "check-timeout-due")]
+[JsonDerivedType(typeof(WorkerSilent), "worker-silent")]
 internal abstract record StarterEvent;
 
 /// <summary>
@@ -118,8 +119,30 @@ internal sealed record MemoryMeasured(int Pid, long Bytes) : StarterEvent;
 /// <summary>
 /// A worker's sd_notify datagram: READY=1, and the text of STATUS= when it had one. <paramref name="Unshown"/>:
 /// how many STATUS= texts before this one were held back, never to be shown (a flood; see StatusThrottle).
+/// <paramref name="Watchdog"/>: WATCHDOG=1 or WATCHDOG=trigger, when it said one.
 /// </summary>
-internal sealed record WorkerNotified(int Pid, bool Ready, string? Status, int Unshown = 0) : StarterEvent;
+internal sealed record WorkerNotified(int Pid, bool Ready, string? Status, int Unshown = 0, WatchdogMessage Watchdog = WatchdogMessage.None) : StarterEvent;
+
+/// <summary>What a worker told its watchdog (<c>--worker-watchdog</c>) in an sd_notify datagram.</summary>
+internal enum WatchdogMessage
+{
+    None,
+
+    /// <summary>WATCHDOG=1: alive.</summary>
+    Ping,
+
+    /// <summary>WATCHDOG=trigger: the worker knows it is broken; handled as a silent one, at once.</summary>
+    Trigger,
+}
+
+/// <summary>Worker <paramref name="Pid"/>, started, has sent no WATCHDOG=1 for a whole <c>--worker-watchdog</c>.</summary>
+internal sealed record WorkerSilent(int Pid) : StarterEvent, IAboutWorkers
+{
+    IEnumerable<int> IAboutWorkers.Subjects => [Pid];
+}
+
+/// <summary>SIGTTIN (one more worker per generation) or SIGTTOU (one fewer), as <paramref name="Signal"/> says.</summary>
+internal sealed record ResizeRequested(int Signal) : StarterEvent;
 
 /// <summary>The <c>--kill-old-delay</c> of these old workers is over: they get --signal-on-hup now.</summary>
 internal sealed record KillOldDelayElapsed(ImmutableArray<int> Pids) : StarterEvent, IAboutWorkers

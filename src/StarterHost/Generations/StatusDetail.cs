@@ -32,8 +32,10 @@ internal sealed record ProcessStatus(Worker Worker, ProcessState State);
 /// <param name="Restarts">Restarts begun: a HUP (after its check passed) or an auto-restart.</param>
 /// <param name="Failures">Failed starts, crashes and refused checks, since StarterHost started.</param>
 /// <param name="ConsecutiveFailures">Failures in a row, what the backoff grows with; 0 once a generation has served a second.</param>
+/// <param name="Workers">Workers per generation now (TTIN and TTOU change it); <paramref name="ConfiguredWorkers"/>: what --workers said.</param>
 internal sealed record StatusDetail(
-    ImmutableArray<ProcessStatus> Processes, bool Stopping, int Restarts, int Failures, int ConsecutiveFailures, Failure? LastFailure)
+    ImmutableArray<ProcessStatus> Processes, bool Stopping, int Restarts, int Failures, int ConsecutiveFailures, Failure? LastFailure,
+    int Workers = 1, int ConfiguredWorkers = 1)
 {
     public static StatusDetail Of(GenerationState state)
     {
@@ -53,7 +55,8 @@ internal sealed record StatusDetail(
                 : p with { State = state.Stop!.DeadlinePassed ? ProcessState.Killed : ProcessState.Draining });
         return new StatusDetail(
             [.. processes.OrderBy(p => p.Worker.Generation).ThenBy(p => p.Worker.Slot).ThenBy(p => p.Worker.Pid)],
-            state.Stopping, state.Counters.Restarts, state.Counters.Failures, state.Failures.Consecutive, state.Failures.Last);
+            state.Stopping, state.Counters.Restarts, state.Counters.Failures, state.Failures.Consecutive, state.Failures.Last,
+            state.WorkerCount, state.Settings.Workers);
     }
 
     private static ProcessStatus Starting(Member member) =>
@@ -62,7 +65,8 @@ internal sealed record StatusDetail(
     // ImmutableArray compares by reference; two details are equal when they read the same.
     public bool Equals(StatusDetail? other) =>
         other is not null && Processes.SequenceEqual(other.Processes) && Stopping == other.Stopping && Restarts == other.Restarts
-        && Failures == other.Failures && ConsecutiveFailures == other.ConsecutiveFailures && Equals(LastFailure, other.LastFailure);
+        && Failures == other.Failures && ConsecutiveFailures == other.ConsecutiveFailures && Equals(LastFailure, other.LastFailure)
+        && Workers == other.Workers && ConfiguredWorkers == other.ConfiguredWorkers;
 
     public override int GetHashCode() => HashCode.Combine(Processes.Length, Restarts, Failures);
 }

@@ -69,6 +69,12 @@ internal static class NoticeLog
         KilledAtDeadline k => new(55, Warning,
             "processes left in the group of worker {Pgid} (generation {Generation}), which exited, are still alive {Seconds} s after their signal; sending KILL to the group",
             k.Pid, k.Generation, Seconds(k.Timeout)),
+        WorkerHung { Slot: null, Silent: { } silent } h => new(57, Error,
+            "worker {Pid} (generation {Generation}) sent no WATCHDOG=1 for {Seconds} s: hung; replacing it, then sending {Signal}",
+            h.Worker.Pid, h.Worker.Generation, Seconds(silent), SignalNames.NameOf(h.Signal)),
+        WorkerHung { Slot: null } h => new(58, Error,
+            "worker {Pid} (generation {Generation}) sent WATCHDOG=trigger: hung; replacing it, then sending {Signal}",
+            h.Worker.Pid, h.Worker.Generation, SignalNames.NameOf(h.Signal)),
         StartGivenUp g => new(56, Error, "{Failure}; no retry can fix that, and no generation has served: exiting with status 1", FailureDescription.Of(g.Failure)),
 
         // 93–97: the check command (90–92 are Log.cs's log reopen).
@@ -99,6 +105,16 @@ internal static class NoticeLog
             w.Pid, w.Generation, w.Slot, m.Mebibytes, m.Limit),
         ReplacementStopped { Worker: var w } => new(130, Information,
             "stopping new worker {Pid} (generation {Generation}, slot {Slot}): a restart replaces its generation", w.Pid, w.Generation, w.Slot),
+        WorkerHung { Silent: { } silent } h => new(131, Error,
+            "worker {Pid} (generation {Generation}, slot {Slot}) sent no WATCHDOG=1 for {Seconds} s: hung; replacing it, then sending {Signal}",
+            h.Worker.Pid, h.Worker.Generation, h.Slot, Seconds(silent), SignalNames.NameOf(h.Signal)),
+        WorkerHung h => new(132, Error,
+            "worker {Pid} (generation {Generation}, slot {Slot}) sent WATCHDOG=trigger: hung; replacing it, then sending {Signal}",
+            h.Worker.Pid, h.Worker.Generation, h.Slot, SignalNames.NameOf(h.Signal)),
+        WorkersResized r => new(133, Information, "workers {From} → {To} ({Signal})", r.From, r.To, SignalNames.NameOf(r.Signal)),
+        ResizeRefused r => new(134, Warning, "received {Signal} with {Workers} workers per generation, the bound (1 to 4096); ignoring it",
+            SignalNames.NameOf(r.Signal), r.Workers),
+        SlotRetired s => new(135, Information, "retiring slot {Slot}: {Pids}", s.Slot, PidList(s.Pids)),
 
         // 140–159: security (140–143 are Log.cs's).
         WorkerStatusesNotShown n => new(144, Warning, "worker {Pid} (generation {Generation}) status: {Count} more within a second, not shown; the latest follows",

@@ -9,9 +9,9 @@ namespace StarterHost.Signals;
 /// </summary>
 internal sealed class PendingSignals(Action wake)
 {
-    private readonly int[] _counts = new int[SignalNames.Chld + 1];
+    private readonly int[] _counts = new int[SignalNames.Ttou + 1];
 
-    /// <summary>Any thread: <paramref name="signal"/> arrived (HUP, INT, USR1, TERM or CHLD).</summary>
+    /// <summary>Any thread: <paramref name="signal"/> arrived (HUP, INT, USR1, TERM, CHLD, TTIN or TTOU).</summary>
     public void Raise(int signal)
     {
         Interlocked.Increment(ref _counts[signal]);
@@ -29,6 +29,8 @@ internal sealed class PendingSignals(Action wake)
         Add(events, SignalNames.Int, () => new TerminateReceived(SignalNames.Int));
         Add(events, SignalNames.Hup, () => new HangupReceived());
         Add(events, SignalNames.Usr1, () => new LogReopenRequested());
+        Add(events, SignalNames.Ttin, () => new ResizeRequested(SignalNames.Ttin));
+        Add(events, SignalNames.Ttou, () => new ResizeRequested(SignalNames.Ttou));
         childrenExited = Interlocked.Exchange(ref _counts[SignalNames.Chld], 0) > 0;
         return events;
     }

@@ -8,6 +8,7 @@ internal static class SignalNames
     public const int Hup = 1;
     public const int Int = 2;
     public const int Quit = 3;
+    public const int Abrt = 6;
     public const int Kill = 9;
     public const int Usr1 = 10;
     public const int Usr2 = 12;

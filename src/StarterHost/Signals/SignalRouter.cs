@@ -4,7 +4,7 @@ using StarterHost.Interop;
 namespace StarterHost.Signals;
 
 /// <summary>
-/// Hands SIGHUP, SIGTERM, SIGINT, SIGCHLD and (with <c>--log-file</c>) SIGUSR1 to the event loop as
+/// Hands SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGTTIN, SIGTTOU and (with <c>--log-file</c>) SIGUSR1 to the event loop as
 /// <see cref="PendingSignals"/>, which it turns into events and a reap. The handlers cancel the runtime's default
 /// (which would start a process shutdown): stopping is the generation machine's decision, made only once the
 /// workers are gone.
@@ -29,6 +29,10 @@ internal sealed class SignalRouter : IDisposable
         Route(PosixSignal.SIGCHLD, SignalNames.Chld, reset: true, pending);
         if (logFile)
             Route((PosixSignal)SignalNames.Usr1, SignalNames.Usr1, reset: false, pending);
+        // Resizing, as unicorn and gunicorn do. start_server leaves them at their default: stop the process (from a
+        // terminal) or nothing (a daemon's orphaned group); neither is anything to keep.
+        Route((PosixSignal)SignalNames.Ttin, SignalNames.Ttin, reset: true, pending);
+        Route((PosixSignal)SignalNames.Ttou, SignalNames.Ttou, reset: true, pending);
     }
 
     /// <summary>

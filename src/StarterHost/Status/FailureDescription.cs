@@ -30,6 +30,8 @@ internal static class FailureDescription
         ExitedEarly e => $"failed to start: its worker exited {When(e.Readiness)}, status:{e.Status}",
         NotReady n => $"was not ready within {Seconds(n.Timeout)} s (no READY=1)",
         DiedUnexpectedly d => $"died unexpectedly, status:{d.Status}",
+        Hung { Silent: { } silent } => $"hung (no WATCHDOG=1 for {Seconds(silent)} s)",
+        Hung => "hung (it sent WATCHDOG=trigger)",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown failure kind"),
     };
 

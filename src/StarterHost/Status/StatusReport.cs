@@ -10,6 +10,7 @@ namespace StarterHost.Status;
 /// <param name="WrittenAt">When StarterHost wrote this: the time of the last change.</param>
 /// <param name="Phase">"running", or "stopping" once StarterHost got TERM or INT.</param>
 /// <param name="RestartFailure">What the status file's <c>.failure</c> companion says: a requested restart that failed.</param>
+/// <param name="Workers">Workers per generation; always written, null only in a file an older StarterHost wrote.</param>
 internal sealed record StatusReport(
     int Format,
     HostReport Starterhost,
@@ -20,10 +21,14 @@ internal sealed record StatusReport(
     int ConsecutiveFailures,
     FailureReport? LastFailure,
     RestartFailureReport? RestartFailure,
-    IReadOnlyList<ProcessReport> Processes)
+    IReadOnlyList<ProcessReport> Processes,
+    WorkersReport? Workers = null)
 {
     public const int CurrentFormat = 1;
 }
+
+/// <summary>Workers per generation: what --workers said, and what TTIN and TTOU made of it.</summary>
+internal sealed record WorkersReport(int Configured, int Current);
 
 /// <summary>StarterHost itself.</summary>
 internal sealed record HostReport(int Pid, string Version);

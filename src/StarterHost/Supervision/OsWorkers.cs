@@ -27,7 +27,8 @@ internal sealed class OsWorkers(
 
     public SpawnedWorker Spawn(int generation, int slot, IReadOnlyDictionary<string, string>? envDir)
     {
-        var socket = options.Readiness == ReadinessMode.Notify ? notifyDirectory.Open(generation, slot) : null;
+        // A socket of its own for READY=1, and for WATCHDOG=1 whatever the readiness.
+        var socket = options.Readiness == ReadinessMode.Notify || options.WorkerWatchdog > 0 ? notifyDirectory.Open(generation, slot) : null;
         (int Read, int Write)? report = null;
         try
         {

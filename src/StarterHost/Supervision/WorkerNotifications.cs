@@ -37,6 +37,8 @@ internal sealed class WorkerNotifications : IDisposable
 
     private void Receive(int max)
     {
+        // WATCHDOG=1 alone, however often it came in this read, is one event: a worker pinging in a loop costs a recvmsg each, not an Apply.
+        bool pinged = false;
         foreach (var (sender, message) in _socket.Receive(max))
         {
             if (!NotifyAccess.Allows(_pid, sender, Posix.ProcessGroupOf))
@@ -46,9 +48,13 @@ internal sealed class WorkerNotifications : IDisposable
                 continue;
             }
             string? status = message.Status is { } text ? _status.Offer(text) : null;
-            if (message.Ready || status is not null)
-                _post(new WorkerNotified(_pid, message.Ready, status));
+            if (message.Ready || status is not null || message.Watchdog == WatchdogMessage.Trigger)
+                _post(new WorkerNotified(_pid, message.Ready, status, Watchdog: message.Watchdog));
+            else
+                pinged |= message.Watchdog == WatchdogMessage.Ping;
         }
+        if (pinged)
+            _post(new WorkerNotified(_pid, false, null, Watchdog: WatchdogMessage.Ping));
     }
 
     /// <summary>The worker has been reaped: what it said before it went still counts (READY=1 right before exiting, say), held STATUS= too.</summary>

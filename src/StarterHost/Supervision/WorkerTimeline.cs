@@ -65,7 +65,7 @@ internal sealed class WorkerTimeline(TimeProvider time)
             detail.Restarts, detail.Failures, detail.ConsecutiveFailures,
             detail.LastFailure is { } failure ? new FailureReport(FailureDescription.Of(failure), _failureAt) : null,
             document.Failure is { } failed ? new RestartFailureReport(failed.Generation, FailureDescription.Of(failed.Reason)) : null,
-            processes);
+            processes, new WorkersReport(detail.ConfiguredWorkers, detail.Workers));
     }
 
     private ProcessReport Process(ProcessStatus process, DateTime now)

@@ -26,6 +26,7 @@ internal static class ServiceStatusText
         ServiceStatus.PoolStarting p => $"generation {p.Generation} starting: {p.Ready}/{p.Workers} ready",
         ServiceStatus.OldGeneration o =>
             $"generation {o.Generation}: {string.Join(", ", new[] { o.Serving > 0 ? $"{o.Serving} serving" : null, o.Draining > 0 ? $"{o.Draining} draining" : null }.OfType<string>())}",
+        ServiceStatus.Resized r => $"{Count(r.Workers, "worker")} per generation (resized from --workers {r.Configured})",
         ServiceStatus.Leftovers l => $"{Count(l.Pgids.Length, "leftover process group")} of exited workers (pgids {Pids(l.Pgids)})",
         ServiceStatus.StatusFileNotWritten s => $"status file not written: {s.Reason}",
         ServiceStatus.LastFailure f => $"last failure: {FailureDescription.Of(f.Failure)}",

@@ -27,7 +27,7 @@ internal sealed class WorkerSpawner(
     public bool UsesExecHelper => _helper.Length > 0;
 
     private static bool UsesExecHelperFor(StarterOptions options) =>
-        options.DeathSignal || options.ListenFds || options.User is not null || options.Group is not null;
+        options.DeathSignal || options.ListenFds || options.User is not null || options.Group is not null || options.WorkerWatchdog > 0;
 
     /// <summary>What a worker gets when StarterHost dies (PR_SET_PDEATHSIG): SignalOnTerm, or 0 for none.</summary>
     private static int DeathSignalFor(StarterOptions options)
@@ -51,11 +51,14 @@ internal sealed class WorkerSpawner(
     public SpawnRequest Prepare(int generation, int slot, IReadOnlyDictionary<string, string>? envDir, string? notifySocket, int? execReport)
     {
         var variables = Variables(generation, envDir);
-        // With one worker the environment stays start_server's, byte for byte.
-        if (options.Workers > 1)
+        // With one worker the environment stays start_server's, byte for byte. A slot TTIN added has it too.
+        if (options.Workers > 1 || slot > 0)
             variables[WorkerEnvironment.WorkerVariable] = slot.ToString(CultureInfo.InvariantCulture);
         if (notifySocket is not null)
             variables[Systemd.SystemdEnvironment.NotifySocket] = notifySocket;
+        // sd_watchdog_enabled(3): the period, and WATCHDOG_PID (set by the helper) so that only the worker itself, not a child it runs, pings.
+        if (options.WorkerWatchdog > 0)
+            variables[Systemd.SystemdEnvironment.WatchdogUsec] = ((long)(options.WorkerWatchdog * 1_000_000)).ToString(CultureInfo.InvariantCulture);
         if (options.ListenFds)
         {
             // sd_listen_fds(3): the sockets at 3 upward (DescriptorPlan put them there), LISTEN_PID set by the helper.
@@ -69,8 +72,9 @@ internal sealed class WorkerSpawner(
         // the service" and then sends READY=1 itself: wanted with notify readiness, and only then.
         string[] pidVariables =
         [
-            .. notifySocket is null ? Array.Empty<string>() : [Systemd.SystemdEnvironment.ExecPid],
+            .. notifySocket is not null && options.Readiness == Generations.ReadinessMode.Notify ? [Systemd.SystemdEnvironment.ExecPid] : Array.Empty<string>(),
             .. options.ListenFds ? [Systemd.SystemdEnvironment.ListenPid] : Array.Empty<string>(),
+            .. options.WorkerWatchdog > 0 ? [Systemd.SystemdEnvironment.WatchdogPid] : Array.Empty<string>(),
         ];
         // Above every listener, where the worker would not look; the helper closes it as it execs.
         int reportFd = descriptors.Select(d => d.ChildFd).DefaultIfEmpty(2).Max() + 1;
