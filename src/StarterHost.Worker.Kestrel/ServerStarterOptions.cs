@@ -16,6 +16,19 @@ public sealed class ServerStarterOptions
     /// </summary>
     public string? NotifySocket { get; set; } = Environment.GetEnvironmentVariable(ServiceNotify.SocketVariable);
 
+    /// <summary>
+    /// The watchdog period (<c>WATCHDOG_USEC</c>, set by StarterHost's <c>--worker-watchdog</c>): <c>WATCHDOG=1</c> goes to
+    /// <see cref="NotifySocket"/> every half of it while the app is alive. Null (no watchdog for this process) pings never.
+    /// </summary>
+    public TimeSpan? WatchdogPeriod { get; set; } = ServiceNotify.WatchdogPeriod;
+
+    /// <summary>
+    /// What else the app must answer before each <c>WATCHDOG=1</c>, beyond the thread pool running the ping at all: a
+    /// dependency it cannot serve without, say. Runs on a thread-pool thread; false (or a throw) skips that ping, so a
+    /// worker that keeps failing it is replaced as hung. Defaults to none.
+    /// </summary>
+    public Func<bool>? WatchdogCheck { get; set; }
+
     /// <summary>Configures each inherited endpoint (protocols, HTTPS, ...). Defaults to nothing.</summary>
     public Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? ConfigureEndpoint { get; set; }
 }

@@ -53,6 +53,7 @@ public static class ServerStarterWebHostBuilderExtensions
                 new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
                 sp.GetRequiredService<AcceptGate>()));
             services.AddHostedService<HandoverService>();
+            services.AddHostedService<WatchdogService>();
         });
         return builder.ConfigureKestrel(kestrel => Listen(kestrel, ports, options.ConfigureEndpoint));
     }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using StarterHost.Worker.Kestrel;
 using StarterHost.Worker.Tests.Support;
 
 namespace StarterHost.Worker.Tests;
@@ -15,7 +16,7 @@ public sealed class KestrelHandoverTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private static WebApplication Generation(string name, ServerStarterPort port, string? notifySocket = null)
+    private static WebApplication Generation(string name, ServerStarterPort port, string? notifySocket = null, Action<ServerStarterOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -23,6 +24,8 @@ public sealed class KestrelHandoverTests
         {
             o.HandoverDelay = TimeSpan.FromMilliseconds(100);
             o.NotifySocket = notifySocket;
+            o.WatchdogPeriod = null;
+            configure?.Invoke(o);
         });
         var app = builder.Build();
         app.MapGet("/", () => name);
@@ -82,6 +85,75 @@ public sealed class KestrelHandoverTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task WatchdogPingsFollowReadyWhileTheThreadPoolAnswersAndStopWithTheApp()
+    {
+        using var inherited = InheritedSocket.Tcp(IPAddress.Loopback);
+        string directory = Directory.CreateTempSubdirectory("watchdog-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "notify.sock");
+            using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            notify.Bind(new UnixDomainSocketEndPoint(path));
+            var ports = ServerStarterPorts.Parse($"127.0.0.1:{inherited.Port}={inherited.Fd}");
+            await using var app = Generation("watched", ports[0], path, o => o.WatchdogPeriod = TimeSpan.FromMilliseconds(200));
+            await app.StartAsync().WaitAsync(Timeout);
+
+            Assert.Equal(["READY=1", "WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1"], [await Next(notify), await Next(notify), await Next(notify), await Next(notify)]);
+            await app.StopAsync().WaitAsync(Timeout);
+            // Stopped: whatever was on its way is drained, and nothing follows it for a few periods.
+            while (notify.Available > 0)
+                await Next(notify);
+            notify.ReceiveTimeout = 1000;
+            Assert.Throws<SocketException>(() => notify.Receive(new byte[64]));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AWatchdogCheckThatFailsSendsNoPing()
+    {
+        using var inherited = InheritedSocket.Tcp(IPAddress.Loopback);
+        string directory = Directory.CreateTempSubdirectory("watchdog-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "notify.sock");
+            using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            notify.Bind(new UnixDomainSocketEndPoint(path));
+            var ports = ServerStarterPorts.Parse($"127.0.0.1:{inherited.Port}={inherited.Fd}");
+            using var asked = new SemaphoreSlim(0);
+            await using var app = Generation("stuck", ports[0], path, o =>
+            {
+                o.WatchdogPeriod = TimeSpan.FromMilliseconds(100);
+                o.WatchdogCheck = () =>
+                {
+                    asked.Release();
+                    return false;
+                };
+            });
+            await app.StartAsync().WaitAsync(Timeout);
+            Assert.Equal("READY=1", await Next(notify));
+            for (int i = 0; i < 3; i++)
+                Assert.True(await asked.WaitAsync(Timeout));
+            Assert.Equal(0, notify.Available);
+            await app.StopAsync().WaitAsync(Timeout);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<string> Next(Socket notify)
+    {
+        var buffer = new byte[64];
+        int received = await notify.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Timeout);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, received);
     }
 
     /// <summary>A new connection per request: the one thing a draining generation must never fail.</summary>

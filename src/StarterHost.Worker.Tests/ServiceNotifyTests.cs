@@ -51,6 +51,42 @@ public sealed class ServiceNotifyTests : IDisposable
         Assert.False(ServiceNotify.SendTo(socket, "READY=1"));
     }
 
+    [Theory]
+    [InlineData("10000000", null, 10.0)]
+    [InlineData("10000000", "", 10.0)]
+    [InlineData("2500000", "OWN", 2.5)]
+    [InlineData("10000000", "1", null)] // another process's watchdog: a child that inherited the variables
+    [InlineData("0", null, null)]
+    [InlineData("", null, null)]
+    [InlineData(null, null, null)]
+    [InlineData("ten", null, null)]
+    public void TheWatchdogPeriodIsSdWatchdogEnabledsAnswer(string? usec, string? pid, double? seconds)
+    {
+        int own = Environment.ProcessId;
+        var period = ServiceNotify.WatchdogPeriodFor(usec, pid == "OWN" ? own.ToString(System.Globalization.CultureInfo.InvariantCulture) : pid, own);
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, period);
+    }
+
+    [Fact]
+    public void WatchdogPingsAndTriggersAreSdNotifyDatagrams()
+    {
+        string path = Path.Combine(_directory, "watchdog.sock");
+        using var socket = Listen(path);
+        string? previous = Environment.GetEnvironmentVariable(ServiceNotify.SocketVariable);
+        Environment.SetEnvironmentVariable(ServiceNotify.SocketVariable, path);
+        try
+        {
+            Assert.True(ServiceNotify.Watchdog());
+            Assert.Equal("WATCHDOG=1", Receive(socket));
+            Assert.True(ServiceNotify.WatchdogTrigger());
+            Assert.Equal("WATCHDOG=trigger", Receive(socket));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ServiceNotify.SocketVariable, previous);
+        }
+    }
+
     [Fact]
     public void ASocketThatIsNotThereIsAnError()
     {
