@@ -10,10 +10,13 @@
 #   never-ready  with NOTIFY_SOCKET: never send READY=1
 #   hold         with NOTIFY_SOCKET: send READY=1 only once this file is gone
 #   paused       accept no connection while this file exists (they wait in the listener's queue)
+#   hang-PID     worker PID stops pinging WATCHDOG=1 and accepting, and ignores ABRT: hung
+# With WATCHDOG_USEC (and WATCHDOG_PID its own pid) it sends WATCHDOG=1 every half period.
 use strict;
 use warnings;
 use IO::Select;
 use Socket;
+use Time::HiRes qw(time);
 
 my $gen = $ENV{SERVER_STARTER_GENERATION} // 'none';
 my $control = $ENV{WORKER_CONTROL} // '';
@@ -73,8 +76,28 @@ if (my $notify = $ENV{NOTIFY_SOCKET}) {
     }
 }
 
+my $watchdog = $ENV{WATCHDOG_USEC} && $ENV{NOTIFY_SOCKET} && ($ENV{WATCHDOG_PID} // $$) == $$ ? $ENV{WATCHDOG_USEC} / 2e6 : 0;
+my $next_ping = 0;
+event("watchdog every=$watchdog") if $watchdog;
+sub ping {
+    (my $notify = $ENV{NOTIFY_SOCKET}) =~ s/^@/\0/;
+    socket(my $sd, PF_UNIX, SOCK_DGRAM, 0) or die "socket: $!";
+    send($sd, "WATCHDOG=1", 0, pack_sockaddr_un($notify));
+}
+
 my $paused;
 while (!$stop) {
+    if ($control ne '' && -e "$control/hang-$$") {
+        # Stuck: no ping, no accept, and deaf to the watchdog signal, as a process in a deadlock is to a handler.
+        $SIG{ABRT} = 'IGNORE';
+        event('hanging');
+        sleep 1 while 1;
+    }
+    # Paused or not, a worker that is alive pings.
+    if ($watchdog && time >= $next_ping) {
+        ping();
+        $next_ping = time + $watchdog;
+    }
     if ($control ne '' && -e "$control/paused") {
         event('paused') unless $paused++;
         select(undef, undef, undef, 0.05);
@@ -82,7 +105,7 @@ while (!$stop) {
     }
     event('resumed') if $paused;
     $paused = 0;
-    my @ready = $select->can_read(0.5);
+    my @ready = $select->can_read($watchdog && $watchdog < 0.5 ? $watchdog : 0.5);
     for my $sock (@ready) {
         my $client;
         accept($client, $sock) or next;
