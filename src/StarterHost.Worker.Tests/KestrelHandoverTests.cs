@@ -61,87 +61,64 @@ public sealed class KestrelHandoverTests
     }
 
     [Fact]
-    public async Task ReadyIsSentOnceKestrelAcceptsOnTheInheritedSocket()
+    public Task ReadyIsSentOnceKestrelAcceptsOnTheInheritedSocket() => WithNotifySocket(async (inherited, port, path, notify) =>
     {
-        using var inherited = InheritedSocket.Tcp(IPAddress.Loopback);
-        string directory = Directory.CreateTempSubdirectory("ready-").FullName;
-        try
-        {
-            string path = Path.Combine(directory, "notify.sock");
-            using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            notify.Bind(new UnixDomainSocketEndPoint(path));
-            var ports = ServerStarterPorts.Parse($"127.0.0.1:{inherited.Port}={inherited.Fd}");
-            await using var app = Generation("ready", ports[0], path);
-            await app.StartAsync().WaitAsync(Timeout);
+        await using var app = Generation("ready", port, path);
+        await app.StartAsync().WaitAsync(Timeout);
 
-            var buffer = new byte[64];
-            int received = await notify.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Timeout);
-            Assert.Equal("READY=1", System.Text.Encoding.UTF8.GetString(buffer, 0, received));
-            // Ready meant it: the very next connection is served.
-            Assert.Equal("ready", await Get(inherited.Port));
-            await app.StopAsync().WaitAsync(Timeout);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+        Assert.Equal("READY=1", await Next(notify));
+        // Ready meant it: the very next connection is served.
+        Assert.Equal("ready", await Get(inherited.Port));
+        await app.StopAsync().WaitAsync(Timeout);
+    });
 
     [Fact]
-    public async Task WatchdogPingsFollowReadyWhileTheThreadPoolAnswersAndStopWithTheApp()
+    public Task WatchdogPingsFollowReadyWhileTheThreadPoolAnswersAndStopWithTheApp() => WithNotifySocket(async (_, port, path, notify) =>
     {
-        using var inherited = InheritedSocket.Tcp(IPAddress.Loopback);
-        string directory = Directory.CreateTempSubdirectory("watchdog-").FullName;
-        try
-        {
-            string path = Path.Combine(directory, "notify.sock");
-            using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            notify.Bind(new UnixDomainSocketEndPoint(path));
-            var ports = ServerStarterPorts.Parse($"127.0.0.1:{inherited.Port}={inherited.Fd}");
-            await using var app = Generation("watched", ports[0], path, o => o.WatchdogPeriod = TimeSpan.FromMilliseconds(200));
-            await app.StartAsync().WaitAsync(Timeout);
+        await using var app = Generation("watched", port, path, o => o.WatchdogPeriod = TimeSpan.FromMilliseconds(200));
+        await app.StartAsync().WaitAsync(Timeout);
 
-            Assert.Equal(["READY=1", "WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1"], [await Next(notify), await Next(notify), await Next(notify), await Next(notify)]);
-            await app.StopAsync().WaitAsync(Timeout);
-            // Stopped: whatever was on its way is drained, and nothing follows it for a few periods.
-            while (notify.Available > 0)
-                await Next(notify);
-            notify.ReceiveTimeout = 1000;
-            Assert.Throws<SocketException>(() => notify.Receive(new byte[64]));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+        Assert.Equal(["READY=1", "WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1"], [await Next(notify), await Next(notify), await Next(notify), await Next(notify)]);
+        await app.StopAsync().WaitAsync(Timeout);
+        // Stopped: whatever was on its way is drained, and nothing follows it for a few periods.
+        while (notify.Available > 0)
+            await Next(notify);
+        notify.ReceiveTimeout = 1000;
+        Assert.Throws<SocketException>(() => notify.Receive(new byte[64]));
+    });
 
     [Fact]
-    public async Task AWatchdogCheckThatFailsSendsNoPing()
+    public Task AWatchdogCheckThatFailsSendsNoPing() => WithNotifySocket(async (_, port, path, notify) =>
     {
-        using var inherited = InheritedSocket.Tcp(IPAddress.Loopback);
-        string directory = Directory.CreateTempSubdirectory("watchdog-").FullName;
-        try
+        using var asked = new SemaphoreSlim(0);
+        await using var app = Generation("stuck", port, path, o =>
         {
-            string path = Path.Combine(directory, "notify.sock");
-            using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            notify.Bind(new UnixDomainSocketEndPoint(path));
-            var ports = ServerStarterPorts.Parse($"127.0.0.1:{inherited.Port}={inherited.Fd}");
-            using var asked = new SemaphoreSlim(0);
-            await using var app = Generation("stuck", ports[0], path, o =>
+            o.WatchdogPeriod = TimeSpan.FromMilliseconds(100);
+            o.WatchdogCheck = () =>
             {
-                o.WatchdogPeriod = TimeSpan.FromMilliseconds(100);
-                o.WatchdogCheck = () =>
-                {
-                    asked.Release();
-                    return false;
-                };
-            });
-            await app.StartAsync().WaitAsync(Timeout);
-            Assert.Equal("READY=1", await Next(notify));
-            for (int i = 0; i < 3; i++)
-                Assert.True(await asked.WaitAsync(Timeout));
-            Assert.Equal(0, notify.Available);
-            await app.StopAsync().WaitAsync(Timeout);
+                asked.Release();
+                return false;
+            };
+        });
+        await app.StartAsync().WaitAsync(Timeout);
+        Assert.Equal("READY=1", await Next(notify));
+        for (int i = 0; i < 3; i++)
+            Assert.True(await asked.WaitAsync(Timeout));
+        Assert.Equal(0, notify.Available);
+        await app.StopAsync().WaitAsync(Timeout);
+    });
+
+    /// <summary>A listening socket as a worker inherits it, and a notify socket (at the path given) to hear the worker on.</summary>
+    private static async Task WithNotifySocket(Func<InheritedSocket, ServerStarterPort, string, Socket, Task> test)
+    {
+        using var inherited = InheritedSocket.Tcp(IPAddress.Loopback);
+        string directory = Directory.CreateTempSubdirectory("notify-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "notify.sock");
+            using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            notify.Bind(new UnixDomainSocketEndPoint(path));
+            await test(inherited, ServerStarterPorts.Parse($"127.0.0.1:{inherited.Port}={inherited.Fd}")[0], path, notify);
         }
         finally
         {
