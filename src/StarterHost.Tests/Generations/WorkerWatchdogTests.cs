@@ -73,6 +73,8 @@ public sealed class WorkerWatchdogTests
         Assert.Equal([([200], SignalNames.Kill, true)], d.Signals);
         d.On(new WorkerExited(200, new Workers.WaitStatus(SignalNames.Kill)));
         Assert.Equal([100, 400, 300], d.State.Roster.Current!.Slots.Select(s => s.Serving!.Pid));
+        // Killed at its deadline, but for the watchdog: the metrics count it there.
+        Assert.Equal(new WorkerExits(Watchdog: 1), d.State.Counters.Exits);
     }
 
     [Fact]
@@ -166,6 +168,8 @@ public sealed class WorkerWatchdogTests
         Assert.Empty(d.Spawns);
         Assert.Equal([([200], SignalNames.Abrt, false)], d.Signals);
         Assert.Equal(1, d.State.Counters.Failures);
+        d.On(new WorkerExited(200, new Workers.WaitStatus(SignalNames.Abrt)));
+        Assert.Equal(1, d.State.Counters.Exits.Watchdog);
         // The generation on its way is untouched, and once it has started only the old workers still serving are retired.
         d.Ready(2, 400).Ready(2, 500).Ready(2, 600);
         Assert.Equal([([100, 300], SignalNames.Term, false)], d.Signals);

@@ -27,7 +27,7 @@ internal enum ExitReason
     /// <summary>Retired for --max-worker-lifetime or --max-worker-rss, and gone before its deadline.</summary>
     Recycled,
 
-    /// <summary>Killed for missing its watchdog pings (issue 20): nothing decides this yet.</summary>
+    /// <summary>Sent away by the worker watchdog (--worker-watchdog): silent, or it said WATCHDOG=trigger.</summary>
     Watchdog,
 }
 

@@ -27,6 +27,9 @@ internal static partial class GenerationMachine
     private static ExitReason ExitReasonOf(GenerationState state, int pid)
     {
         var old = state.Roster.Old.FirstOrDefault(o => o.Worker.Pid == pid);
+        // Whether it went at the watchdog signal or at the KILL after it, the watchdog sent it.
+        if (old is { Hung: true })
+            return ExitReason.Watchdog;
         if (GroupKilled(state, pid) || state.Stop is { DeadlinePassed: true })
             return ExitReason.KilledAtDeadline;
         if (state.Stopping)

@@ -54,7 +54,7 @@ internal static partial class GenerationMachine
         // Its successor is on its way already: the hang is counted and the worker sent away, nothing is replaced.
         commands.Add(new Say(new WorkerHung(old, SlotLabel(state, old.Slot), silent, state.Settings.WatchdogSignal)));
         var next = state with { Counters = state.Counters with { Failures = state.Counters.Failures + 1 } };
-        return SignalRetiring(next, [pid], state.Settings.WatchdogSignal, commands);
+        return MarkedHung(SignalRetiring(next, [pid], state.Settings.WatchdogSignal, commands), pid);
     }
 
     /// <summary>
@@ -70,7 +70,7 @@ internal static partial class GenerationMachine
         commands.Add(new Say(new WorkerHung(worker, slot, silent, state.Settings.WatchdogSignal)));
         var replacing = state.Roster.Current!.Slots[worker.Slot].Replacement;
         var next = Counted(Without(state, worker.Pid), failure.Kind, failure);
-        next = next with { Roster = next.Roster with { Old = next.Roster.Old.Add(new OldWorker(worker, Retirement.Waiting)) } };
+        next = next with { Roster = next.Roster with { Old = next.Roster.Old.Add(new OldWorker(worker, Retirement.Waiting, Hung: true)) } };
         // Recycling had a replacement on its way already: it takes the slot once it has started.
         if (replacing is null)
         {
@@ -86,8 +86,14 @@ internal static partial class GenerationMachine
     {
         int? slot = SlotLabel(state, member.Slot);
         commands.Add(new Say(new WorkerHung(member.Worker, slot, silent, state.Settings.WatchdogSignal)));
-        var next = StopNewWorker(state, member.Worker, state.Settings.WatchdogSignal, commands);
+        var next = MarkedHung(StopNewWorker(state, member.Worker, state.Settings.WatchdogSignal, commands), member.Pid);
         next = Failed(StopStartedMembers(next, except: member.Pid, commands), new AttemptFailed(member.Generation, new Hung(silent), member.Pid, slot), commands);
         return next.Roster.Pending is null ? next : ScheduleRetry(next, TimeSpan.Zero, commands);
     }
+
+    /// <summary>The old worker <paramref name="pid"/> goes for the watchdog: its exit is counted as the watchdog's.</summary>
+    private static GenerationState MarkedHung(GenerationState state, int pid) => state with
+    {
+        Roster = state.Roster with { Old = [.. state.Roster.Old.Select(o => o.Worker.Pid == pid ? o with { Hung = true } : o)] },
+    };
 }

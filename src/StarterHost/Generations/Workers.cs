@@ -102,8 +102,9 @@ internal sealed record PendingGeneration(int Generation, SpawnReason Reason, Imm
 /// <summary>
 /// A worker on its way out. <paramref name="Served"/> is false for a new worker stopped before its generation started: no
 /// status file names it. <paramref name="Recycled"/>: replaced in its slot for --max-worker-lifetime or --max-worker-rss.
+/// <paramref name="Hung"/>: sent away by the worker watchdog (--worker-watchdog).
 /// </summary>
-internal sealed record OldWorker(Worker Worker, Retirement Retirement, bool Served = true, bool Recycled = false);
+internal sealed record OldWorker(Worker Worker, Retirement Retirement, bool Served = true, bool Recycled = false, bool Hung = false);
 
 /// <summary>What is left of a worker's process group after the worker itself exited; the group id is the worker's pid.</summary>
 internal sealed record LeftoverGroup(int Pgid, int Generation, bool Killed = false);

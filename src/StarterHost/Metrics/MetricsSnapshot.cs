@@ -47,7 +47,7 @@ internal sealed record WorkerCounts(int Starting, int Serving, int Draining, int
 /// <param name="Crashed">Gone unasked while it was starting or serving, whatever its status (failed starts included).</param>
 /// <param name="KilledAtDeadline">Killed because it was still alive at its drain deadline.</param>
 /// <param name="Recycled">Replaced for --max-worker-lifetime or --max-worker-rss.</param>
-/// <param name="Watchdog">Killed for missing its watchdog pings (issue 20); 0 until that exists.</param>
+/// <param name="Watchdog">Sent away by the worker watchdog (--worker-watchdog): silent, or it said WATCHDOG=trigger.</param>
 internal sealed record WorkerExitCounts(long Exited, long Crashed, long KilledAtDeadline, long Recycled, long Watchdog)
 {
     /// <summary>The reason label's values, in the order of <see cref="Values"/>.</summary>
