@@ -46,6 +46,7 @@ internal sealed class SupervisorService(
     private StarterHostMetrics? _metrics;
     private EpollMetricsLoop? _metricsLoop;
     private MetricsEndpoint? _metricsEndpoint;
+    private IdleTrim? _trim;
 
     /// <summary>
     /// Everything that can fail because of the configuration happens here, before the host reports
@@ -120,6 +121,7 @@ internal sealed class SupervisorService(
             Log.MetricsServing(logger, socket.LocalEndPoint is System.Net.IPEndPoint bound ? bound.ToString() : MetricsAddress.Parse(options.Metrics!).Display);
         }
         _signals = new SignalRouter(_supervisor.Signals, logFile: options.LogFile is not null);
+        _trim = new IdleTrim(timers);
         await base.StartAsync(cancellationToken);
     }
 
@@ -162,6 +164,7 @@ internal sealed class SupervisorService(
             _loop!.Run(() =>
             {
                 supervisor.RunPending();
+                _trim!.Stepped();
                 return supervisor.SleepFor;
             });
             System.Environment.ExitCode = supervisor.ExitCode ?? 0;
