@@ -13,11 +13,22 @@ sub status_field($pid, $field) {
 
 sub rss_mb($pid) { status_field($pid, 'VmRSS') / 1024 }
 
-# Resident memory split by kind, in MB: [RSS, anonymous (heaps, stacks), file-backed (the binary, libraries)].
+# Resident memory split by kind, in MB: [RSS, anonymous (heaps, stacks), file-backed (the binary, libraries)],
+# from smaps_rollup; then the file-backed part split into the program's own file (for `dotnet X.dll`, the
+# runtime's host) and everything else it maps (libc, libm, the runtime's libraries), from smaps.
 sub memory_mb($pid) {
     open my $fh, '<', "/proc/$pid/smaps_rollup" or die "process $pid is gone\n";
     my %kb = map { /^(\w+):\s+(\d+) kB/ ? ($1 => $2) : () } <$fh>;
-    return [map { $_ / 1024 } $kb{Rss}, $kb{Anonymous}, $kb{Rss} - $kb{Anonymous}];
+    my $exe = readlink "/proc/$pid/exe" // '';
+    my ($own, $mapping) = (0, '');
+    if (open my $maps, '<', "/proc/$pid/smaps") {
+        while (<$maps>) {
+            if (/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/) { $mapping = $1 }
+            elsif (/^Rss:\s+(\d+) kB/ && $mapping eq $exe) { $own += $1 }
+        }
+    }
+    my $file = $kb{Rss} - $kb{Anonymous};
+    return [map { $_ / 1024 } $kb{Rss}, $kb{Anonymous}, $file, $own, $file - $own];
 }
 
 sub threads($pid) { status_field($pid, 'Threads') }

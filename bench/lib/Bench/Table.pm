@@ -64,14 +64,15 @@ sub derive($samples, $names) {
     }
 }
 
-# The soak's memory samples (curve_N: [RSS, anonymous, file-backed] after N restarts), a row per N.
+# The soak's memory samples (curve_N: [RSS, anonymous, file-backed, the program's file, the rest] after N
+# restarts), a row per N, each with its change from the first sample.
 sub curve($samples, $names) {
     my @points = sort { $a <=> $b } map { /^curve_(\d+)$/ ? $1 : () } keys %$samples or return '';
     my @lines = ('| restarts | ' . join(' | ', @$names) . ' |', '|---' x (@$names + 1) . '|');
     for my $n (@points) {
         my @cells = map {
-            my $m = $samples->{"curve_$n"}{$_};
-            $m ? sprintf('%.1f (%.1f + %.1f)', @{ $m->[0] }) : '';
+            my ($m, $first) = ($samples->{"curve_$n"}{$_}, $samples->{"curve_$points[0]"}{$_});
+            $m ? sprintf('%.2f (%.2f + %.2f + %.2f), %+d kB', @{ $m->[0] }[0, 1, 3, 4], ($m->[0][0] - $first->[0][0]) * 1024) : '';
         } @$names;
         push @lines, "| $n | " . join(' | ', @cells) . ' |';
     }
