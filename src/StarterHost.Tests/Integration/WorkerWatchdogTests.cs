@@ -113,6 +113,9 @@ public sealed class WorkerWatchdogTests(ITestOutputHelper output) : IDisposable
         starter.Signal(SignalNames.Ttin);
         starter.WaitForLine(@"workers 3 → 4 \(TTIN\)");
         int fourth = int.Parse(starter.WaitForLine(@"worker (\d+) \(generation 1, slot 3\) has started and serves its slot").Groups[1].Value);
+        // "Started" is --interval of life, which a loaded machine can spend before the worker's TERM handler is
+        // installed; its "ready" says it is, so that the retirement below is the graceful one it writes down.
+        Worker.Events.WaitFor($"^ready .* gen=1 pid={fourth}$");
         starter.Signal(SignalNames.Ttou);
         starter.WaitForLine(@"workers 4 → 3 \(TTOU\)");
         starter.WaitForLine($@"retiring slot 3: {fourth}");
