@@ -8,19 +8,28 @@ using StarterHost.Client;
 using StarterHost.Configuration;
 using StarterHost.Hosting;
 using StarterHost.Logging;
+using StarterHost.Signals;
+using StarterHost.Upgrade;
 using StarterHost.Workers;
 
 // The exec helper (see Workers/ExecHelper.cs) becomes a worker; nothing else of this program may run first.
 if (args is [ExecHelper.Flag, .. var helperArgs])
     return ExecHelper.Run(helperArgs);
+// An upgrade's preflight: can this file take the running StarterHost's state over?
+if (args is [UpgradeCheck.Flag])
+    return UpgradeCheck.Run(Console.Out);
 // As PID 1 the runtime reaps every child itself: StarterHost runs as PID 1's child instead (see InitRole).
 if (InitRole.IsNeeded)
     return InitRole.Run(args);
+// Before anything starts a thread, which would take a signal meant for the loop.
+BlockedSignals.BlockForLife();
 
 StandardStreams.WriteThroughDescriptors();
 var logSink = new LogSink(2);
 try
 {
+    // An upgrade in place started this image: take the state first (a handoff this image cannot read rolls back).
+    var restore = UpgradeRestore.Take();
     InitRole.TakeChildRole();
     var commandLine = StartServerCommandLine.Parse(args);
     switch (commandLine.Mode)
@@ -39,7 +48,8 @@ try
     if (commandLine.Mode is not CliMode.Serve)
     {
         logSink.EndStartup(); // a client binds nothing: what it logs is written as it comes
-        InitRole.ReleaseSignals(); // and has no handlers to wait for
+        BlockedSignals.ReleaseAll(); // and handles no signal: Ctrl-C ends it
+        InitRole.ReleaseSignals();
     }
     switch (commandLine.Mode)
     {
@@ -52,10 +62,16 @@ try
         case CliMode.Stop:
             StopClient.Run(options, Console.Error);
             return 0;
+        case CliMode.Upgrade:
+            UpgradeClient.Run(options, Console.Error);
+            return 0;
         case CliMode.Status:
             return StatusClient.Run(options, Console.Out);
     }
-    if (options.Daemonize && !Daemonizer.IsDetachedCopy)
+    BlockedSignals.ReleaseUnhandled(logFile: options.LogFile is not null);
+    ThisImage.Resolve(args, options.UpgradeExec, restore?.Handoff.Image.Location());
+    // An upgraded image is the detached copy already, whatever its environment says.
+    if (restore is null && options.Daemonize && !Daemonizer.IsDetachedCopy)
     {
         // The launcher's exit would be PID 1's, which ends the namespace and the daemon with it.
         if (InitRole.IsChild)
@@ -63,7 +79,8 @@ try
         return Daemonizer.Detach(args);
     }
 
-    Log.ConfigurationRead(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarterHost.Configuration"), host.Services.GetRequiredService<ConfigurationRead>().Files);
+    if (restore is null)
+        Log.ConfigurationRead(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarterHost.Configuration"), host.Services.GetRequiredService<ConfigurationRead>().Files);
     // Blocking, not awaited: what follows must run on the main thread, which lives as long as the process.
     // Started: the sockets are bound, the log file is open and the held start-up lines are in it (SupervisorService.StartAsync).
     host.StartAsync().GetAwaiter().GetResult();
@@ -78,6 +95,8 @@ catch (Exception e)
     // Whatever went wrong, one line: what start-up had logged so far is dropped, and nothing more is said.
     logSink.DiscardStartup();
     string message = FailureText.Of(e);
+    // Before this image supervised: the old one carries on (this returns only when there is none to go back to).
+    UpgradeRestore.Current?.RollBack(message);
     if (Daemonizer.IsDetachedCopy)
         Daemonizer.ReportFailure(message);
     // Under systemd the journal takes "<3>" as the priority: an error, not the default info.

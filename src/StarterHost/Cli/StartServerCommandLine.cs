@@ -8,6 +8,7 @@ internal enum CliMode
     Restart,
     Reload,
     Stop,
+    Upgrade,
     Status,
     Help,
     Version,

@@ -421,6 +421,18 @@ public sealed class StarterOptions
         Description = "a check still running this long is killed and refuses the restart (default 60)",
     };
 
+    /// <summary>
+    /// --upgrade-exec: the file an upgrade in place (SIGUSR2) executes instead of the one StarterHost was started from
+    /// (a .dll: run by the same dotnet host). Defaults to none: the file started from, by its path resolved at start.
+    /// </summary>
+    public string? UpgradeExec { get; set; }
+
+    internal static readonly TextOption UpgradeExecOption = new("upgrade-exec", nameof(UpgradeExec), o => o.UpgradeExec, (o, v) => o.UpgradeExec = v)
+    {
+        Help = new("PATH", "on SIGUSR2 exec this file instead of the one StarterHost\nwas started from"),
+        Description = "on `USR2` (an upgrade in place), execute this file instead of the one StarterHost was started from; a `.dll` is run by the same dotnet host",
+    };
+
     internal static readonly CommandLineOption ConfigOption = new("config", null)
     {
         Help = new("FILE", "also read this JSON file, after appsettings.json\n(repeatable)"),
@@ -447,6 +459,12 @@ public sealed class StarterOptions
         Description = $"send SIGTERM to the instance in `{PidFileOption.Cli}`, wait until it has exited",
     };
 
+    internal static readonly CommandLineOption UpgradeOption = new("upgrade", CliMode.Upgrade)
+    {
+        Help = new(null, "send SIGUSR2 and wait until the instance runs the new file\n(upgrade in place: same pid, workers untouched)"),
+        Description = $"send SIGUSR2 to the instance in `{PidFileOption.Cli}` and wait until it has upgraded itself in place (same pid, workers untouched); exit 1 with the reason if the upgrade was refused or rolled back",
+    };
+
     internal static readonly CommandLineOption StatusOption = new("status", CliMode.Status)
     {
         Help = new(null, $"print what {StatusJsonOption.Cli} says; exit 0 if a worker serves,\n2 if none does, 3 if StarterHost is not running"),
@@ -458,8 +476,8 @@ public sealed class StarterOptions
 
     internal static readonly NumberOption TimeoutOption = new("timeout", nameof(Timeout), o => o.Timeout, (o, v) => o.Timeout = v, new(0, 31536000))
     {
-        Help = new("SECONDS", $"give up {RestartOption.Cli}, {ReloadOption.Cli} and {StopOption.Cli} after this long\n(default: wait)"),
-        Description = $"`{RestartOption.Cli}`, `{ReloadOption.Cli}` and `{StopOption.Cli}` give up (exit 1, with the reason) after this long; default: wait",
+        Help = new("SECONDS", $"give up {RestartOption.Cli}, {ReloadOption.Cli}, {StopOption.Cli} and {UpgradeOption.Cli}\nafter this long (default: wait)"),
+        Description = $"`{RestartOption.Cli}`, `{ReloadOption.Cli}`, `{StopOption.Cli}` and `{UpgradeOption.Cli}` give up (exit 1, with the reason) after this long; default: wait",
     };
 
     internal static readonly CommandLineOption HelpOption = new("help", CliMode.Help)
@@ -483,7 +501,7 @@ public sealed class StarterOptions
         BackoffMaxOption, MaxStartFailuresOption, WorkersOption, HandoverOption, MaxWorkerLifetimeOption, MaxWorkerRssOption,
         WorkerWatchdogOption, WatchdogSignalOption,
         SignalGroupOption, DeathSignalOption, ListenFdsOption, ListenFdNamesOption, PathModeOption, PathOwnerOption, UserOption,
-        GroupOption, CheckCommandOption, CheckTimeoutOption, ConfigOption, RestartOption, ReloadOption, StopOption, StatusOption,
-        TimeoutOption, HelpOption, VersionOption,
+        GroupOption, CheckCommandOption, CheckTimeoutOption, UpgradeExecOption, ConfigOption, RestartOption, ReloadOption, StopOption,
+        UpgradeOption, StatusOption, TimeoutOption, HelpOption, VersionOption,
     ];
 }

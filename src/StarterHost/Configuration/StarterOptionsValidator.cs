@@ -34,9 +34,9 @@ internal sealed class StarterOptionsValidator(CliMode mode, ConfigurationRead co
                 if (options.PidFile is null || options.StatusFile is null)
                     failures.Add(Requires(mode is CliMode.Restart ? RestartOption : ReloadOption, PidFileOption, StatusFileOption));
                 break;
-            case CliMode.Stop:
+            case CliMode.Stop or CliMode.Upgrade:
                 if (options.PidFile is null)
-                    failures.Add(Requires(StopOption, PidFileOption));
+                    failures.Add(Requires(mode is CliMode.Stop ? StopOption : UpgradeOption, PidFileOption));
                 break;
             case CliMode.Status:
                 if (options.StatusJson is null)

@@ -6,7 +6,10 @@ namespace StarterHost.Generations;
 /// <param name="Failures">Failed starts, crashes and refused checks.</param>
 /// <param name="FailedStarts">Workers that did not start: not spawned, exited before they started, or missed --start-timeout.</param>
 /// <param name="Exits">Worker exits by why they happened; null (none counted) in a state an older StarterHost wrote.</param>
-internal sealed record Counters(int Starts = 0, int Restarts = 0, int Failures = 0, int FailedStarts = 0, WorkerExits? Exits = null)
+/// <param name="Upgrades">Upgrades of StarterHost itself in place that completed (this image included).</param>
+/// <param name="UpgradeAttempts">Upgrades asked for (SIGUSR2), the number a waiting --upgrade client follows.</param>
+internal sealed record Counters(int Starts = 0, int Restarts = 0, int Failures = 0, int FailedStarts = 0, WorkerExits? Exits = null,
+    int Upgrades = 0, int UpgradeAttempts = 0)
 {
     // A parameter, not only an initialised property: the JSON reader builds the record through its constructor.
     public WorkerExits Exits { get; init; } = Exits ?? new();

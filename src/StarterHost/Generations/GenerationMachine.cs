@@ -56,10 +56,23 @@ internal static partial class GenerationMachine
             CheckFinished c => OnCheckFinished(state, c, commands),
             CheckTimeoutDue c => OnCheckTimeout(state, c, commands),
             LogReopenRequested => OnLogReopenRequested(state, commands),
+            UpgradeRequested => OnUpgradeRequested(state, commands),
+            UpgradeCheckFinished u => OnUpgradeCheckFinished(state, u, commands),
+            UpgradeCheckTimeoutDue u => OnUpgradeCheckTimeout(state, u, commands),
+            UpgradeQuiet => OnUpgradeQuiet(state, commands),
+            UpgradeExecFailed u => OnUpgradeExecFailed(state, u, commands),
+            UpgradeRestored u => OnUpgradeRestored(state, u, commands),
+            UpgradeRolledBack u => OnUpgradeRolledBack(state, u, commands),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt, "unknown event"),
         };
+        next = AbandonUpgradeWhenStopping(next, commands);
         next = Publish(next, commands);
         ForgetGone(state, next, commands);
+        // The exec is the last command: what Publish asked for is carried out first.
+        var exec = commands.OfType<ExecUpgrade>().ToArray();
+        foreach (var command in exec)
+            commands.Remove(command);
+        commands.AddRange(exec);
         return (next, commands.ToImmutable());
     }
 

@@ -33,6 +33,9 @@ internal sealed record GenerationState
     /// </summary>
     public int? Workers { get; init; }
 
+    /// <summary>An upgrade of StarterHost itself under way (SIGUSR2), or null.</summary>
+    public UpgradeRun? Upgrade { get; init; }
+
     /// <summary>Null while running; once TERM or INT came (or a first start was given up), the stop under way.</summary>
     public StopRun? Stop { get; init; }
 

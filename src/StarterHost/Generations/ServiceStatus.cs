@@ -22,6 +22,8 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
             OfPool(state, parts);
         if (!state.Stopping && state.WorkerCount != state.Settings.Workers)
             parts.Add(new Resized(state.WorkerCount, state.Settings.Workers));
+        if (state.Upgrade is { } upgrade && !state.Stopping)
+            parts.Add(new Upgrading(upgrade.Version));
         if (!roster.Leftovers.IsEmpty)
             parts.Add(new Leftovers(Sorted(roster.Leftovers.Select(l => l.Pgid))));
         if (state.Publication.StatusProblem is { } problem)
@@ -111,6 +113,7 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
     [JsonDerivedType(typeof(Leftovers), "leftovers")]
     [JsonDerivedType(typeof(StatusFileNotWritten), "status-file-not-written")]
     [JsonDerivedType(typeof(LastFailure), "last-failure")]
+    [JsonDerivedType(typeof(Upgrading), "upgrading")]
     internal abstract record Part;
 
     /// <summary>StarterHost stops; <paramref name="Waiting"/> for these workers (or for what else is still alive).</summary>
@@ -169,4 +172,7 @@ internal sealed record ServiceStatus(ImmutableArray<ServiceStatus.Part> Parts)
     internal sealed record StatusFileNotWritten(string Reason) : Part;
 
     internal sealed record LastFailure(Failure Failure) : Part;
+
+    /// <summary>StarterHost upgrades itself in place: to <paramref name="Version"/> once the new file's check said it, checking it before.</summary>
+    internal sealed record Upgrading(string? Version) : Part;
 }

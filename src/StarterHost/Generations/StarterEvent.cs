@@ -27,6 +27,7 @@ namespace StarterHost.Generations;
 [JsonDerivedType(typeof(StatusRetryDue), "status-retry-due")]
 [JsonDerivedType(typeof(CheckTimeoutDue), "check-timeout-due")]
 [JsonDerivedType(typeof(WorkerSilent), "worker-silent")]
+[JsonDerivedType(typeof(UpgradeCheckTimeoutDue), "upgrade-check-timeout-due")]
 internal abstract record StarterEvent;
 
 /// <summary>

@@ -14,7 +14,7 @@ internal static class FailureText
         return error switch
         {
             OptionsValidationException validation => string.Join("; ", validation.Failures),
-            UsageException or StartupException or ClientFailure => error.Message,
+            UsageException or StartupException or ClientFailure or Upgrade.HandoffException => error.Message,
             // The binder's own messages ("Failed to convert configuration value ...") are for users too.
             InvalidOperationException => error.Message.ReplaceLineEndings(" "),
             // A bug: still one line, with what a bug report needs to find it.

@@ -104,8 +104,9 @@ internal static class InitRole
     /// <summary>In PID 1's child, once its handlers are in place: the forwarded signals, and any held pending, arrive.</summary>
     public static void ReleaseSignals()
     {
+        // Those the loop reads from its signalfd stay blocked for good (Signals/BlockedSignals).
         if (IsChild)
-            Posix.UnblockSignals(ForwardedSignals);
+            Posix.UnblockSignals([.. ForwardedSignals.Except(Signals.BlockedSignals.Set)]);
     }
 
     /// <summary>Holds signals until the child exists; forwards none once it has been reaped.</summary>

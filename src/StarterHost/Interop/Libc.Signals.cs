@@ -22,6 +22,14 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "signal", SetLastError = true)]
     internal static partial nint Signal(int signal, nint handler);
 
+    internal static readonly nint SIG_IGN = 1;
+
+    // struct sigaction starts with the handler (a union of sa_handler and sa_sigaction); 152 bytes on x86-64 and arm64.
+    internal const int SigactionSize = 152;
+
+    [LibraryImport(Lib, EntryPoint = "sigaction", SetLastError = true)]
+    internal static unsafe partial int Sigaction(int signal, byte* action, byte* oldAction);
+
     [LibraryImport(Lib, EntryPoint = "sigprocmask", SetLastError = true)]
     internal static partial int SigProcMask(int how, void* set, void* oldSet);
 

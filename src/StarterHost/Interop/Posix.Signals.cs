@@ -69,6 +69,15 @@ internal static unsafe partial class Posix
     /// <summary>One signal back to its default disposition (an inherited SIG_IGN for SIGCHLD would reap our children for us).</summary>
     public static void ResetSignal(int signal) => Libc.Signal(signal, Libc.SIG_DFL);
 
+    /// <summary>Whether <paramref name="signal"/>'s disposition is SIG_IGN (read with sigaction, nothing changed).</summary>
+    public static bool IsIgnored(int signal)
+    {
+        byte* old = stackalloc byte[Libc.SigactionSize];
+        if (Libc.Sigaction(signal, null, old) < 0)
+            throw PosixException.FromLastError($"sigaction({signal})");
+        return *(nint*)old == Libc.SIG_IGN;
+    }
+
     /// <summary>
     /// Blocks <paramref name="signals"/> on the calling thread: one sent to the process goes to another thread,
     /// or, when every thread blocks it, waits pending until one unblocks it. A child inherits the mask.

@@ -56,6 +56,25 @@ internal sealed class ListenerRegistry(ILogger<ListenerRegistry> logger, Systemd
         }
     }
 
+    /// <summary>What an upgrade in place hands over: each socket's descriptor, in order, and the socket file it created.</summary>
+    public IReadOnlyList<Upgrade.CarriedListener> Carried =>
+        [.. _bound.Select(b => b.Address.Path is { } path && _createdSocketFiles.TryGetValue(path, out ulong inode)
+            ? new Upgrade.CarriedListener(b.Socket.Fd, b.ChildFd, path, inode)
+            : new Upgrade.CarriedListener(b.Socket.Fd, b.ChildFd))];
+
+    /// <summary>In the image an upgrade started: the sockets the old image had bound, by descriptor, nothing bound again.</summary>
+    public void Adopt(IReadOnlyList<ListenAddress> addresses, IReadOnlyList<Upgrade.CarriedListener> carried)
+    {
+        if (addresses.Count != carried.Count)
+            throw new StartupException($"the upgrade handed over {carried.Count} listening sockets, but the configuration names {addresses.Count}");
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            _bound.Add((addresses[i], new ListeningSocket(carried[i].Fd), carried[i].ChildFd));
+            if (carried[i].CreatedFile is { } file)
+                _createdSocketFiles[file] = carried[i].CreatedInode;
+        }
+    }
+
     private static ListeningSocket BindInet(ListenAddress address, int backlog)
     {
         var ip = Resolve(address);

@@ -24,6 +24,12 @@ internal sealed class NotifyDirectory(IReadOnlyDictionary<string, string?> envir
     private const int MaxSocketPath = 107;
     private string? _path;
 
+    /// <summary>The directory, once the first notify spawn made it; null before.</summary>
+    public string? Location => _path;
+
+    /// <summary>In the image an upgrade started: the directory the old image made, with its workers' sockets in it.</summary>
+    public void Adopt(string path) => _path = path;
+
     /// <summary>
     /// A socket named by generation and slot. A slot's replacement (same generation, same slot) may start
     /// while its predecessor still holds that name: it gets the next free suffix, for a socket is never

@@ -37,6 +37,13 @@ internal sealed class NotifySocket : IDisposable
         }
     }
 
+    /// <summary>In the image an upgrade started: the socket the old image had bound at <paramref name="path"/>, by descriptor.</summary>
+    public NotifySocket(string path, int fd)
+    {
+        Path = path;
+        _socket = new ListeningSocket(fd);
+    }
+
     public string Path { get; }
 
     public int Fd => _socket.Fd;

@@ -11,11 +11,23 @@ internal sealed class PendingSignals(Action wake)
 {
     private readonly int[] _counts = new int[SignalNames.Ttou + 1];
 
-    /// <summary>Any thread: <paramref name="signal"/> arrived (HUP, INT, USR1, TERM, CHLD, TTIN or TTOU).</summary>
+    /// <summary>Any thread: <paramref name="signal"/> arrived (HUP, INT, USR1, USR2, TERM, CHLD, TTIN or TTOU).</summary>
     public void Raise(int signal)
     {
         Interlocked.Increment(ref _counts[signal]);
         wake();
+    }
+
+    /// <summary>Loop thread: <paramref name="signal"/> was read from the signalfd; the loop is awake already.</summary>
+    public void Note(int signal) => Interlocked.Increment(ref _counts[signal]);
+
+    /// <summary>Loop thread, before an exec: every signal counted and not yet taken, one entry each, for the new image.</summary>
+    public List<int> TakeAll()
+    {
+        var signals = new List<int>();
+        for (int signal = 1; signal < _counts.Length; signal++)
+            signals.AddRange(Enumerable.Repeat(signal, Interlocked.Exchange(ref _counts[signal], 0)));
+        return signals;
     }
 
     /// <summary>
@@ -31,6 +43,7 @@ internal sealed class PendingSignals(Action wake)
         Add(events, SignalNames.Usr1, () => new LogReopenRequested());
         Add(events, SignalNames.Ttin, () => new ResizeRequested(SignalNames.Ttin));
         Add(events, SignalNames.Ttou, () => new ResizeRequested(SignalNames.Ttou));
+        Add(events, SignalNames.Usr2, () => new UpgradeRequested());
         childrenExited = Interlocked.Exchange(ref _counts[SignalNames.Chld], 0) > 0;
         return events;
     }

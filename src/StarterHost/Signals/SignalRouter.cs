@@ -4,8 +4,10 @@ using StarterHost.Interop;
 namespace StarterHost.Signals;
 
 /// <summary>
-/// Hands SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGTTIN, SIGTTOU and (with <c>--log-file</c>) SIGUSR1 to the event loop as
-/// <see cref="PendingSignals"/>, which it turns into events and a reap. The handlers cancel the runtime's default
+/// Hands SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGTTIN, SIGTTOU, SIGUSR2 and (with <c>--log-file</c>) SIGUSR1 to the event loop as
+/// <see cref="PendingSignals"/>, which it turns into events and a reap. Every thread StarterHost starts blocks them
+/// (<see cref="BlockedSignals"/>) and the loop reads them from a signalfd; these handlers take one only when it reaches
+/// a thread the runtime started before Main (the dll form), or in a test's in-process host. The handlers cancel the runtime's default
 /// (which would start a process shutdown): stopping is the generation machine's decision, made only once the
 /// workers are gone.
 /// </summary>
@@ -33,6 +35,7 @@ internal sealed class SignalRouter : IDisposable
         // terminal) or nothing (a daemon's orphaned group); neither is anything to keep.
         Route((PosixSignal)SignalNames.Ttin, SignalNames.Ttin, reset: true, pending);
         Route((PosixSignal)SignalNames.Ttou, SignalNames.Ttou, reset: true, pending);
+        Route((PosixSignal)SignalNames.Usr2, SignalNames.Usr2, reset: true, pending);
     }
 
     /// <summary>

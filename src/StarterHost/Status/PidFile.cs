@@ -75,6 +75,16 @@ internal sealed class PidFile : IDisposable
     /// A hard link planted at the name (to /etc/shadow, say) is another name of a file that is not ours, and a
     /// FIFO or a device is no pid file: refused, and closed unwritten. Returns the file's inode.
     /// </summary>
+    /// <summary>The locked descriptor, for an upgrade in place to hand over (the lock goes with it).</summary>
+    public int Descriptor => (int)(_handle ?? throw new ObjectDisposedException(nameof(PidFile))).DangerousGetHandle();
+
+    /// <summary>In the image an upgrade started: the pid file the old image held, still locked, still naming this pid.</summary>
+    public static PidFile Adopt(string path, int fd)
+    {
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        return new PidFile(path, handle, Posix.GetFileStatus(handle, path).Inode);
+    }
+
     private static ulong InodeOfAFileOfItsOwn(SafeFileHandle handle, string path)
     {
         string problem;

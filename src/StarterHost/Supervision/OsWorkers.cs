@@ -61,6 +61,25 @@ internal sealed class OsWorkers(
         }
     }
 
+    /// <summary>The live workers' notify sockets, for an upgrade in place to hand over.</summary>
+    public IReadOnlyList<Upgrade.CarriedNotifySocket> CarriedNotifySockets =>
+        [.. _notifySockets.Select(n => new Upgrade.CarriedNotifySocket(n.Key, n.Value.Fd, n.Value.Path))];
+
+    public string? NotifyDirectoryPath => notifyDirectory.Location;
+
+    /// <summary>In the image an upgrade started: the notify directory and the sockets of the workers the old image spawned.</summary>
+    public void Adopt(string? directory, IEnumerable<Upgrade.CarriedNotifySocket> sockets)
+    {
+        if (directory is not null)
+            notifyDirectory.Adopt(directory);
+        foreach (var carried in sockets)
+        {
+            var notifications = new WorkerNotifications(carried.Pid, new NotifySocket(carried.Path, carried.Fd), timers, logger, deliver);
+            _notifySockets[carried.Pid] = notifications;
+            loop.Watch(notifications.Fd, notifications.Receive);
+        }
+    }
+
     /// <summary>
     /// posix_spawn has no execvp(3) fallback for a text file without #! (glibc dropped it): without the exec helper
     /// the failure comes back here, and the file is spawned through /bin/sh instead (see <see cref="ShellScript"/>).

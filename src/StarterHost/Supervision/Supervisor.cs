@@ -5,6 +5,7 @@ using StarterHost.Metrics;
 using StarterHost.Signals;
 using StarterHost.Status;
 using StarterHost.Systemd;
+using StarterHost.Upgrade;
 using StarterHost.Workers;
 
 namespace StarterHost.Supervision;
@@ -43,9 +44,16 @@ internal sealed class Supervisor
     // Read by the meter's listeners on their threads: published whole after each event.
     private volatile GenerationState _state;
 
+    // Upgrading StarterHost itself (SIGUSR2); null where nothing can be exec'd (tests that do not ask for it).
+    private readonly IUpgrader? _upgrader;
+
+    // Set once the machine has been asked whether a waiting upgrade may exec, until something else arrives.
+    private bool _quietAsked;
+
     public Supervisor(IWorkerOs os, IServiceOs service, LoopTimers timers, ILogger logger, RuntimeSettings settings, Action wake,
-        ICheckRunner? checks = null, HostReport? statusJson = null, MetricsTimeline? metrics = null)
+        ICheckRunner? checks = null, HostReport? statusJson = null, MetricsTimeline? metrics = null, IUpgrader? upgrader = null)
     {
+        _upgrader = upgrader;
         _os = os;
         _service = service;
         _timers = timers;
@@ -104,7 +112,17 @@ internal sealed class Supervisor
             batch.AddRange(signals);
             batch.AddRange(exits);
             if (batch.Count == 0)
-                return;
+            {
+                // Everything that arrived is handled: the one moment an upgrade may exec, leaving nothing unapplied.
+                if (State.Upgrade is not { Phase: UpgradePhase.Waiting } || _quietAsked)
+                    return;
+                _quietAsked = true;
+                batch.Add(new UpgradeQuiet());
+            }
+            else
+            {
+                _quietAsked = false;
+            }
             foreach (var evt in GenerationMachine.InOrder(batch))
             {
                 if (ExitCode is not null)
@@ -124,7 +142,9 @@ internal sealed class Supervisor
             {
                 _timeline?.Exited(e.Pid, e.Status);
                 _metrics.Exited(e.Pid);
-                return _checks?.Finished(e.Pid, e.Status, e.GroupRemains) ?? (StarterEvent)new WorkerExited(e.Pid, e.Status, e.GroupRemains);
+                return _upgrader?.CheckFinished(e.Pid, e.Status)
+                    ?? _checks?.Finished(e.Pid, e.Status, e.GroupRemains)
+                    ?? (StarterEvent)new WorkerExited(e.Pid, e.Status, e.GroupRemains);
             })];
         }
         catch (Exception e)
@@ -175,6 +195,7 @@ internal sealed class Supervisor
                 SpawnWorker spawn => new SpawnFailed(spawn.Generation, ExecFailure.Describe(e), spawn.Slot, ExecFailure.IsPermanent(e)),
                 WriteStatus => new StatusWriteFailed(e.Message),
                 RunCheck check => new CheckNotStarted(check.Serial, e.Message),
+                RunUpgradeCheck check => new UpgradeCheckFinished(check.Attempt, null, $"cannot run the new file's --upgrade-check: {e.Message}"),
                 _ => new CommandFailed(command, e.Message),
             });
         }
@@ -247,6 +268,18 @@ internal sealed class Supervisor
             case Exit exit:
                 ExitCode = exit.Code;
                 break;
+            case RunUpgradeCheck check:
+                Upgrader.StartCheck(check.Attempt, Snapshot());
+                break;
+            case StopUpgradeCheck stop:
+                Upgrader.StopCheck(stop.Attempt);
+                break;
+            case ExecUpgrade exec:
+                ExecUpgrade(exec);
+                break;
+            case ReportUpgrade report:
+                Upgrader.Report(report.Attempt, report.Succeeded, report.Text);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command, "unknown command");
         }
@@ -306,6 +339,41 @@ internal sealed class Supervisor
                 _events.Enqueue(new CommandFailed(measure with { Pids = [pid] }, e.Message));
             }
         }
+    }
+
+    private IUpgrader Upgrader => _upgrader ?? throw new InvalidOperationException("StarterHost cannot upgrade itself here");
+
+    /// <summary>The state as it crosses an exec: the machine's, and the timers armed for it, due at absolute CLOCK_MONOTONIC times.</summary>
+    public StateSnapshot Snapshot() => StateSnapshot.Of(State, [.. _timers.Armed.Select(t => new ArmedTimer(t.Event, t.DueTimestamp))]);
+
+    /// <summary>
+    /// The signals counted and not handled go with the state; the exec returns only when it failed, and then they are
+    /// this image's again.
+    /// </summary>
+    private void ExecUpgrade(ExecUpgrade exec)
+    {
+        var signals = Signals.TakeAll();
+        string failure = Upgrader.Exec(exec.Attempt, exec.Version, Snapshot(), signals);
+        foreach (int signal in signals)
+            Signals.Note(signal);
+        _events.Enqueue(new UpgradeExecFailed(exec.Attempt, failure));
+    }
+
+    /// <summary>
+    /// In the image an upgrade started, before the loop's first turn: the old image's state and timers, its pending
+    /// signals, and each worker it recorded, adopted only if its pid is still that process (its start time in
+    /// /proc/PID/stat); one that is not is reported gone. The first turn's reap sweeps up whatever exited meanwhile.
+    /// </summary>
+    public void Restore(UpgradeHandoff handoff, StarterEvent outcome, Func<int, ulong, bool> isStill)
+    {
+        State = handoff.Machine.State;
+        foreach (var timer in handoff.Machine.Timers)
+            _timers.StartAt(timer.Event, timer.DueMonotonicMicroseconds);
+        foreach (int signal in handoff.Signals)
+            Signals.Note(signal);
+        _events.Enqueue(outcome);
+        foreach (var worker in handoff.Workers.Where(w => !isStill(w.Pid, w.StartTime)))
+            _events.Enqueue(new WorkerExited(worker.Pid, new WaitStatus(SignalNames.Kill), GroupRemains: _os.GroupExists(worker.Pid)));
     }
 
     /// <summary>No timer outlives the supervisor.</summary>

@@ -12,6 +12,7 @@ using StarterHost.Readiness;
 using StarterHost.Signals;
 using StarterHost.Status;
 using StarterHost.Systemd;
+using StarterHost.Upgrade;
 using StarterHost.Workers;
 
 namespace StarterHost.Supervision;
@@ -47,6 +48,9 @@ internal sealed class SupervisorService(
     private EpollMetricsLoop? _metricsLoop;
     private MetricsEndpoint? _metricsEndpoint;
     private IdleTrim? _trim;
+    private int _signalFd = -1;
+    private string? _upgradeResult;
+    private readonly UpgradeRestore? _restore = UpgradeRestore.Current;
 
     /// <summary>
     /// Everything that can fail because of the configuration happens here, before the host reports
@@ -54,7 +58,8 @@ internal sealed class SupervisorService(
     /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        Log.StartingNow(logger, _pid);
+        if (_restore is null)
+            Log.StartingNow(logger, _pid);
         WorkerIdentity? workers;
         try
         {
@@ -68,21 +73,27 @@ internal sealed class SupervisorService(
         try
         {
             if (options.PidFile is { } pidFile)
-                _pidFile = PidFile.Acquire(pidFile, _pid);
-            listeners.BindAll(StarterOptionsValidator.ListenAddresses(options), options.Backlog, SocketFileAccess.Parse(options.PathMode, options.PathOwner));
+                _pidFile = _restore?.Handoff.PidFileFd is { } pidFd ? PidFile.Adopt(pidFile, pidFd) : PidFile.Acquire(pidFile, _pid);
+            if (_restore is null)
+                listeners.BindAll(StarterOptionsValidator.ListenAddresses(options), options.Backlog, SocketFileAccess.Parse(options.PathMode, options.PathOwner));
+            else
+                listeners.Adopt(StarterOptionsValidator.ListenAddresses(options), _restore.Handoff.Listeners);
             // Bound like a listener, so that a port taken is a start-up error; close-on-exec, so no worker gets it.
             if (options.Metrics is { } metrics)
                 _metricsSocket = MetricsSocket.Bind(MetricsAddress.Parse(metrics));
             if (options.ListenFds)
                 spawner.ListenFdNames();
-            if (options.LogFile is { } logFile)
+            // After an upgrade, stdout and stderr are the log already.
+            if (options.LogFile is { } logFile && _restore is null)
                 LogFileRedirect.Apply(logFile);
             WarnOfFilesWritableBy(workers);
             // Orphans of our workers come back to us, so that nothing of a worker outlives its stop unseen.
             Posix.BecomeChildSubreaper();
         }
-        catch
+        catch (Exception e)
         {
+            // What was handed over goes back to the old image, untouched.
+            _restore?.RollBack(Hosting.FailureText.Of(e));
             ReleaseResources();
             throw;
         }
@@ -95,6 +106,12 @@ internal sealed class SupervisorService(
         if (options.StatusJson is { } statusJson)
             _statusJson = new StatusJsonWriter(statusJson, new HostReport(_pid, Hosting.ProductVersion.Current));
         _loop = new EventLoop();
+        if (options.PidFile is { } pidFileName)
+        {
+            _upgradeResult = UpgradeResultFile.Of(pidFileName);
+            if (_restore is null)
+                UpgradeResultFile.Remove(_upgradeResult);
+        }
         var timers = new LoopTimers(new MonotonicClock());
         var notifyDirectory = new NotifyDirectory(environment.Base, _pid, workers, stale => Log.StaleNotifyDirectoryRemoved(logger, stale));
         _os = new OsWorkers(options, spawner, notifyDirectory, _loop, timers, logger, evt => _supervisor!.Deliver(evt));
@@ -102,13 +119,16 @@ internal sealed class SupervisorService(
         var service = new OsService(_status, _statusJson, notifier, systemd.NotifySocketName,
             options.LogFile is { } reopened ? new LogFileReopener(reopened, logger) : null,
             new EnvDirReload(environment, logger));
+        var upgrader = ThisImage.Location is { } location
+            ? new InPlaceUpgrade(location, HeldDescriptors, _upgradeResult, ThisImage.StartedAt)
+            : null;
         // The meter exists with or without --metrics: it costs nothing until a listener (dotnet-counters, OpenTelemetry) attaches.
         string version = Hosting.ProductVersion.Current;
         _meter = new StarterHostMeter(() => _metrics!.Snapshot(), version);
         var durations = new MetricsTimeline(timers,
             new DurationHistogram(MetricFamilies.HandoverBuckets, _meter.Handover), new DurationHistogram(MetricFamilies.DrainBuckets, _meter.Drain));
         _supervisor = new Supervisor(_os, service, timers, logger, environment.SettingsFrom(environment.Compose(null)), _loop.Wake,
-            _checks, _statusJson?.Host, durations);
+            _checks, _statusJson?.Host, durations, upgrader);
         var supervisor = _supervisor;
         _metrics = new StarterHostMetrics(() => supervisor.State, durations,
             [.. listeners.Keys.Zip(listeners.Descriptors, (key, fds) => (key, fds.ParentFd))], ResidentMemoryReader.Read, version);
@@ -122,8 +142,47 @@ internal sealed class SupervisorService(
         }
         _signals = new SignalRouter(_supervisor.Signals, logFile: options.LogFile is not null);
         _trim = new IdleTrim(timers);
+        // Every thread blocks these (BlockedSignals): the loop reads them here, and nothing else consumes one.
+        _signalFd = Posix.OpenSignalFd(BlockedSignals.Read(logFile: options.LogFile is not null));
+        _loop.Watch(_signalFd, () =>
+        {
+            while (Posix.ReadSignal(_signalFd) is { } signal)
+                _supervisor.Signals.Note(signal);
+        });
+        if (_restore is { Handoff: var handoff })
+        {
+            try
+            {
+                Restore(handoff);
+            }
+            catch (Exception e)
+            {
+                _restore.RollBack(Hosting.FailureText.Of(e));
+                throw;
+            }
+        }
         await base.StartAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The image an upgrade started takes over: the workers' notify sockets, the state, and close-on-exec set again on
+    /// what was handed over (a worker gets its descriptors through posix_spawn, never by inheritance).
+    /// </summary>
+    private void Restore(UpgradeHandoff handoff)
+    {
+        _os!.Adopt(handoff.NotifyDirectory, handoff.NotifySockets);
+        foreach (int fd in handoff.Listeners.Select(l => l.Fd).Concat(handoff.NotifySockets.Select(n => n.Fd)))
+            Posix.SetInheritable(fd, false);
+        if (handoff.PidFileFd is { } pidFd)
+            Posix.SetInheritable(pidFd, false);
+        StarterEvent outcome = _restore!.RolledBackBecause is { } why
+            ? new UpgradeRolledBack(handoff.Attempt, why)
+            : new UpgradeRestored(handoff.Attempt, Hosting.ProductVersion.Current);
+        _supervisor!.Restore(handoff, outcome, (pid, startTime) => ProcessStartTime.IsStill(pid, startTime));
+    }
+
+    private HeldDescriptors HeldDescriptors() =>
+        new(_pidFile?.Descriptor, listeners.Carried, _os?.NotifyDirectoryPath, _os?.CarriedNotifySockets ?? []);
 
     /// <summary>Said once, at start, in the log file if there is one: the files stay where they are configured.</summary>
     private void WarnOfFilesWritableBy(WorkerIdentity? workers)
@@ -156,21 +215,28 @@ internal sealed class SupervisorService(
         var supervisor = _supervisor ?? throw new InvalidOperationException("the host has not started");
         try
         {
-            supervisor.Deliver(new Started((uint)Random.Shared.Next()));
-            // Sent from the loop, through the machine, so that a hung loop stops it and the watchdog strikes.
-            if (notifier.IsEnabled && systemd.WatchdogPeriod is { } period)
-                supervisor.Deliver(new WatchdogDue(period));
+            // After an upgrade the machine carries on where the old image stopped, its watchdog timer included.
+            if (_restore is null)
+            {
+                supervisor.Deliver(new Started((uint)Random.Shared.Next()));
+                // Sent from the loop, through the machine, so that a hung loop stops it and the watchdog strikes.
+                if (notifier.IsEnabled && systemd.WatchdogPeriod is { } period)
+                    supervisor.Deliver(new WatchdogDue(period));
+            }
             _metricsEndpoint?.Start();
             _loop!.Run(() =>
             {
                 supervisor.RunPending();
                 _trim!.Stepped();
+                // The first turn has applied the restore: this image supervises, and lets the old one go.
+                _restore?.Succeeded();
                 return supervisor.SleepFor;
             });
             System.Environment.ExitCode = supervisor.ExitCode ?? 0;
         }
         catch (Exception e)
         {
+            _restore?.RollBack(Hosting.FailureText.Of(e));
             Log.LoopFailed(logger, e);
             System.Environment.ExitCode = 1;
         }
@@ -205,6 +271,14 @@ internal sealed class SupervisorService(
         _metricsSocket = null;
         _meter?.Dispose();
         _meter = null;
+        if (_signalFd >= 0)
+        {
+            _loop?.Unwatch(_signalFd);
+            Posix.Close(_signalFd);
+            _signalFd = -1;
+        }
+        if (_upgradeResult is not null)
+            UpgradeResultFile.Remove(_upgradeResult);
         _supervisor?.CancelTimers();
         try
         {

@@ -33,6 +33,8 @@ internal sealed class WorkerNotifications : IDisposable
 
     public int Fd => _socket.Fd;
 
+    public string Path => _socket.Path;
+
     public void Receive() => Receive(PerWake);
 
     private void Receive(int max)

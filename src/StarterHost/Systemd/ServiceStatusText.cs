@@ -30,6 +30,8 @@ internal static class ServiceStatusText
         ServiceStatus.Leftovers l => $"{Count(l.Pgids.Length, "leftover process group")} of exited workers (pgids {Pids(l.Pgids)})",
         ServiceStatus.StatusFileNotWritten s => $"status file not written: {s.Reason}",
         ServiceStatus.LastFailure f => $"last failure: {FailureDescription.Of(f.Failure)}",
+        ServiceStatus.Upgrading { Version: null } => "upgrading: checking the new file",
+        ServiceStatus.Upgrading u => $"upgrading to {u.Version}",
         _ => throw new ArgumentOutOfRangeException(nameof(part), part, "unknown part of STATUS="),
     };
 
