@@ -151,8 +151,8 @@ public sealed class UpgradeTests
     public void TheOldImageBackAfterARollbackSaysWhy()
     {
         var d = Checking().On(new UpgradeCheckFinished(1, "2.0.0", null)).On(new UpgradeQuiet());
-        d = new MachineDriver(d.Settings, d.State).On(new UpgradeRolledBack(1, "Starter:Backlog=-1 is out of range"));
-        Assert.Equal(new ReportUpgrade(1, false, "rolled back: Starter:Backlog=-1 is out of range"), d.Single<ReportUpgrade>());
+        d = new MachineDriver(d.Settings, d.State).On(new UpgradeRolledBack(1, "Unknown option: no-such-option"));
+        Assert.Equal(new ReportUpgrade(1, false, "rolled back: Unknown option: no-such-option"), d.Single<ReportUpgrade>());
         Assert.Equal(0, d.State.Counters.Upgrades);
         Assert.Null(d.State.Upgrade);
     }

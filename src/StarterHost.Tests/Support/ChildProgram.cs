@@ -23,6 +23,8 @@ internal static class ChildProgram
         ["handoff-send"] = StateHandoffTests.SendChild,
         ["handoff-receive"] = StateHandoffTests.ReceiveChild,
         ["scrape-cost"] = Metrics.ScrapeCost.Child,
+        // A StarterHost that reads only state schema ARG: what an incompatible new file answers to --upgrade-check.
+        ["upgrade-check-schema"] = args => StarterHost.Upgrade.UpgradeCheck.Run(Console.Out, schema => schema == int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture), "99.0.0"),
     };
 
     public static int Main(string[] args) =>

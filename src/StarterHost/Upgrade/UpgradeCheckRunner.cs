@@ -70,7 +70,7 @@ internal sealed class UpgradeCheckRunner(ImageLocation location)
         if (status is { Exited: true, ExitCode: 0 } && UpgradeCheck.VersionIn(last) is { } version)
             return new UpgradeCheckFinished(_attempt, version, null);
         string said = last.Length > 0 ? $": {last}" : "";
-        return new UpgradeCheckFinished(_attempt, null, $"{location.Executable} {UpgradeCheck.Flag} {status.Describe()}{said}");
+        return new UpgradeCheckFinished(_attempt, null, $"{location.Executable} {UpgradeCheck.Flag} failed with status:{status.Describe()}{said}");
     }
 
     private void Drain()
