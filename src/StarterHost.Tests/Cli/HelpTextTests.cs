@@ -50,7 +50,7 @@ public sealed class HelpTextTests
             Assert.Equal(negated, option is SwitchOption { Negated: true });
         }
         Assert.Equal(StarterOptions.Declared.Where(o => o.Key is null), HelpText.WithoutKey);
-        Assert.Contains("(but --config, --restart, --reload, --stop, --status, --help\n  and --version) is also the key", HelpText.Usage);
+        Assert.Contains("(but --config, --restart, --reload, --stop, --upgrade, --status,\n  --help and --version) is also the key", HelpText.Usage);
     }
 
     [Fact]

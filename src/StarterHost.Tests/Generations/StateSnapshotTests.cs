@@ -155,6 +155,7 @@ public sealed class StateSnapshotTests
         new StopDeadlineDue(), new AutoRestartDue(4, Forced: true), new WatchdogDue(TimeSpan.FromSeconds(2)),
         new StopProgressDue(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(55)), new StatusRetryDue(), new CheckTimeoutDue(2),
         new WorkerSilent(400),
+        new UpgradeCheckTimeoutDue(3),
     ];
 
     [Fact]

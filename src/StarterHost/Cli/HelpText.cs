@@ -29,15 +29,18 @@ internal static class HelpText
         {{string.Join('\n', Declared.SelectMany(Lines))}}
 
         Configuration:
-          Each option --some-name=VALUE (but {{ConfigOption}}, {{RestartOption}}, {{ReloadOption}}, {{StopOption}}, {{StatusOption}}, {{HelpOption}}
-          and {{VersionOption}}) is also the key Starter:SomeName, --no-some-name is Starter:SomeName=false, and
-          the server program is {{CommandOption.Setting}}, a list. Sources, later wins: appsettings.json and
-          appsettings.{DOTNET_ENVIRONMENT}.json in the working directory, the {{ConfigOption}} files,
-          Starter__SomeName environment variables, --Starter:SomeName=VALUE arguments, the options.
+          Each option --some-name=VALUE (but {{ConfigOption}}, {{RestartOption}}, {{ReloadOption}}, {{StopOption}}, {{UpgradeOption}}, {{StatusOption}},
+          {{HelpOption}} and {{VersionOption}}) is also the key Starter:SomeName, --no-some-name is
+          Starter:SomeName=false, and the server program is {{CommandOption.Setting}}, a list. Sources, later
+          wins: appsettings.json and appsettings.{DOTNET_ENVIRONMENT}.json in the working directory, the
+          {{ConfigOption}} files, Starter__SomeName environment variables, --Starter:SomeName=VALUE arguments,
+          the options.
 
         Signals:
           HUP starts a new generation; TERM sends {{SignalOnTermOption}} to every worker, waits for them
-          and exits; INT does the same with TERM; USR1 reopens {{LogFileOption}}.
+          and exits; INT does the same with TERM; USR1 reopens {{LogFileOption}}; USR2 upgrades StarterHost
+          itself in place: the file it was started from is executed again in the same process, and the
+          workers serve on ({{UpgradeOption}} sends it and waits).
 
         Examples:
           Serve app.psgi on port 8080, then start a new generation and stop:
@@ -50,7 +53,7 @@ internal static class HelpText
         """;
 
     /// <summary>The options the "Configuration:" paragraph names as having no key.</summary>
-    public static readonly Option[] WithoutKey = [ConfigOption, RestartOption, ReloadOption, StopOption, StatusOption, HelpOption, VersionOption];
+    public static readonly Option[] WithoutKey = [ConfigOption, RestartOption, ReloadOption, StopOption, UpgradeOption, StatusOption, HelpOption, VersionOption];
 
     /// <summary>An option's lines in the "Options:" list; none for one that has no help line.</summary>
     private static IEnumerable<string> Lines(Option option)

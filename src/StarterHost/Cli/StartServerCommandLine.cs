@@ -117,6 +117,8 @@ internal sealed class StartServerCommandLine
         // options share the prefix ("--pat" is --path, not --path-mode; "--l" is --log-file, not --listen-fds).
         if (matches.Length > 1 && matches.Where(o => o.StartServer).ToArray() is [var original])
             return original;
+        if (matches.Length > 1 && matches.Where(o => !o.AfterAbbreviations).ToArray() is [var older])
+            return older;
         return matches.Length switch
         {
             1 => matches[0],

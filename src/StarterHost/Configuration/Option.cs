@@ -24,6 +24,12 @@ internal abstract class Option(string? name, string? key)
     /// </summary>
     public bool StartServer { get; init; }
 
+    /// <summary>
+    /// Added after StarterHost's own abbreviations were in use: a prefix it shares with an older option still means
+    /// the older one ("--u" stays --user, not --upgrade).
+    /// </summary>
+    public bool AfterAbbreviations { get; init; }
+
     /// <summary>The environment variable start_server reads in place of the option (ENVDIR…), and sets for the workers.</summary>
     public string? LegacyVariable { get; init; }
 

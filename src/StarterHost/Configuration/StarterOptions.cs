@@ -429,6 +429,7 @@ public sealed class StarterOptions
 
     internal static readonly TextOption UpgradeExecOption = new("upgrade-exec", nameof(UpgradeExec), o => o.UpgradeExec, (o, v) => o.UpgradeExec = v)
     {
+        AfterAbbreviations = true,
         Help = new("PATH", "on SIGUSR2 exec this file instead of the one StarterHost\nwas started from"),
         Description = "on `USR2` (an upgrade in place), execute this file instead of the one StarterHost was started from; a `.dll` is run by the same dotnet host",
     };
@@ -461,6 +462,7 @@ public sealed class StarterOptions
 
     internal static readonly CommandLineOption UpgradeOption = new("upgrade", CliMode.Upgrade)
     {
+        AfterAbbreviations = true,
         Help = new(null, "send SIGUSR2 and wait until the instance runs the new file\n(upgrade in place: same pid, workers untouched)"),
         Description = $"send SIGUSR2 to the instance in `{PidFileOption.Cli}` and wait until it has upgraded itself in place (same pid, workers untouched); exit 1 with the reason if the upgrade was refused or rolled back",
     };
