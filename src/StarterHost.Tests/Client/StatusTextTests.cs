@@ -11,7 +11,7 @@ public sealed class StatusTextTests
     private static ProcessReport Worker(int generation, int slot, int pid, string state) => new(generation, slot, pid, state, T0, null, null, null, null);
 
     private static StatusReport Report(string phase, params ProcessReport[] processes) =>
-        new(StatusReport.CurrentFormat, new HostReport(42, "0.1.0"), T0, phase, 0, 0, 0, null, null, processes);
+        new(StatusReport.CurrentFormat, new HostReport(42, "0.1.0", DateTime.UnixEpoch), T0, phase, 0, 0, 0, null, null, processes);
 
     [Theory]
     [InlineData("running", "serving", true)]

@@ -183,14 +183,22 @@ public sealed class UpgradeInPlaceTests(ITestOutputHelper output) : IDisposable
     public void TheDllFormUpgradesThroughTheSameHostAndDll()
     {
         using var starter = StarterProcess.StartProgram("dotnet",
-            [_copy.Dll, "--port=127.0.0.1:0", $"--pid-file={PidFile}", "--interval=0.2", .. PoolWorker]);
+            [_copy.Dll, "--port=127.0.0.1:0", $"--pid-file={PidFile}", $"--status-json={_dir.File("status.json")}", "--interval=0.2", .. PoolWorker]);
         int port = starter.BoundPort("127.0.0.1:0");
         int worker = starter.WorkerPid(1);
         starter.WaitForLine("generation 1 \\(pid \\d+\\) is serving");
+        System.Text.Json.JsonElement Host() => System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir.File("status.json"))).RootElement.GetProperty("starterhost");
+        Eventually.True(() => File.Exists(_dir.File("status.json")), "the status JSON");
+        var before = Host();
+        Assert.Equal(0, before.GetProperty("upgrades").GetInt32());
         var (code, said) = Upgrade();
         output.WriteLine(said);
         Assert.Equal(0, code);
         Assert.Contains(_copy.Dll, File.ReadAllText($"/proc/{starter.Pid}/cmdline"));
+        // --status-json carries on: the same pid, one upgrade, the new image's start.
+        Eventually.True(() => Host().GetProperty("upgrades").GetInt32() == 1, "upgrades: 1 in the status JSON");
+        Assert.Equal(starter.Pid, Host().GetProperty("pid").GetInt32());
+        Assert.True(Host().GetProperty("image_started_at").GetDateTime() > before.GetProperty("image_started_at").GetDateTime());
         Assert.Equal(1, HttpProbe.Get(port).Generation);
         Assert.Contains("pool-worker: serving gen=1", Title(worker));
     }

@@ -11,7 +11,7 @@ public sealed class StatusSchemaTests
     private static readonly DateTime At = new(2026, 11, 30, 9, 11, 2, 123, DateTimeKind.Utc);
 
     /// <summary>A report with every field that can be null set, so that each is checked against the schema.</summary>
-    private static StatusReport Full => new(StatusReport.CurrentFormat, new HostReport(1234, "0.1.0"), At, "running", 3, 2, 1,
+    private static StatusReport Full => new(StatusReport.CurrentFormat, new HostReport(1234, "0.1.0", DateTime.UnixEpoch), At, "running", 3, 2, 1,
         new FailureReport("generation 4 worker 1300 (slot 1) died unexpectedly, status:9 (killed by SIGKILL)", At),
         new RestartFailureReport(5, "restart refused: the check command failed with status:256 (exit code 1); generation 4 keeps serving"),
         [

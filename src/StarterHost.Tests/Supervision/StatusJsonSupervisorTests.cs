@@ -34,7 +34,7 @@ public sealed class StatusJsonSupervisorTests : IDisposable
     /// <summary>Started, and every worker spawned exec'd by its helper at once.</summary>
     private void Start(RuntimeSettings settings, string? jsonFile = null, bool withJson = true)
     {
-        var json = withJson ? new StatusJsonWriter(jsonFile ?? JsonFile, new HostReport(1, "0.1.0-test")) : null;
+        var json = withJson ? new StatusJsonWriter(jsonFile ?? JsonFile, new HostReport(1, "0.1.0-test", DateTime.UnixEpoch)) : null;
         _h = new SupervisorHarness(settings, status: new StatusFileWriter(StatusFile, 1), json: json);
         _start = _h.Clock.GetUtcNow().UtcDateTime;
         _h.Start().Exec();
@@ -59,7 +59,7 @@ public sealed class StatusJsonSupervisorTests : IDisposable
     {
         Start(Pool);
         var report = Read();
-        Assert.Equal(new HostReport(1, "0.1.0-test"), report.Starterhost);
+        Assert.Equal(new HostReport(1, "0.1.0-test", DateTime.UnixEpoch), report.Starterhost);
         Assert.Equal([(100, "starting", At(0)), (200, "starting", At(0))], report.Processes.Select(p => (p.Pid, p.State, p.StartedAt)));
         Assert.All(report.Processes, p => Assert.Null(p.ReadyAt));
 
@@ -160,7 +160,7 @@ public sealed class StatusJsonSupervisorTests : IDisposable
     [Fact]
     public void TheWriterRemovesOnlyAFileItWrote()
     {
-        var writer = new StatusJsonWriter(JsonFile, new HostReport(1, "0.1.0-test"));
+        var writer = new StatusJsonWriter(JsonFile, new HostReport(1, "0.1.0-test", DateTime.UnixEpoch));
         File.WriteAllText(JsonFile, "someone else's");
         writer.Remove();
         Assert.True(File.Exists(JsonFile));

@@ -35,7 +35,7 @@ internal sealed record ProcessStatus(Worker Worker, ProcessState State);
 /// <param name="Workers">Workers per generation now (TTIN and TTOU change it); <paramref name="ConfiguredWorkers"/>: what --workers said.</param>
 internal sealed record StatusDetail(
     ImmutableArray<ProcessStatus> Processes, bool Stopping, int Restarts, int Failures, int ConsecutiveFailures, Failure? LastFailure,
-    int Workers = 1, int ConfiguredWorkers = 1)
+    int Workers = 1, int ConfiguredWorkers = 1, int Upgrades = 0)
 {
     public static StatusDetail Of(GenerationState state)
     {
@@ -56,7 +56,7 @@ internal sealed record StatusDetail(
         return new StatusDetail(
             [.. processes.OrderBy(p => p.Worker.Generation).ThenBy(p => p.Worker.Slot).ThenBy(p => p.Worker.Pid)],
             state.Stopping, state.Counters.Restarts, state.Counters.Failures, state.Failures.Consecutive, state.Failures.Last,
-            state.WorkerCount, state.Settings.Workers);
+            state.WorkerCount, state.Settings.Workers, state.Counters.Upgrades);
     }
 
     private static ProcessStatus Starting(Member member) =>
@@ -66,7 +66,7 @@ internal sealed record StatusDetail(
     public bool Equals(StatusDetail? other) =>
         other is not null && Processes.SequenceEqual(other.Processes) && Stopping == other.Stopping && Restarts == other.Restarts
         && Failures == other.Failures && ConsecutiveFailures == other.ConsecutiveFailures && Equals(LastFailure, other.LastFailure)
-        && Workers == other.Workers && ConfiguredWorkers == other.ConfiguredWorkers;
+        && Workers == other.Workers && ConfiguredWorkers == other.ConfiguredWorkers && Upgrades == other.Upgrades;
 
     public override int GetHashCode() => HashCode.Combine(Processes.Length, Restarts, Failures);
 }

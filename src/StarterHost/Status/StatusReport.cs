@@ -30,8 +30,11 @@ internal sealed record StatusReport(
 /// <summary>Workers per generation: what --workers said, and what TTIN and TTOU made of it.</summary>
 internal sealed record WorkersReport(int Configured, int Current);
 
-/// <summary>StarterHost itself.</summary>
-internal sealed record HostReport(int Pid, string Version);
+/// <summary>
+/// StarterHost itself: <paramref name="Version"/> and <paramref name="ImageStartedAt"/> are the running image's (an upgrade
+/// in place changes both, not the pid), <paramref name="Upgrades"/> the upgrades in place this process has completed.
+/// </summary>
+internal sealed record HostReport(int Pid, string Version, DateTime ImageStartedAt, int Upgrades = 0);
 
 /// <summary>
 /// A live worker process. <paramref name="SignalledAt"/> and <paramref name="Signal"/>: the first signal

@@ -104,7 +104,7 @@ internal sealed class SupervisorService(
         if (options.StatusFile is { } statusFile)
             _status = new StatusFileWriter(statusFile, _pid);
         if (options.StatusJson is { } statusJson)
-            _statusJson = new StatusJsonWriter(statusJson, new HostReport(_pid, Hosting.ProductVersion.Current));
+            _statusJson = new StatusJsonWriter(statusJson, new HostReport(_pid, Hosting.ProductVersion.Current, ThisImage.StartedAt));
         _loop = new EventLoop();
         if (options.PidFile is { } pidFileName)
         {

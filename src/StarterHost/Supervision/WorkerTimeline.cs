@@ -61,7 +61,7 @@ internal sealed class WorkerTimeline(TimeProvider time)
             _failureAt = now;
         }
         var processes = detail.Processes.Select(p => Process(p, now)).ToList();
-        return new StatusReport(StatusReport.CurrentFormat, host, now, detail.Stopping ? "stopping" : "running",
+        return new StatusReport(StatusReport.CurrentFormat, host with { Upgrades = detail.Upgrades }, now, detail.Stopping ? "stopping" : "running",
             detail.Restarts, detail.Failures, detail.ConsecutiveFailures,
             detail.LastFailure is { } failure ? new FailureReport(FailureDescription.Of(failure), _failureAt) : null,
             document.Failure is { } failed ? new RestartFailureReport(failed.Generation, FailureDescription.Of(failed.Reason)) : null,
