@@ -44,7 +44,7 @@ public sealed class InstalledStarterHost : IDisposable
 
     internal SystemdContainer Container => _container ?? throw new InvalidOperationException(SystemdContainer.Unavailable);
 
-    internal static string Workers => Path.Combine(AppContext.BaseDirectory, "Workers");
+    internal static string Workers => SystemdContainer.InContainer(Path.Combine(AppContext.BaseDirectory, "Workers"));
 
     private void Install()
     {
@@ -56,10 +56,10 @@ public sealed class InstalledStarterHost : IDisposable
             File.WriteAllText(Container.HostPath($"/lib/systemd/system/{unit}"), text);
         }
         // The apphost, through a link: it finds its dll beside its real path.
-        File.CreateSymbolicLink(Container.HostPath("/usr/bin/starterhost"), StarterProcess.ExecutablePath);
+        File.CreateSymbolicLink(Container.HostPath("/usr/bin/starterhost"), SystemdContainer.InContainer(StarterProcess.ExecutablePath));
         Directory.CreateDirectory(Container.HostPath("/etc/starterhost"));
         File.Copy(Path.Combine(deploy, "systemd", "appsettings.example.json"), Container.HostPath("/etc/starterhost/appsettings.json"));
-        Check(Container.Run("/bin/sh", Path.Combine(deploy, "debian", "postinst"), "configure"), "the package's postinst");
+        Check(Container.Run("/bin/sh", SystemdContainer.InContainer(Path.Combine(deploy, "debian", "postinst")), "configure"), "the package's postinst");
 
         // The operator's edit: the example's ports, paths and signals, another worker.
         var settings = JsonNode.Parse(File.ReadAllText(Container.HostPath("/etc/starterhost/appsettings.json")))!;

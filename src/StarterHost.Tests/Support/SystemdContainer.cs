@@ -28,12 +28,13 @@ internal sealed partial class SystemdContainer : IDisposable
 
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(60);
 
-    // $1 NAME, $2 WORK (a fresh directory to mount on), $3 LIFETIME (seconds), then the cgroup hierarchies,
-    // the cgroup2 one first. Starts the container, then waits for its stdin to close.
+    // $1 NAME, $2 WORK (a fresh directory to mount on), $3 LIFETIME (seconds), $4 SOURCE (the repository, bound at
+    // SourceInContainer), then the cgroup hierarchies, the cgroup2 one first. Starts the container, then waits for
+    // its stdin to close.
     private const string Launcher = """
         set -u
-        name=$1 work=$2 lifetime=$3
-        shift 3
+        name=$1 work=$2 lifetime=$3 source=$4
+        shift 4
         hierarchies=("$@")
         unified=$1
         cleanup() {
@@ -63,11 +64,11 @@ internal sealed partial class SystemdContainer : IDisposable
         # nspawn alone in the container's cgroups (it makes "supervisor" and "payload" below them); timeout
         # outside them, so that a cgroup with children holds no process of its own.
         SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout -k 5 "$lifetime" /bin/sh -c '
-          merged=$1 name=$2
-          shift 2
+          merged=$1 name=$2 source=$3
+          shift 3
           for cgroup; do echo $$ > "$cgroup/cgroup.procs" || exit 1; done
-          exec systemd-nspawn -D "$merged" --register=no --keep-unit --private-network --machine="$name" -b -- --unit=basic.target
-        ' sh "$work/merged" "$name" $(printf "%s/$name " "$@") </dev/null &
+          exec systemd-nspawn -D "$merged" --bind="$source:/opt/starterhost-source" --register=no --keep-unit --private-network --machine="$name" -b -- --unit=basic.target
+        ' sh "$work/merged" "$name" "$source" $(printf "%s/$name " "$@") </dev/null &
         read -r _
         """;
 
@@ -86,6 +87,19 @@ internal sealed partial class SystemdContainer : IDisposable
 
     /// <summary>The container's cgroup in the cgroup2 hierarchy, where its processes are found.</summary>
     private string UnifiedCgroup => _cgroups[0];
+
+    /// <summary>
+    /// Where the container sees the repository (and the tests' build output in it). Not at its own path: a checkout
+    /// under /tmp, /home or /root would be hidden from the shipped unit (PrivateTmp=, ProtectHome=), and from every
+    /// process under /tmp, where nspawn mounts a tmpfs.
+    /// </summary>
+    private const string SourceInContainer = "/opt/starterhost-source";
+
+    /// <summary>A path in the repository, as the container's processes reach it.</summary>
+    public static string InContainer(string hostPath) =>
+        Path.GetRelativePath(Repository.Root, hostPath) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative)
+            ? Path.Combine(SourceInContainer, relative)
+            : throw new ArgumentException($"{hostPath} is not in the repository {Repository.Root}", nameof(hostPath));
 
     /// <summary>The machine name and the name of its cgroups: unique to this run, and naming its test process.</summary>
     public string Name { get; }
@@ -113,7 +127,7 @@ internal sealed partial class SystemdContainer : IDisposable
         };
         string workDir = Path.Combine(Path.GetTempPath(), name);
         foreach (string arg in (string[])["--mount", "--propagation", "private", "--", "/bin/bash", "-c", Launcher, "launcher",
-                     name, workDir, ((int)Lifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture), .. hierarchies])
+                     name, workDir, ((int)Lifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture), Repository.Root, .. hierarchies])
             info.ArgumentList.Add(arg);
         Hermetic(info);
         var container = new SystemdContainer(name, Process.Start(info)!, [.. hierarchies.Select(h => Path.Combine(h, name))], workDir);
