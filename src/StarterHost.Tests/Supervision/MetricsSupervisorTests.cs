@@ -37,6 +37,16 @@ public sealed class MetricsSupervisorTests
         return _h.Os.Spawns[^1].Pid;
     }
 
+    /// <summary>The upgrades in place the machine counted (its state crosses each exec) are the scrape's counter.</summary>
+    [Fact]
+    public void UpgradesInPlaceAreTheMachinesCount()
+    {
+        Serving();
+        Assert.Equal(0, Scrape().Upgrades);
+        var upgraded = _h.Supervisor.State with { Counters = _h.Supervisor.State.Counters with { Upgrades = 3 } };
+        Assert.Equal(3, new StarterHostMetrics(() => upgraded, _h.Supervisor.Metrics, [], _h.Os.ResidentMemory, "1.2.3").Snapshot().Upgrades);
+    }
+
     [Fact]
     public void AHangupShowsAsTheNextGenerationARestartAHandoverAndADrain()
     {

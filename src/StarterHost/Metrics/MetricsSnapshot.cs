@@ -10,7 +10,7 @@ namespace StarterHost.Metrics;
 /// <param name="WorkersConfigured">--workers.</param>
 /// <param name="Restarts">Restarts begun, by HUP or auto-restart.</param>
 /// <param name="FailedStarts">Workers that did not start: spawn failures, deaths before --interval, start timeouts.</param>
-/// <param name="Upgrades">Upgrades of StarterHost in place (issue 19); 0 until they exist.</param>
+/// <param name="Upgrades">Upgrades of StarterHost in place that completed, carried across each exec in the state.</param>
 /// <param name="Listeners">The accept queue of each listening stream socket the kernel reports on, in SERVER_STARTER_PORT's order.</param>
 /// <param name="ResidentMemory">Each slot's serving worker's resident memory, by slot number; slots with none left out.</param>
 internal sealed record MetricsSnapshot(

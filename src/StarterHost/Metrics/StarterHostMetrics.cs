@@ -35,8 +35,7 @@ internal sealed class StarterHostMetrics(
             timeline.Drain.Snapshot(),
             ListenQueues.Read(listeners),
             ResidentMemory(now),
-            // Upgrades in place (issue 19) are not counted until they exist.
-            Upgrades: 0);
+            counters.Upgrades);
     }
 
     /// <summary>A scrape's body: the snapshot and this process's own facts.</summary>
