@@ -84,6 +84,64 @@ sub ready_restarts($daemon, $o, $record) {
     $instance->stop;
 }
 
+# USR2: StarterHost re-execs its own file in place (same pid, the workers untouched). Timed from the outside, at
+# a millisecond's poll: USR2 until PIDFILE.upgrade says "N ok" (the new image supervises), and within it the
+# preflight, from the `--upgrade-check` child first seen among StarterHost's children until it is seen ended
+# (a zombie or reaped). The log's timestamps are whole seconds, so they cannot time it. start_server has no upgrade.
+sub upgrades($daemon, $o, $record) {
+    my @figures = qw(upgrade upgrade_preflight upgrade_after_preflight);
+    if ($daemon->is_reference || !$daemon->supports('--upgrade')) {
+        $record->($_ => $daemon->is_reference ? '—' : 'n/a') for @figures;
+        return;
+    }
+    my $pid_file = "$o->{dir}/upgrade.pid";
+    my $instance = $daemon->launch(dir => $o->{dir}, worker => $o->{worker}, options => ["--pid-file=$pid_file"]);
+    $instance->first_answer;
+    sleep $o->{settle};
+    my $pid = $instance->pid;
+    my (undef, $worker) = $instance->current;
+    for my $attempt (1 .. $o->{upgrades}) {
+        my $sent = Bench::Instance::now();
+        kill USR2 => $pid;
+        my ($check, $check_seen, $check_ended);
+        my $done = Bench::Instance::wait_for("upgrade $attempt of $pid", sub {
+            $instance->check_alive;
+            my $now = Bench::Instance::now();
+            ($check, $check_seen) = (scalar upgrade_check_child($pid), $now) unless $check;
+            $check_ended = $now if $check && !$check_ended && Bench::Proc::ended($check);
+            my $result = read_line("$pid_file.upgrade");
+            return unless $result =~ /^$attempt (ok|failed)/;
+            die "upgrade $attempt failed: $result\n" if $1 eq 'failed';
+            return $now;
+        });
+        die "upgrade $attempt: no --upgrade-check child seen\n" unless $check_seen && $check_ended;
+        $record->(upgrade => ms($done - $sent));
+        $record->(upgrade_preflight => ms($check_ended - $check_seen));
+        $record->(upgrade_after_preflight => ms($done - $check_ended));
+        my (undef, $answering) = $instance->current;
+        die "the worker changed across upgrade $attempt ($worker, then $answering)\n" unless $answering == $worker;
+    }
+    $instance->stop;
+}
+
+# The pid of the child of $pid that runs `--upgrade-check`, if there is one now.
+sub upgrade_check_child($pid) {
+    for my $children (glob "/proc/$pid/task/*/children") {
+        open my $fh, '<', $children or next;
+        for my $child (split ' ', <$fh> // '') {
+            open my $cmdline, '<', "/proc/$child/cmdline" or next;
+            local $/;
+            return $child if index(<$cmdline> // '', "\0--upgrade-check") >= 0;
+        }
+    }
+    return;
+}
+
+sub read_line($path) {
+    open my $fh, '<', $path or return '';
+    return <$fh> // '';
+}
+
 # Many --interval=0 restarts in a row: what they leave behind, and what they cost the supervisor. The memory
 # curve: resident memory (anonymous and file-backed) after 0 and 50 restarts, then every 100.
 sub soak($daemon, $o, $record) {

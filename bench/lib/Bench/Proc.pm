@@ -61,6 +61,12 @@ sub state($pid) {
 # A reaped process has no /proc entry any more; a zombie still has one.
 sub gone($pid) { !-e "/proc/$pid" }
 
+# Exited: a zombie, or reaped already.
+sub ended($pid) {
+    my @f = stat_fields($pid) or return 1;
+    return $f[0] eq 'Z';
+}
+
 sub zombie_children($pid) {
     opendir my $dir, '/proc' or die "cannot list /proc: $!\n";
     return scalar grep {
