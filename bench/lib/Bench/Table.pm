@@ -59,6 +59,7 @@ sub spread($samples, $row) {
 
 # The exec helper's cost: the spawn time with it less the spawn time without it.
 sub derive($samples, $names) {
+    return unless $samples->{spawn} && $samples->{spawn_no_death_signal};    # else they would spring into being, empty
     for my $name (@$names) {
         my ($with, $without) = map { $samples->{$_}{$name} } qw(spawn spawn_no_death_signal);
         next unless $with && $without;
