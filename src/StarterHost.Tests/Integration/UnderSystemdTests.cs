@@ -17,8 +17,8 @@ internal sealed class SystemdContainerFactAttribute : FactAttribute
 /// <summary>
 /// The shipped units and configuration under a real systemd as PID 1 (a throw-away nspawn container, booted
 /// once for the class), with Debian's gunicorn as the worker: what <c>systemctl</c> start, reload, stop and
-/// restart do, what systemd does when StarterHost is killed, and what reaches the journal. Each test starts
-/// from the service stopped and the socket unit listening.
+/// restart do, what systemd does when StarterHost is killed or upgraded in place, and what reaches the journal.
+/// Each test starts from the service stopped and the socket unit listening.
 /// </summary>
 public sealed class UnderSystemdTests : IClassFixture<InstalledStarterHost>
 {
@@ -187,6 +187,45 @@ public sealed class UnderSystemdTests : IClassFixture<InstalledStarterHost>
         string PriorityOf(string text) => starterHost.First(e => Message(e)!.Contains(text, StringComparison.Ordinal)).GetProperty("PRIORITY").GetString()!;
         Assert.Equal("6", PriorityOf("is serving"));
         Assert.Equal("3", PriorityOf("seems to have failed to start"));
+    }
+
+    [SystemdContainerFact]
+    public void AnUpgradeInPlaceKeepsTheMainPidAndTheUnitActiveWithNoJobLeft()
+    {
+        string cursor = InstalledStarterHost.Check(_host.Container.Run("journalctl", "-n", "0", "--show-cursor", "--no-pager"), "journalctl --show-cursor")
+            .Stdout.Split("-- cursor: ")[1].Trim();
+        _host.Start();
+        int main = _host.MainPid;
+        var processes = _host.Processes();
+        string before = _host.Get();
+        // As the .deb's postinst runs it for a running service: the pid file is the unit's (ExecStart='s --pid-file=).
+        var upgrade = _host.Container.Run(TimeSpan.FromSeconds(90),
+            "/usr/bin/starterhost", "--upgrade", "--pid-file=/run/starterhost/starterhost.pid", "--timeout=60");
+        _output.WriteLine($"starterhost --upgrade under systemd: {upgrade}");
+        InstalledStarterHost.Check(upgrade, "starterhost --upgrade");
+        JournalUntil(e => Message(e)?.StartsWith("upgraded in place to ", StringComparison.Ordinal) == true
+            && e.GetProperty("_PID").GetString() == main.ToString(System.Globalization.CultureInfo.InvariantCulture), "the upgrade in the journal");
+
+        // The same process for systemd (NotifyAccess=main still lets it speak), not restarted, nothing failed.
+        Assert.Equal(main, _host.MainPid);
+        Assert.Equal("0", _host.Show("NRestarts"));
+        Assert.Equal("active/running", _host.State);
+        Assert.Equal("success", _host.Show("Result"));
+        Assert.NotEqual(0, _host.Systemctl("is-failed", InstalledStarterHost.Service).ExitCode);
+        var jobs = InstalledStarterHost.Check(_host.Systemctl("list-jobs", "--no-legend", "--no-pager"), "systemctl list-jobs").Stdout;
+        Assert.DoesNotContain(InstalledStarterHost.Service, jobs, StringComparison.Ordinal);
+        // systemd's word on the unit since the start (its "Started" shows the query finds it): no notification refused
+        // (NotifyAccess=main: the pid is the same, and the preflight child must not speak), no watchdog timeout.
+        string systemd = InstalledStarterHost.Check(_host.Container.Run("journalctl", "--no-pager", "-o", "cat", "-u", InstalledStarterHost.Service,
+            $"--after-cursor={cursor}"), "journalctl -u").Stdout;
+        _output.WriteLine($"the unit's journal since the start:\n{systemd}");
+        Assert.Contains("Started ", systemd, StringComparison.Ordinal);
+        Assert.DoesNotContain("reception only permitted", systemd, StringComparison.Ordinal);
+        Assert.DoesNotContain("Watchdog timeout", systemd, StringComparison.Ordinal);
+        // The workers untouched: every process of the unit is still the one it was, and the same worker answers.
+        Assert.Empty(processes.Select(p => p.Pid).Except(_host.StillAlive(processes)));
+        Assert.Equal(before, _host.Get());
+        Assert.Equal(1, InstalledStarterHost.GenerationOf(_host.GetUnix()));
     }
 
     /// <summary>What the journal has of the service's current run (its invocation), as journalctl -o json gives it.</summary>
