@@ -126,6 +126,36 @@ public sealed class ExecHelperTests
 
     [Theory]
     [MemberData(nameof(Forms))]
+    public void AScriptWithoutAShebangRunsThroughTheShellWithItsArgumentsAsExecvpRunsIt(string form)
+    {
+        using var dir = new TempDirectory();
+        string script = dir.File("worker");
+        File.WriteAllText(script, "echo \"$0 $*\"\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        var run = Run(form, ["--death-signal=0", "--parent=0", "--report-fd=2", "--", script, "worker", "one", "two"]);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal($"{script} one two\n", run.Stdout);
+    }
+
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void AnExecutableThatIsNeitherAProgramNorTextIsAnExecFormatError(string form)
+    {
+        using var dir = new TempDirectory();
+        string binary = dir.File("worker");
+        File.WriteAllBytes(binary, [0x7f, 0x00, 0x01, 0x02, (byte)'\n']);
+        File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        var run = Run(form, ["--death-signal=0", "--parent=0", "--report-fd=1", "--", binary, "worker"]);
+
+        Assert.Equal(127, run.ExitCode);
+        Assert.Equal($"8 exec {binary} failed: Exec format error", run.Stdout);
+    }
+
+    [Theory]
+    [MemberData(nameof(Forms))]
     public void TheWorkerRunsAsTheUserWithItsGroupsAndKeepsItsDeathSignalAfterTheSwitch(string form)
     {
         var run = Run(form, [$"--death-signal={SigTerm}", $"--parent={System.Environment.ProcessId}", $"--user={TestUser.Name}", .. Reporter]);

@@ -9,10 +9,11 @@ namespace StarterHost.Workers;
 /// (SYSTEMD_EXEC_PID, LISTEN_PID). StarterHost spawns the exec helper instead of the worker; it does
 /// those things, puts every signal back to its default, and execs the worker in the same process, so the
 /// pid StarterHost holds is the worker's. Managed code must not fork, so this second exec is the way to run
-/// code between fork and exec. The helper is its own small NativeAOT program, starterhost-exec (this file
-/// and Interop/ are its source: src/StarterHost.ExecHelper), or, where that was not built, StarterHost itself
-/// in --exec-worker mode (see <see cref="ExecHelperCommand"/>). Either way nothing of the host runs here:
-/// no configuration, no logging, no thread of ours.
+/// code between fork and exec. The helper is starterhost-exec, this same code in C
+/// (src/StarterHost.ExecHelper/starterhost-exec.c: it runs once per spawn, and a C program starts in a fraction
+/// of a NativeAOT runtime's start-up), or, where that was not built, StarterHost itself in --exec-worker mode, which
+/// is this class (see <see cref="ExecHelperCommand"/>). Either way nothing of the host runs here: no
+/// configuration, no logging, no thread of ours. ExecHelperTests hold both to the same expectations.
 /// </summary>
 internal static class ExecHelper
 {

@@ -1,2 +1,0 @@
-// starterhost-exec: sets up a worker's process, then becomes the worker (see ExecHelper).
-return StarterHost.Workers.ExecHelper.Run(args);
