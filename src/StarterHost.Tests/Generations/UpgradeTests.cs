@@ -6,7 +6,7 @@ namespace StarterHost.Tests.Generations;
 
 /// <summary>
 /// SIGUSR2, StarterHost upgrading itself in place: the new file's check, one upgrade at a time, the exec only once
-/// nothing starts, and what a waiting --upgrade client is told.
+/// nothing it would lose is under way, and what a waiting --upgrade client is told.
 /// </summary>
 public sealed class UpgradeTests
 {
@@ -86,30 +86,62 @@ public sealed class UpgradeTests
     }
 
     [Fact]
-    public void AHangupDuringTheCheckRestartsAsUsualAndTheExecWaitsUntilTheNewGenerationServes()
+    public void AHangupDuringTheCheckRestartsAsUsualAndTheExecWaitsOnlyForTheExecHelper()
     {
         var d = Checking().On(new HangupReceived());
         Assert.Equal(new SpawnWorker(2), d.Single<SpawnWorker>());
-        d.On(new WorkerSpawned(2, 200)).On(new UpgradeCheckFinished(1, "2.0.0", null));
+        d.On(new WorkerSpawned(2, 200, AwaitsExec: true)).On(new UpgradeCheckFinished(1, "2.0.0", null));
+        // The exec helper's report comes through a pipe the exec would close.
         Assert.Contains(new UpgradeWaits("2.0.0"), d.Said);
         Assert.False(d.On(new UpgradeQuiet()).Has<ExecUpgrade>());
-        d.Ready(2, 200);
-        Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
-        // The old worker drains: its deadline crosses the exec as a timer, so it does not hold the upgrade up.
+        var interval = Assert.Single(d.On(new WorkerExecuted(200)).Timers<StartupIntervalElapsed>());
+        // Its program runs and has not started: its --interval crosses the exec as a timer.
         Assert.Equal(new ExecUpgrade(1, "2.0.0"), d.On(new UpgradeQuiet()).Single<ExecUpgrade>());
+        Assert.Empty(d.Signals);
+        // The new image: the interval is over there, generation 2 serves and the old worker is signalled.
+        d = new MachineDriver(d.Settings, d.State).On(new UpgradeRestored(1, "2.0.0")).On(interval);
+        Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
+        Assert.Equal(2, d.State.Roster.Current?.Generation);
+        Assert.Null(d.State.Roster.Pending);
     }
 
     [Fact]
-    public void AnUpgradeWaitsForAPoolSlotsReplacement()
+    public void AWorkerThatHasNotSaidReadyCrossesTheExecAndItsReadyFinishesTheRestartThere()
+    {
+        var notify = Defaults with { Readiness = ReadinessMode.Notify, StartTimeout = TimeSpan.FromSeconds(60) };
+        var d = Running(notify).On(new HangupReceived()).On(new WorkerSpawned(2, 200));
+        Assert.Single(d.Timers<StartTimeoutElapsed>());
+        d.On(new UpgradeRequested()).On(new UpgradeCheckFinished(1, "2.0.0", null));
+        Assert.Equal(new ExecUpgrade(1, "2.0.0"), d.On(new UpgradeQuiet()).Single<ExecUpgrade>());
+        Assert.Equal(MemberPhase.Starting, d.State.Roster.PendingMember(200)?.Phase);
+        d = new MachineDriver(d.Settings, d.State).On(new UpgradeRestored(1, "2.0.0")).On(new WorkerNotified(200, Ready: true, Status: null));
+        Assert.Equal([([100], SignalNames.Term, false)], d.Signals);
+        Assert.Equal(2, d.State.Roster.Current?.Generation);
+    }
+
+    [Fact]
+    public void AnUpgradeWaitsForAPoolSlotsReplacementOnlyUntilItsProgramRuns()
     {
         var d = new MachineDriver(Pool).On(new Started()).ServePool(1, 100, 101, 102)
             .On(new UpgradeRequested()).On(new UpgradeCheckFinished(1, "2.0.0", null))
             .On(new WorkerExited(101, ExitedThree));
         Assert.Equal([(1, 1)], d.Spawns);
-        d.On(new WorkerSpawned(1, 111, Slot: 1));
+        d.On(new WorkerSpawned(1, 111, AwaitsExec: true, Slot: 1));
         Assert.False(d.On(new UpgradeQuiet()).Has<ExecUpgrade>());
-        d.Ready(1, 111);
+        d.On(new WorkerExecuted(111));
         Assert.True(d.On(new UpgradeQuiet()).Has<ExecUpgrade>());
+        d = new MachineDriver(d.Settings, d.State).On(new UpgradeRestored(1, "2.0.0")).Ready(1, 111);
+        Assert.Equal(111, d.State.Roster.ServingMember(111)?.Pid);
+    }
+
+    [Fact]
+    public void ACheckCommandRunningHoldsTheExecBack()
+    {
+        var d = Running(Defaults with { CheckBeforeRestart = true, CheckTimeout = TimeSpan.FromSeconds(10) }).On(new HangupReceived());
+        var run = d.Single<RunCheck>();
+        d.On(new CheckStarted(run.Serial, 300)).On(new UpgradeRequested()).On(new UpgradeCheckFinished(1, "2.0.0", null));
+        Assert.Contains(new UpgradeWaits("2.0.0"), d.Said);
+        Assert.False(d.On(new UpgradeQuiet()).Has<ExecUpgrade>());
     }
 
     [Fact]

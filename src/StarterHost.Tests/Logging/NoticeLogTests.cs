@@ -63,7 +63,7 @@ public sealed class NoticeLogTests
         (new CheckPassed(2), 95, LogLevel.Information, "the check command passed for generation 2"),
         (new UpgradeChecking(1), 170, LogLevel.Information, "received USR2, checking the new file before upgrading in place (attempt 1)"),
         (new UpgradeAlreadyRunning(1), 171, LogLevel.Information, "received USR2 while upgrade attempt 1 is under way; one upgrade at a time"),
-        (new UpgradeWaits("2.0.0"), 172, LogLevel.Information, "the new file (2.0.0) can take over; upgrading once the restart under way has finished"),
+        (new UpgradeWaits("2.0.0"), 172, LogLevel.Information, "the new file (2.0.0) can take over; upgrading once the spawn or check command under way is done"),
         (new UpgradeExecuting("2.0.0"), 173, LogLevel.Information, "upgrading in place to 2.0.0"),
         (new UpgradeRefused("the new file's --upgrade-check did not answer within 10 s"), 174, LogLevel.Error,
             "upgrade refused: the new file's --upgrade-check did not answer within 10 s; this StarterHost carries on"),

@@ -70,9 +70,9 @@ internal static partial class GenerationMachine
 
     /// <summary>
     /// One upgrade at a time (a second USR2 is told it is under way). A restart in progress is not interrupted: the
-    /// check runs meanwhile, and the exec waits until nothing starts (<see cref="QuietForExec"/>). A HUP that comes
-    /// during the upgrade starts its restart as usual, which the exec then waits for; one that comes during the exec
-    /// itself stays pending in the kernel and is the new image's.
+    /// check runs meanwhile, and the exec waits only for what cannot cross it (<see cref="QuietForExec"/>); the new
+    /// image finishes the restart. A HUP that comes during the upgrade starts its restart as usual; one that comes
+    /// during the exec itself stays pending in the kernel and is the new image's.
     /// </summary>
     private static GenerationState OnUpgradeRequested(GenerationState state, ImmutableArray<StarterCommand>.Builder commands)
     {
@@ -168,12 +168,13 @@ internal static partial class GenerationMachine
     }
 
     /// <summary>
-    /// Nothing is starting: no generation, no pool slot's replacement, no check command. What is starting holds
-    /// descriptors and reports (an exec helper's pipe, a check's output) that are not handed over; a drain, a
-    /// backoff and the serving workers cross the exec as state and timers.
+    /// Nothing holds what an exec would lose: no spawn whose result has not come back, no exec helper that has not
+    /// reported its exec (its pipe), no check command running (its output). A worker that runs its own program and
+    /// has not started yet crosses like any other: its notify socket is handed over, its --interval or
+    /// --start-timeout is a timer, so the new image hears its READY=1 and finishes the restart. A drain, a backoff and
+    /// the serving workers cross as state and timers too.
     /// </summary>
     public static bool QuietForExec(GenerationState state) =>
-        state.Roster.Pending is null
-        && !(state.Roster.Current?.Replacements.Any() ?? false)
+        !(state.Roster.Pending?.Members ?? []).Concat(state.Roster.Current?.Replacements ?? []).Any(m => m.Phase is MemberPhase.Spawning or MemberPhase.Execing)
         && state.Check is not { Running: true };
 }

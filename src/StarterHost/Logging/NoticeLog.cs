@@ -119,7 +119,7 @@ internal static class NoticeLog
         // 170–179: upgrading StarterHost itself in place (SIGUSR2).
         UpgradeChecking u => new(170, Information, "received USR2, checking the new file before upgrading in place (attempt {Attempt})", u.Attempt),
         UpgradeAlreadyRunning u => new(171, Information, "received USR2 while upgrade attempt {Attempt} is under way; one upgrade at a time", u.Attempt),
-        UpgradeWaits u => new(172, Information, "the new file ({Version}) can take over; upgrading once the restart under way has finished", u.Version),
+        UpgradeWaits u => new(172, Information, "the new file ({Version}) can take over; upgrading once the spawn or check command under way is done", u.Version),
         UpgradeExecuting u => new(173, Information, "upgrading in place to {Version}", u.Version),
         UpgradeRefused u => new(174, Error, "upgrade refused: {Reason}; this StarterHost carries on", u.Reason),
         UpgradeDone u => new(175, Information, "upgraded in place to {Version}, supervising as before (upgrades so far: {Upgrades})", u.Version, u.Upgrades),
