@@ -1,4 +1,5 @@
 using StarterHost.Generations;
+using StarterHost.Upgrade;
 using StarterHost.Workers;
 
 namespace StarterHost.Supervision;
@@ -18,8 +19,11 @@ internal interface IUpgrader
     /// <summary>The check's result when <paramref name="pid"/> was the check, else null.</summary>
     UpgradeCheckFinished? CheckFinished(int pid, WaitStatus status);
 
-    /// <summary>Hands the state over and execs the new file: returns only when the exec failed, and says why.</summary>
-    string Exec(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals);
+    /// <summary>
+    /// Hands the state over (and, with --status-json, the times it gives) and execs the new file: returns only when
+    /// the exec failed, and says why.
+    /// </summary>
+    string Exec(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals, CarriedTimeline? timeline);
 
     void Report(int attempt, bool succeeded, string text);
 }

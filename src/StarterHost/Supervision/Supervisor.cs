@@ -353,7 +353,7 @@ internal sealed class Supervisor
     private void ExecUpgrade(ExecUpgrade exec)
     {
         var signals = Signals.TakeAll();
-        string failure = Upgrader.Exec(exec.Attempt, exec.Version, Snapshot(), signals);
+        string failure = Upgrader.Exec(exec.Attempt, exec.Version, Snapshot(), signals, _timeline?.Carried());
         foreach (int signal in signals)
             Signals.Note(signal);
         _events.Enqueue(new UpgradeExecFailed(exec.Attempt, failure));
@@ -361,7 +361,7 @@ internal sealed class Supervisor
 
     /// <summary>
     /// In the image an upgrade started, before the loop's first turn: the old image's state and timers, its pending
-    /// signals, and each worker it recorded, adopted only if its pid is still that process (its start time in
+    /// signals, the times --status-json gives, and each worker it recorded, adopted only if its pid is still that process (its start time in
     /// /proc/PID/stat); one that is not is reported gone. The first turn's reap sweeps up whatever exited meanwhile.
     /// </summary>
     public void Restore(UpgradeHandoff handoff, StarterEvent outcome, Func<int, ulong, bool> isStill)
@@ -371,9 +371,15 @@ internal sealed class Supervisor
             _timers.StartAt(timer.Event, timer.DueMonotonicMicroseconds);
         foreach (int signal in handoff.Signals)
             Signals.Note(signal);
+        if (handoff.Timeline is { } timeline)
+            _timeline?.Adopt(timeline, State.Counters.Failures, State.Failures.Last);
         _events.Enqueue(outcome);
         foreach (var worker in handoff.Workers.Where(w => !isStill(w.Pid, w.StartTime)))
-            _events.Enqueue(new WorkerExited(worker.Pid, new WaitStatus(SignalNames.Kill), GroupRemains: _os.GroupExists(worker.Pid)));
+        {
+            var killed = new WaitStatus(SignalNames.Kill);
+            _timeline?.Exited(worker.Pid, killed);
+            _events.Enqueue(new WorkerExited(worker.Pid, killed, GroupRemains: _os.GroupExists(worker.Pid)));
+        }
     }
 
     /// <summary>No timer outlives the supervisor.</summary>

@@ -1,6 +1,7 @@
 using StarterHost.Generations;
 using StarterHost.Signals;
 using StarterHost.Status;
+using StarterHost.Upgrade;
 using StarterHost.Workers;
 
 namespace StarterHost.Supervision;
@@ -79,6 +80,29 @@ internal sealed class WorkerTimeline(TimeProvider time)
         return new ProcessReport(worker.Generation, worker.Slot, worker.Pid, StateName(process.State),
             times.StartedAt, times.ReadyAt, times.SignalledAt, times.SignalledAt is null ? null : SignalNames.NameOf(times.Signal),
             _lastExitBySlot.GetValueOrDefault(worker.Slot));
+    }
+
+    /// <summary>What an upgrade in place hands the next image, so that the times --status-json gives carry on.</summary>
+    public CarriedTimeline Carried() => new(
+        [.. _live.Select(l => new CarriedTimes(l.Key, l.Value.Generation, l.Value.Slot, l.Value.StartedAt, l.Value.ReadyAt, l.Value.SignalledAt, l.Value.Signal))],
+        [.. _lastExitBySlot.Select(e => new CarriedExit(e.Key, e.Value))],
+        _failureSeen.Count, _failureAt);
+
+    /// <summary>
+    /// In the image an upgrade started: the old image's times. Its failure time stands for the failure the restored
+    /// state holds when it had seen as many (<paramref name="failures"/>); else that failure is stamped when first shown.
+    /// </summary>
+    public void Adopt(CarriedTimeline carried, int failures, Failure? last)
+    {
+        foreach (var t in carried.Live)
+            _live[t.Pid] = new Times(t.Generation, t.Slot, t.StartedAt) { ReadyAt = t.ReadyAt, SignalledAt = t.SignalledAt, Signal = t.Signal };
+        foreach (var exit in carried.LastExits)
+            _lastExitBySlot[exit.Slot] = exit.Exit;
+        if (carried.FailuresSeen == failures)
+        {
+            _failureSeen = (failures, last);
+            _failureAt = carried.FailureAt;
+        }
     }
 
     public static string StateName(ProcessState state) => state switch

@@ -32,7 +32,7 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
 
     public UpgradeCheckFinished? CheckFinished(int pid, WaitStatus status) => _check.Finished(pid, status);
 
-    public string Exec(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals)
+    public string Exec(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals, CarriedTimeline? timeline)
     {
         var descriptors = held();
         int image = -1;
@@ -43,7 +43,7 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
         try
         {
             image = Posix.OpenRunningImage();
-            memfd = StateHandoff.Write(StateSnapshot.CurrentSchema, Handoff(attempt, version, state, signals, descriptors).ToJson());
+            memfd = StateHandoff.Write(StateSnapshot.CurrentSchema, (Handoff(attempt, version, state, signals, descriptors) with { Timeline = timeline }).ToJson());
             string[] environment =
             [
                 .. UpgradeEnvironment.Without(location.Environment),

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using StarterHost.Generations;
 using StarterHost.Interop;
+using StarterHost.Status;
 
 namespace StarterHost.Upgrade;
 
@@ -22,6 +23,7 @@ namespace StarterHost.Upgrade;
 /// <param name="NotifyDirectory">The notify sockets' directory, once one was made (--readiness=notify).</param>
 /// <param name="NotifySockets">The notify socket of each live worker (--readiness=notify).</param>
 /// <param name="ImageStartedAt">When the first image started (--status-json reports each image's own start too).</param>
+/// <param name="Timeline">With --status-json, the times it gives (spawned, started, signalled, the last exits and failure); none from an image that did not hand them over.</param>
 internal sealed record UpgradeHandoff(
     StateSnapshot Machine,
     int Attempt,
@@ -33,7 +35,8 @@ internal sealed record UpgradeHandoff(
     ImmutableArray<CarriedListener> Listeners,
     string? NotifyDirectory,
     ImmutableArray<CarriedNotifySocket> NotifySockets,
-    DateTime ImageStartedAt)
+    DateTime ImageStartedAt,
+    CarriedTimeline? Timeline = null)
 {
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, HandoffJsonContext.Default.UpgradeHandoff);
 
@@ -78,6 +81,13 @@ internal sealed record CarriedWorker(int Pid, ulong StartTime);
 internal sealed record CarriedListener(int Fd, int ChildFd, string? CreatedFile = null, ulong CreatedInode = 0);
 
 internal sealed record CarriedNotifySocket(int Pid, int Fd, string Path);
+
+/// <summary>The times of the workers, the last exit of each slot and when the failures counted so far were first shown, as they cross an exec.</summary>
+internal sealed record CarriedTimeline(ImmutableArray<CarriedTimes> Live, ImmutableArray<CarriedExit> LastExits, int FailuresSeen, DateTime FailureAt);
+
+internal sealed record CarriedTimes(int Pid, int Generation, int Slot, DateTime StartedAt, DateTime? ReadyAt, DateTime? SignalledAt, int Signal);
+
+internal sealed record CarriedExit(int Slot, ExitReport Exit);
 
 [JsonSourceGenerationOptions(
     UseStringEnumConverter = true,
