@@ -34,6 +34,12 @@ internal sealed class TestWorker(TempDirectory directory)
     /// <summary>New workers (with NOTIFY_SOCKET) hold READY=1 back until this is turned off again.</summary>
     public void Hold(bool on = true) => Toggle("hold", on);
 
+    /// <summary>New workers of pool slot <paramref name="slot"/> (with NOTIFY_SOCKET) hold READY=1 back until this is turned off again.</summary>
+    public void HoldSlot(int slot, bool on = true) => Toggle($"hold-slot-{slot}", on);
+
+    /// <summary>Workers signalled while this is on stay (draining) until it is turned off again.</summary>
+    public void Linger(bool on = true) => Toggle("linger", on);
+
     /// <summary>From now on, new workers (with NOTIFY_SOCKET) warm up this long before READY=1.</summary>
     public void ReadyAfter(TimeSpan delay) =>
         File.WriteAllText(Path.Combine(ControlDirectory, "ready-delay"), ((int)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));

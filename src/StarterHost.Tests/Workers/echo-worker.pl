@@ -9,6 +9,8 @@
 #   ready-delay  with NOTIFY_SOCKET: warm up this many ms (the file's content) before READY=1
 #   never-ready  with NOTIFY_SOCKET: never send READY=1
 #   hold         with NOTIFY_SOCKET: send READY=1 only once this file is gone
+#   hold-slot-S  the same, for the worker of pool slot S (SERVER_STARTER_WORKER) alone
+#   linger       once signalled, stay until this file is gone (a drain that ends when the test says)
 #   paused       accept no connection while this file exists (they wait in the listener's queue)
 #   hang-PID     worker PID stops pinging WATCHDOG=1 and accepting, and ignores ABRT: hung
 # With WATCHDOG_USEC (and WATCHDOG_PID its own pid) it sends WATCHDOG=1 every half period.
@@ -19,6 +21,7 @@ use Socket;
 use Time::HiRes qw(time);
 
 my $gen = $ENV{SERVER_STARTER_GENERATION} // 'none';
+my $slot = $ENV{SERVER_STARTER_WORKER} // 'none';
 my $control = $ENV{WORKER_CONTROL} // '';
 my $events = $ENV{WORKER_EVENTS};
 
@@ -67,7 +70,7 @@ if (my $notify = $ENV{NOTIFY_SOCKET}) {
         my $ms = <$delay>;
         select(undef, undef, undef, $ms / 1000);
     }
-    select(undef, undef, undef, 0.05) while $control ne '' && -e "$control/hold" && !$stop;
+    select(undef, undef, undef, 0.05) while $control ne '' && (-e "$control/hold" || -e "$control/hold-slot-$slot") && !$stop;
     unless ($control ne '' && -e "$control/never-ready") {
         $notify =~ s/^@/\0/;
         socket(my $sd, PF_UNIX, SOCK_DGRAM, 0) or die "socket: $!";
@@ -116,5 +119,6 @@ while (!$stop) {
 }
 event("signal $stop");
 sleep 1 if $control ne '' && -e "$control/slow";
+select(undef, undef, undef, 0.05) while $control ne '' && -e "$control/linger";
 event('exit');
 exit 0;
