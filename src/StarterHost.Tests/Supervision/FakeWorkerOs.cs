@@ -17,6 +17,13 @@ internal sealed class FakeWorkerOs : IWorkerOs
     private readonly List<int> _awaitingExec = [];
     private int _nextPid = 100;
 
+    /// <summary>The pid the next spawn hands out (then every hundredth): another image's fake must not hand out its workers' pids again.</summary>
+    public int NextPid
+    {
+        get => _nextPid;
+        set => _nextPid = value;
+    }
+
     /// <summary>Whether spawns go through the exec helper, whose exec the test reports (<see cref="Exec"/>).</summary>
     public bool ThroughExecHelper { get; set; } = true;
 

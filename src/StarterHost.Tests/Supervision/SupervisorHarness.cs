@@ -14,11 +14,11 @@ internal sealed class SupervisorHarness
     private int _bumps;
 
     public SupervisorHarness(RuntimeSettings settings, ICheckRunner? checks = null, StatusFileWriter? status = null,
-        StatusJsonWriter? json = null, bool throughExecHelper = true)
+        StatusJsonWriter? json = null, bool throughExecHelper = true, IUpgrader? upgrader = null)
     {
         Service = new FakeServiceOs(settings, status, json);
         Timers = new LoopTimers(Clock);
-        Supervisor = new Supervisor(Os, Service, Timers, Log, settings, () => Interlocked.Increment(ref _bumps), checks, json?.Host);
+        Supervisor = new Supervisor(Os, Service, Timers, Log, settings, () => Interlocked.Increment(ref _bumps), checks, json?.Host, upgrader: upgrader);
         Os.ThroughExecHelper = throughExecHelper;
         Os.Deliver = Supervisor.Deliver;
         Os.OnChildExit = () => Supervisor.Signals.Raise(Signals.SignalNames.Chld);

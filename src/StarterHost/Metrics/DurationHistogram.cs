@@ -29,6 +29,23 @@ internal sealed class DurationHistogram(IReadOnlyList<double> upperBounds, Histo
         mirror?.Record(seconds);
     }
 
+    /// <summary>
+    /// Adds what an earlier image counted (an upgrade in place), so that the counts go on instead of restarting at 0.
+    /// Counted into other buckets (a version that changed them), it is left out: a count is never put in the wrong bucket.
+    /// </summary>
+    public bool Add(HistogramSnapshot earlier)
+    {
+        if (!earlier.UpperBounds.SequenceEqual(upperBounds) || earlier.Counts.Count != _counts.Length)
+            return false;
+        lock (_counts)
+        {
+            for (int i = 0; i < _counts.Length; i++)
+                _counts[i] += earlier.Counts[i];
+            _sum += earlier.Sum;
+        }
+        return true;
+    }
+
     public HistogramSnapshot Snapshot()
     {
         lock (_counts)

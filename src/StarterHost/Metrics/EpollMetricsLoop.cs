@@ -59,6 +59,16 @@ internal sealed class EpollMetricsLoop : IMetricsLoop, IDisposable
         _watched[fd] = (callback, writable);
     }
 
+    /// <summary>
+    /// Waits up to <paramref name="milliseconds"/> for a descriptor of the set, and serves what is ready: for the one
+    /// moment the host loop cannot, just before an exec. Its timers do not run meanwhile.
+    /// </summary>
+    public void RunOnce(int milliseconds)
+    {
+        if (Posix.WaitReadable([_epollFd], milliseconds)[0])
+            Dispatch();
+    }
+
     /// <summary>The host loop says the set's fd is readable: some descriptor in it is ready.</summary>
     private void Dispatch()
     {

@@ -35,7 +35,22 @@ internal sealed class MetricsEndpoint(MetricsSocket socket, IMetricsLoop loop, F
     /// <summary>Connections closed as soon as accepted because as many as allowed were open.</summary>
     public long Refused { get; private set; }
 
+    /// <summary>The listening socket, as an upgrade in place hands it over.</summary>
+    public Upgrade.CarriedMetricsSocket Carried => socket.Carried;
+
     public void Start() => loop.WatchReadable(socket.Fd, OnAcceptable);
+
+    /// <summary>
+    /// Before an exec: accepts no more (what connects waits in the listener's backlog for the next image, which
+    /// accepts it), and returns whether scrapes are still open, which the exec would cut off. <see cref="Start"/> undoes it.
+    /// </summary>
+    public bool StopAccepting()
+    {
+        _pause?.Dispose();
+        _pause = null;
+        loop.Unwatch(socket.Fd);
+        return _open.Count > 0;
+    }
 
     private void OnAcceptable()
     {

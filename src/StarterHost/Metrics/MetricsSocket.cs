@@ -29,6 +29,21 @@ internal sealed class MetricsSocket : IDisposable
     /// <summary>What it is bound to: the port the kernel chose, for port 0.</summary>
     public EndPoint? LocalEndPoint => _socket.LocalEndPoint;
 
+    /// <summary>What an upgrade in place hands over: the descriptor, and the socket file it made.</summary>
+    public Upgrade.CarriedMetricsSocket Carried =>
+        _created is var (path, inode) ? new(_socket.Fd, path, inode) : new(_socket.Fd);
+
+    /// <summary>
+    /// In the image an upgrade started: the socket the old image bound, still listening, so that a scrape during the
+    /// exec waits in its backlog instead of being refused.
+    /// </summary>
+    public static MetricsSocket Adopt(Upgrade.CarriedMetricsSocket carried)
+    {
+        if (!Posix.IsOpen(carried.Fd))
+            throw new StartupException($"the upgrade handed over the metrics socket as fd {carried.Fd}, which is not open");
+        return new MetricsSocket(new ListeningSocket(carried.Fd), carried.CreatedFile is { } file ? (file, carried.CreatedInode) : null);
+    }
+
     /// <exception cref="StartupException">One line naming the address and the kernel's reason.</exception>
     public static MetricsSocket Bind(MetricsAddress address)
     {

@@ -20,10 +20,10 @@ internal interface IUpgrader
     UpgradeCheckFinished? CheckFinished(int pid, WaitStatus status);
 
     /// <summary>
-    /// Hands the state over (and, with --status-json, the times it gives) and execs the new file: returns only when
-    /// the exec failed, and says why.
+    /// Hands the state over (and the times the effect layer stamped: with --status-json its timeline, and the metrics'
+    /// durations) and execs the new file: returns only when the exec failed, and says why.
     /// </summary>
-    string Exec(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals, CarriedTimeline? timeline);
+    string Exec(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals, CarriedTimeline? timeline, CarriedDurations durations);
 
     void Report(int attempt, bool succeeded, string text);
 }

@@ -1,5 +1,6 @@
 using StarterHost.Generations;
 using StarterHost.Metrics;
+using StarterHost.Upgrade;
 
 namespace StarterHost.Supervision;
 
@@ -59,6 +60,27 @@ internal sealed class MetricsTimeline(TimeProvider time, DurationHistogram hando
             _handover = null;
         }
     }
+
+    /// <summary>What an upgrade in place hands the next image: the counts so far, and what is being timed.</summary>
+    public CarriedDurations Carried() => new(Carry(handover.Snapshot()), Carry(drain.Snapshot()),
+        [.. _workers.Select(w => new CarriedSignal(w.Key, w.Value))],
+        _handover is var (start, from) ? new CarriedHandover(start, from) : null);
+
+    /// <summary>
+    /// In the image an upgrade started: the old image's counts and timings go on (the clock is CLOCK_MONOTONIC, which
+    /// the exec keeps). Before the first event, so that nothing this image observed is counted twice.
+    /// </summary>
+    public void Adopt(CarriedDurations carried)
+    {
+        handover.Add(new HistogramSnapshot(carried.Handover.UpperBounds, carried.Handover.Counts, carried.Handover.Sum));
+        drain.Add(new HistogramSnapshot(carried.Drain.UpperBounds, carried.Drain.Counts, carried.Drain.Sum));
+        foreach (var worker in carried.Workers)
+            _workers[worker.Pid] = worker.SignalledAt;
+        if (carried.Waiting is { } waiting)
+            _handover = (waiting.Start, waiting.From);
+    }
+
+    private static CarriedHistogram Carry(HistogramSnapshot snapshot) => new([.. snapshot.UpperBounds], [.. snapshot.Counts], snapshot.Sum);
 
     /// <summary>The newest generation serving: the current one, or during a restart the newest old one that served.</summary>
     public static int ServingGeneration(GenerationState state) =>

@@ -353,7 +353,7 @@ internal sealed class Supervisor
     private void ExecUpgrade(ExecUpgrade exec)
     {
         var signals = Signals.TakeAll();
-        string failure = Upgrader.Exec(exec.Attempt, exec.Version, Snapshot(), signals, _timeline?.Carried());
+        string failure = Upgrader.Exec(exec.Attempt, exec.Version, Snapshot(), signals, _timeline?.Carried(), _metrics.Carried());
         foreach (int signal in signals)
             Signals.Note(signal);
         _events.Enqueue(new UpgradeExecFailed(exec.Attempt, failure));
@@ -367,6 +367,8 @@ internal sealed class Supervisor
     public void Restore(UpgradeHandoff handoff, StarterEvent outcome, Func<int, ulong, bool> isStill)
     {
         State = handoff.Machine.State;
+        if (handoff.Durations is { } durations)
+            _metrics.Adopt(durations);
         foreach (var timer in handoff.Machine.Timers)
             _timers.StartAt(timer.Event, timer.DueMonotonicMicroseconds);
         foreach (int signal in handoff.Signals)

@@ -80,7 +80,7 @@ internal sealed class SupervisorService(
                 listeners.Adopt(StarterOptionsValidator.ListenAddresses(options), _restore.Handoff.Listeners);
             // Bound like a listener, so that a port taken is a start-up error; close-on-exec, so no worker gets it.
             if (options.Metrics is { } metrics)
-                _metricsSocket = MetricsSocket.Bind(MetricsAddress.Parse(metrics));
+                _metricsSocket = _restore?.Handoff.MetricsSocket is { } carried ? MetricsSocket.Adopt(carried) : MetricsSocket.Bind(MetricsAddress.Parse(metrics));
             if (options.ListenFds)
                 spawner.ListenFdNames();
             // After an upgrade, stdout and stderr are the log already.
@@ -120,7 +120,7 @@ internal sealed class SupervisorService(
             options.LogFile is { } reopened ? new LogFileReopener(reopened, logger) : null,
             new EnvDirReload(environment, logger));
         var upgrader = ThisImage.Location is { } location
-            ? new InPlaceUpgrade(location, HeldDescriptors, _upgradeResult, ThisImage.StartedAt)
+            ? new InPlaceUpgrade(location, HeldDescriptors, _upgradeResult, ThisImage.StartedAt, PauseScrapes)
             : null;
         // The meter exists with or without --metrics: it costs nothing until a listener (dotnet-counters, OpenTelemetry) attaches.
         string version = Hosting.ProductVersion.Current;
@@ -166,15 +166,14 @@ internal sealed class SupervisorService(
 
     /// <summary>
     /// The image an upgrade started takes over: the workers' notify sockets, the state, and close-on-exec set again on
-    /// what was handed over (a worker gets its descriptors through posix_spawn, never by inheritance).
+    /// what was handed over (a worker gets its descriptors through posix_spawn, never by inheritance; a rollback
+    /// clears it again).
     /// </summary>
     private void Restore(UpgradeHandoff handoff)
     {
         _os!.Adopt(handoff.NotifyDirectory, handoff.NotifySockets);
-        foreach (int fd in handoff.Listeners.Select(l => l.Fd).Concat(handoff.NotifySockets.Select(n => n.Fd)))
+        foreach (int fd in handoff.Descriptors)
             Posix.SetInheritable(fd, false);
-        if (handoff.PidFileFd is { } pidFd)
-            Posix.SetInheritable(pidFd, false);
         StarterEvent outcome = _restore!.RolledBackBecause is { } why
             ? new UpgradeRolledBack(handoff.Attempt, why)
             : new UpgradeRestored(handoff.Attempt, Hosting.ProductVersion.Current);
@@ -182,7 +181,27 @@ internal sealed class SupervisorService(
     }
 
     private HeldDescriptors HeldDescriptors() =>
-        new(_pidFile?.Descriptor, listeners.Carried, _os?.NotifyDirectoryPath, _os?.CarriedNotifySockets ?? []);
+        new(_pidFile?.Descriptor, listeners.Carried, _os?.NotifyDirectoryPath, _os?.CarriedNotifySockets ?? [], _metricsEndpoint?.Carried);
+
+    /// <summary>
+    /// Before an exec: the metrics endpoint accepts no more (a scrape waits in the backlog for the next image) and
+    /// answers the scrapes it has open, which the exec would cut off, for at most a request's deadline. Returns how to
+    /// resume, should the exec fail.
+    /// </summary>
+    private Action PauseScrapes()
+    {
+        if (_metricsEndpoint is not { } endpoint || _metricsLoop is not { } loop)
+            return () => { };
+        long until = System.Environment.TickCount64 + (long)ScrapeLimits.Default.RequestDeadline.TotalMilliseconds;
+        for (bool open = endpoint.StopAccepting(); open; open = endpoint.OpenConnections > 0)
+        {
+            long left = until - System.Environment.TickCount64;
+            if (left <= 0)
+                break;
+            loop.RunOnce((int)left);
+        }
+        return endpoint.Start;
+    }
 
     /// <summary>Said once, at start, in the log file if there is one: the files stay where they are configured.</summary>
     private void WarnOfFilesWritableBy(WorkerIdentity? workers)

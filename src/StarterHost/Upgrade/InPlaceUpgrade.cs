@@ -8,10 +8,10 @@ namespace StarterHost.Upgrade;
 
 /// <summary>
 /// What the supervisor holds beyond the machine's state, as an upgrade hands it over: the pid file, the listening
-/// sockets, the notify sockets of the live workers and their directory.
+/// sockets, the notify sockets of the live workers and their directory, the --metrics socket.
 /// </summary>
 internal sealed record HeldDescriptors(int? PidFileFd, IReadOnlyList<CarriedListener> Listeners, string? NotifyDirectory,
-    IReadOnlyList<CarriedNotifySocket> NotifySockets);
+    IReadOnlyList<CarriedNotifySocket> NotifySockets, CarriedMetricsSocket? MetricsSocket = null);
 
 /// <summary>
 /// The real <see cref="IUpgrader"/>: the preflight through <see cref="UpgradeCheckRunner"/>, and the exec. The exec
@@ -20,7 +20,9 @@ internal sealed record HeldDescriptors(int? PidFileFd, IReadOnlyList<CarriedList
 /// at start, with the original command line and environment. It runs on the loop thread, the main thread, which
 /// spawned the workers: their parent-death signal follows that thread, and an exec from it does not fire it.
 /// </summary>
-internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptors> held, string? resultFile, DateTime imageStartedAt) : IUpgrader
+/// <param name="pause">Quiets what the effect layer serves before the exec (the metrics' open scrapes), and its result resumes it when the exec failed.</param>
+internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptors> held, string? resultFile, DateTime imageStartedAt,
+    Func<Action>? pause = null) : IUpgrader
 {
     private readonly UpgradeCheckRunner _check = new(location);
     private readonly int _pid = Posix.CurrentPid;
@@ -32,18 +34,30 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
 
     public UpgradeCheckFinished? CheckFinished(int pid, WaitStatus status) => _check.Finished(pid, status);
 
-    public string Exec(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals, CarriedTimeline? timeline)
+    public string Exec(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals, CarriedTimeline? timeline, CarriedDurations durations)
     {
+        Action? resume;
+        try
+        {
+            resume = pause?.Invoke();
+        }
+        catch (PosixException e)
+        {
+            return $"cannot quiet what StarterHost serves before the exec: {e.Message}";
+        }
         var descriptors = held();
         int image = -1;
         int memfd = -1;
         List<int> kept = [.. descriptors.Listeners.Select(l => l.Fd), .. descriptors.NotifySockets.Select(n => n.Fd)];
         if (descriptors.PidFileFd is { } pidFd)
             kept.Add(pidFd);
+        if (descriptors.MetricsSocket is { } metrics)
+            kept.Add(metrics.Fd);
         try
         {
             image = Posix.OpenRunningImage();
-            memfd = StateHandoff.Write(StateSnapshot.CurrentSchema, (Handoff(attempt, version, state, signals, descriptors) with { Timeline = timeline }).ToJson());
+            memfd = StateHandoff.Write(StateSnapshot.CurrentSchema,
+                (Handoff(attempt, version, state, signals, descriptors) with { Timeline = timeline, Durations = durations }).ToJson());
             string[] environment =
             [
                 .. UpgradeEnvironment.Without(location.Environment),
@@ -69,6 +83,7 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
                 Posix.Close(memfd);
             if (image >= 0)
                 Posix.Close(image);
+            resume?.Invoke();
         }
     }
 
@@ -82,5 +97,5 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
         new(state, attempt, version, CarriedImage.Of(location),
             [.. state.State.Roster.LivePids.Select(pid => new CarriedWorker(pid, ProcessStartTime.Of(pid) ?? 0))],
             [.. signals], descriptors.PidFileFd, [.. descriptors.Listeners], descriptors.NotifyDirectory, [.. descriptors.NotifySockets],
-            imageStartedAt);
+            imageStartedAt, MetricsSocket: descriptors.MetricsSocket);
 }

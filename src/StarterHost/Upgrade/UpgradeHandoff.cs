@@ -24,6 +24,8 @@ namespace StarterHost.Upgrade;
 /// <param name="NotifySockets">The notify socket of each live worker (--readiness=notify).</param>
 /// <param name="ImageStartedAt">When the first image started (--status-json reports each image's own start too).</param>
 /// <param name="Timeline">With --status-json, the times it gives (spawned, started, signalled, the last exits and failure); none from an image that did not hand them over.</param>
+/// <param name="Durations">The metrics' histograms and what they were timing (absent from an older image's handoff: then they start again).</param>
+/// <param name="MetricsSocket">The --metrics listening socket, so that no scrape is refused across the exec.</param>
 internal sealed record UpgradeHandoff(
     StateSnapshot Machine,
     int Attempt,
@@ -36,8 +38,17 @@ internal sealed record UpgradeHandoff(
     string? NotifyDirectory,
     ImmutableArray<CarriedNotifySocket> NotifySockets,
     DateTime ImageStartedAt,
-    CarriedTimeline? Timeline = null)
+    CarriedTimeline? Timeline = null,
+    CarriedDurations? Durations = null,
+    CarriedMetricsSocket? MetricsSocket = null)
 {
+    /// <summary>Every descriptor handed over: inheritable across the exec, close-on-exec once taken over.</summary>
+    public IEnumerable<int> Descriptors =>
+        Listeners.Select(l => l.Fd)
+            .Concat(NotifySockets.Select(n => n.Fd))
+            .Concat(PidFileFd is { } pid ? [pid] : [])
+            .Concat(MetricsSocket is { } metrics ? [metrics.Fd] : []);
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, HandoffJsonContext.Default.UpgradeHandoff);
 
     /// <exception cref="HandoffException">Not a state this StarterHost reads: another schema, or malformed.</exception>
@@ -88,6 +99,9 @@ internal sealed record CarriedTimeline(ImmutableArray<CarriedTimes> Live, Immuta
 internal sealed record CarriedTimes(int Pid, int Generation, int Slot, DateTime StartedAt, DateTime? ReadyAt, DateTime? SignalledAt, int Signal);
 
 internal sealed record CarriedExit(int Slot, ExitReport Exit);
+
+/// <summary>The --metrics socket; <paramref name="CreatedFile"/>: the unix socket file it made (removed at exit if still that inode).</summary>
+internal sealed record CarriedMetricsSocket(int Fd, string? CreatedFile = null, ulong CreatedInode = 0);
 
 [JsonSourceGenerationOptions(
     UseStringEnumConverter = true,

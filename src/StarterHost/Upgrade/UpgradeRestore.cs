@@ -81,8 +81,12 @@ internal sealed class UpgradeRestore
     /// <summary>Before this image supervises, something failed: back to the old image, which never returns; else nothing.</summary>
     public void RollBack(string reason)
     {
-        if (Current == this)
-            RollBack(reason, _stateFd, _imageFd, Handoff.Image);
+        if (Current != this)
+            return;
+        // Taken over, what was handed over is close-on-exec again: the old image needs it back.
+        foreach (int fd in Handoff.Descriptors.Where(Posix.IsOpen))
+            Posix.SetInheritable(fd, true);
+        RollBack(reason, _stateFd, _imageFd, Handoff.Image);
     }
 
     private static void RollBack(string reason, int stateFd, int imageFd, CarriedImage? image)
