@@ -78,8 +78,15 @@ internal sealed class ScrapeConnection(
         }
         catch (Exception e)
         {
-            Close();
-            onFault(e);
+            // Told before the client sees the connection close, so that whoever sees the close can know why.
+            try
+            {
+                onFault(e);
+            }
+            finally
+            {
+                Close();
+            }
         }
     }
 
