@@ -54,6 +54,20 @@ public sealed class StatusJsonTests : IDisposable
     private OneShot Status() => OneShot.Run(["--status", $"--Starter:StatusJson={JsonFile}"], workingDirectory: _dir.Path);
 
     [Fact]
+    public void WritingTheStatusFilesLoadsNoOpenSsl()
+    {
+        // .NET's RandomNumberGenerator is OpenSSL's on Linux: its first call, for a temporary file's name, would map
+        // libssl and libcrypto (3.7 MB resident) into every StarterHost that writes a status file.
+        using var starter = Start();
+        starter.WaitForLine(@"generation 1 \(pid \d+\) is serving");
+        WaitFor(r => States(r) == "1/0:serving", "generation 1 serving in the file");
+
+        string[] mapped = File.ReadAllLines($"/proc/{starter.Pid}/maps");
+        Assert.Contains(mapped, line => line.Contains("/libc.so"));
+        Assert.DoesNotContain(mapped, line => line.Contains("/libssl.so") || line.Contains("/libcrypto.so"));
+    }
+
+    [Fact]
     public void APoolThroughARestartIsInTheFileAndStatusSaysItServes()
     {
         using var starter = Start("--workers=2", "--readiness=notify", "--start-timeout=60");

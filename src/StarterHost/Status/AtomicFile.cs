@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using StarterHost.Interop;
 
 namespace StarterHost.Status;
@@ -43,12 +42,25 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>Ten characters of <see cref="SuffixCharacters"/>, from the kernel's randomness (see <see cref="Posix.FillRandom"/>).</summary>
+    private static string RandomSuffix()
+    {
+        Span<byte> random = stackalloc byte[10];
+        Posix.FillRandom(random);
+        // 256 is not a multiple of 36: the first 4 characters come out a little more often. Unguessable enough for
+        // a name that O_EXCL|O_NOFOLLOW already keeps safe.
+        Span<char> suffix = stackalloc char[random.Length];
+        for (int i = 0; i < suffix.Length; i++)
+            suffix[i] = SuffixCharacters[random[i] % SuffixCharacters.Length];
+        return new string(suffix);
+    }
+
     private static (string Path, int Fd) CreateTemporary(string target, int ownPid)
     {
         string prefix = $"{target}.{ownPid.ToString(CultureInfo.InvariantCulture)}.";
         for (int attempt = 1; ; attempt++)
         {
-            string path = prefix + RandomNumberGenerator.GetString(SuffixCharacters, 10);
+            string path = prefix + RandomSuffix();
             try
             {
                 return (path, Posix.CreateExclusive(path, Readable));
