@@ -40,8 +40,10 @@ public sealed class UpgradeTests
     {
         var d = Checking().On(new UpgradeCheckFinished(1, "2.0.0", null)).On(new UpgradeQuiet());
         // What the new image restores: this state, then its first event.
-        d = new MachineDriver(d.Settings, d.State).On(new UpgradeRestored(1, "2.0.0"));
+        d = new MachineDriver(d.Settings, d.State).On(new UpgradeRestored(1, "2.0.0", TimeSpan.FromMilliseconds(38)));
         Assert.Equal(new ReportUpgrade(1, true, "2.0.0"), d.Single<ReportUpgrade>());
+        // How long the exec took to supervising is said, as the new image measured it.
+        Assert.Contains(new UpgradeDone("2.0.0", 1, TimeSpan.FromMilliseconds(38)), d.Said);
         Assert.Null(d.State.Upgrade);
         Assert.Equal(1, d.State.Counters.Upgrades);
         Assert.Equal("generation 1 (pid 100) serving", d.StatusLine);

@@ -51,7 +51,7 @@ public sealed class UpgradeInPlaceTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, code);
         Assert.Contains($"upgrade complete: pid {starter.Pid} runs ", said);
         Assert.Equal(_copy.Executable, UpgradableCopy.RunningFile(starter.Pid));
-        starter.WaitForLine("upgraded in place to .*upgrades so far: 1");
+        starter.WaitForLine(@"upgraded in place to \S+ in \d+(\.\d)? ms \(exec to supervising\), supervising as before \(upgrades so far: 1\)");
         int answered = load.Answers.Count;
         Eventually.True(() => load.Answers.Count > answered + 20, "answers after the upgrade");
         load.Stop();

@@ -44,7 +44,8 @@ internal sealed record UpgradeQuiet : StarterEvent;
 internal sealed record UpgradeExecFailed(int Attempt, string Reason) : StarterEvent;
 
 /// <summary>In the new image, once it has taken the state over and supervises.</summary>
-internal sealed record UpgradeRestored(int Attempt, string Version) : StarterEvent;
+/// <param name="Took">From the old image's exec until this image supervises, when the old image said when it exec'd.</param>
+internal sealed record UpgradeRestored(int Attempt, string Version, TimeSpan? Took = null) : StarterEvent;
 
 /// <summary>In the old image, executed again because the new one could not take the state over.</summary>
 internal sealed record UpgradeRolledBack(int Attempt, string Reason) : StarterEvent;
@@ -59,7 +60,7 @@ internal sealed record UpgradeExecuting(string Version) : Notice;
 
 internal sealed record UpgradeRefused(string Reason) : Notice;
 
-internal sealed record UpgradeDone(string Version, int Upgrades) : Notice;
+internal sealed record UpgradeDone(string Version, int Upgrades, TimeSpan? Took = null) : Notice;
 
 internal sealed record UpgradeWasRolledBack(string Reason) : Notice;
 
@@ -129,7 +130,7 @@ internal static partial class GenerationMachine
     private static GenerationState OnUpgradeRestored(GenerationState state, UpgradeRestored restored, ImmutableArray<StarterCommand>.Builder commands)
     {
         int upgrades = state.Counters.Upgrades + 1;
-        commands.Add(new Say(new UpgradeDone(restored.Version, upgrades)));
+        commands.Add(new Say(new UpgradeDone(restored.Version, upgrades, restored.Took)));
         commands.Add(new ReportUpgrade(restored.Attempt, true, restored.Version));
         // The status files are written again by this image, whatever the old one had written last.
         return state with

@@ -122,7 +122,11 @@ internal static class NoticeLog
         UpgradeWaits u => new(172, Information, "the new file ({Version}) can take over; upgrading once the spawn or check command under way is done", u.Version),
         UpgradeExecuting u => new(173, Information, "upgrading in place to {Version}", u.Version),
         UpgradeRefused u => new(174, Error, "upgrade refused: {Reason}; this StarterHost carries on", u.Reason),
-        UpgradeDone u => new(175, Information, "upgraded in place to {Version}, supervising as before (upgrades so far: {Upgrades})", u.Version, u.Upgrades),
+        UpgradeDone { Took: { } took } u => new(175, Information,
+            "upgraded in place to {Version} in {Milliseconds} ms (exec to supervising), supervising as before (upgrades so far: {Upgrades})",
+            u.Version, Math.Round(took.TotalMilliseconds, 1), u.Upgrades),
+        // An older image's handoff does not say when it exec'd.
+        UpgradeDone u => new(177, Information, "upgraded in place to {Version}, supervising as before (upgrades so far: {Upgrades})", u.Version, u.Upgrades),
         UpgradeWasRolledBack u => new(176, Error, "upgrade rolled back: {Reason}; this StarterHost carries on", u.Reason),
 
         // 140–159: security (140–143 are Log.cs's).

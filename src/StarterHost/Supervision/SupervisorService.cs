@@ -176,7 +176,8 @@ internal sealed class SupervisorService(
             Posix.SetInheritable(fd, false);
         StarterEvent outcome = _restore!.RolledBackBecause is { } why
             ? new UpgradeRolledBack(handoff.Attempt, why)
-            : new UpgradeRestored(handoff.Attempt, Hosting.ProductVersion.Current);
+            : new UpgradeRestored(handoff.Attempt, Hosting.ProductVersion.Current,
+                handoff.ExecAtMicroseconds is { } exec ? TimeSpan.FromMicroseconds(Posix.MonotonicMicroseconds - exec) : null);
         _supervisor!.Restore(handoff, outcome, (pid, startTime) => ProcessStartTime.IsStill(pid, startTime));
     }
 

@@ -57,7 +57,12 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
         {
             image = Posix.OpenRunningImage();
             memfd = StateHandoff.Write(StateSnapshot.CurrentSchema,
-                (Handoff(attempt, version, state, signals, descriptors) with { Timeline = timeline, Durations = durations }).ToJson());
+                (Handoff(attempt, version, state, signals, descriptors) with
+                {
+                    Timeline = timeline,
+                    Durations = durations,
+                    ExecAtMicroseconds = Posix.MonotonicMicroseconds,
+                }).ToJson());
             string[] environment =
             [
                 .. UpgradeEnvironment.Without(location.Environment),

@@ -26,6 +26,7 @@ namespace StarterHost.Upgrade;
 /// <param name="Timeline">With --status-json, the times it gives (spawned, started, signalled, the last exits and failure); none from an image that did not hand them over.</param>
 /// <param name="Durations">The metrics' histograms and what they were timing (absent from an older image's handoff: then they start again).</param>
 /// <param name="MetricsSocket">The --metrics listening socket, so that no scrape is refused across the exec.</param>
+/// <param name="ExecAtMicroseconds">CLOCK_MONOTONIC just before the exec, so the new image can say how long it took to take over.</param>
 internal sealed record UpgradeHandoff(
     StateSnapshot Machine,
     int Attempt,
@@ -40,7 +41,8 @@ internal sealed record UpgradeHandoff(
     DateTime ImageStartedAt,
     CarriedTimeline? Timeline = null,
     CarriedDurations? Durations = null,
-    CarriedMetricsSocket? MetricsSocket = null)
+    CarriedMetricsSocket? MetricsSocket = null,
+    long? ExecAtMicroseconds = null)
 {
     /// <summary>Every descriptor handed over: inheritable across the exec, close-on-exec once taken over.</summary>
     public IEnumerable<int> Descriptors =>
