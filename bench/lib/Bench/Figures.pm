@@ -89,7 +89,7 @@ sub ready_restarts($daemon, $o, $record) {
 # preflight, from the `--upgrade-check` child first seen among StarterHost's children until it is seen ended
 # (a zombie or reaped). The log's timestamps are whole seconds, so they cannot time it. start_server has no upgrade.
 sub upgrades($daemon, $o, $record) {
-    my @figures = qw(upgrade upgrade_preflight upgrade_after_preflight);
+    my @figures = qw(upgrade upgrade_preflight upgrade_after_preflight upgrade_exec);
     if ($daemon->is_reference || !$daemon->supports('--upgrade')) {
         $record->($_ => $daemon->is_reference ? '—' : 'n/a') for @figures;
         return;
@@ -118,6 +118,15 @@ sub upgrades($daemon, $o, $record) {
         $record->(upgrade => ms($done - $sent));
         $record->(upgrade_preflight => ms($check_ended - $check_seen));
         $record->(upgrade_after_preflight => ms($done - $check_ended));
+        # Without the external poll's own cost: what the new image measured, on its line for this upgrade (an
+        # image from before that logs none: then no figure, after 5 s).
+        my $took = eval {
+            Bench::Instance::wait_for("the log line of upgrade $attempt", sub {
+                my @took = `grep -o 'upgraded in place to .* in [0-9.]* ms (exec to supervising)' $instance->{log}` =~ /in ([0-9.]+) ms \(exec/g;
+                return @took >= $attempt ? $took[$attempt - 1] : undef;
+            }, 5);
+        };
+        $record->(upgrade_exec => $took) if defined $took;
         my (undef, $answering) = $instance->current;
         die "the worker changed across upgrade $attempt ($worker, then $answering)\n" unless $answering == $worker;
     }

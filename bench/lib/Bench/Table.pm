@@ -22,6 +22,7 @@ my @rows = (
     [upgrade => 'USR2 → the new image supervising (upgrade in place)', 'ms', 1, 1],
     [upgrade_preflight => '… of which the preflight (`--upgrade-check` child running)', 'ms', 1, 1],
     [upgrade_after_preflight => '… excluding the preflight (preflight ended → new image supervising)', 'ms', 1, 1],
+    [upgrade_exec => '… of which the exec → supervising, as the new image logs it', 'ms', 1, 1],
     [soak_rss => 'RSS after N restarts, over idle', 'MB', 1, 0],
     [soak_fds => 'fds after N restarts, over idle', '', 0, 0],
     [soak_zombies => 'zombies after N restarts', '', 0, 0],
