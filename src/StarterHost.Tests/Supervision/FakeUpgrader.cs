@@ -27,7 +27,14 @@ internal sealed class FakeUpgrader : IUpgrader
 
     public const string ExecFailure = "test: no exec here";
 
-    public void StartCheck(int attempt, StateSnapshot state) => Checks.Add(attempt);
+    public void StartCheck(int attempt, StateSnapshot state, CarriedTimeline? timeline, CarriedDurations durations)
+    {
+        Checks.Add(attempt);
+        CheckedTimelines.Add(timeline);
+    }
+
+    /// <summary>What each check was given of the times the exec would carry.</summary>
+    public List<CarriedTimeline?> CheckedTimelines { get; } = [];
 
     public void StopCheck(int attempt)
     {

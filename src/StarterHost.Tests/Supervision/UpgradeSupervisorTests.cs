@@ -72,6 +72,8 @@ public sealed class UpgradeSupervisorTests : IDisposable
     {
         Serving().Signal(SignalNames.Usr2);
         Assert.Equal([1], _upgrader.Checks);
+        // The check reads what a restore would: the times the exec hands over too, here the serving worker's.
+        Assert.Equal([100], Assert.Single(_upgrader.CheckedTimelines)!.Live.Select(t => t.Pid));
         _upgrader.OnExec = handoff =>
         {
             // The moment of the exec: the state handed over is the one applied last, and the one written.

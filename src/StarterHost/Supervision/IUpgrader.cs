@@ -11,8 +11,11 @@ namespace StarterHost.Supervision;
 /// </summary>
 internal interface IUpgrader
 {
-    /// <summary>Runs the new file's <c>--upgrade-check</c> with this state. Throws when it cannot be executed at all.</summary>
-    void StartCheck(int attempt, StateSnapshot state);
+    /// <summary>
+    /// Runs the new file's <c>--upgrade-check</c> with this state, and the times the exec would hand over too, so that
+    /// the check reads what a restore would. Throws when it cannot be executed at all.
+    /// </summary>
+    void StartCheck(int attempt, StateSnapshot state, CarriedTimeline? timeline, CarriedDurations durations);
 
     void StopCheck(int attempt);
 

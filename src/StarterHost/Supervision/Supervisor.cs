@@ -269,7 +269,7 @@ internal sealed class Supervisor
                 ExitCode = exit.Code;
                 break;
             case RunUpgradeCheck check:
-                Upgrader.StartCheck(check.Attempt, Snapshot());
+                Upgrader.StartCheck(check.Attempt, Snapshot(), _timeline?.Carried(), _metrics.Carried());
                 break;
             case StopUpgradeCheck stop:
                 Upgrader.StopCheck(stop.Attempt);

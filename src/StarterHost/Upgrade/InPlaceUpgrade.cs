@@ -27,8 +27,8 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
     private readonly UpgradeCheckRunner _check = new(location);
     private readonly int _pid = Posix.CurrentPid;
 
-    public void StartCheck(int attempt, StateSnapshot state) =>
-        _check.Start(attempt, Handoff(attempt, "", state, [], held()).ToJson());
+    public void StartCheck(int attempt, StateSnapshot state, CarriedTimeline? timeline, CarriedDurations durations) =>
+        _check.Start(attempt, (Handoff(attempt, "", state, [], held()) with { Timeline = timeline, Durations = durations }).ToJson());
 
     public void StopCheck(int attempt) => _check.Stop(attempt);
 
