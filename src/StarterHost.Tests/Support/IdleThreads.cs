@@ -45,13 +45,25 @@ internal static class IdleThreads
             return Wakeups(before, Switches(pid)) == 0;
         }, $"process {pid} to go quiet for a second", TimeSpan.FromSeconds(60));
 
-    public static Dictionary<int, string> NamesById(int pid) =>
-        Directory.GetDirectories($"/proc/{pid}/task").ToDictionary(
-            task => int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), task => File.ReadAllText(Path.Combine(task, "comm")).Trim());
+    /// <summary>Each thread's name; a thread that ended as it was read is left out.</summary>
+    public static Dictionary<int, string> NamesById(int pid)
+    {
+        var names = new Dictionary<int, string>();
+        foreach (string task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                names[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+            }
+            catch (IOException)
+            {
+                // Ended meanwhile.
+            }
+        }
+        return names;
+    }
 
     /// <summary>The names of the process's threads that stay, one per thread.</summary>
     public static IEnumerable<string> Names(int pid) =>
-        Directory.GetDirectories($"/proc/{pid}/task")
-            .Select(task => File.ReadAllText(Path.Combine(task, "comm")).Trim())
-            .Where(name => !Transient.Any(t => name.StartsWith(t, StringComparison.Ordinal)));
+        NamesById(pid).Values.Where(name => !Transient.Any(t => name.StartsWith(t, StringComparison.Ordinal)));
 }

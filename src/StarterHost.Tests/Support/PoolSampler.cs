@@ -45,7 +45,7 @@ internal sealed partial class PoolSampler : IDisposable
     /// </summary>
     private int[] Sample()
     {
-        var children = Children().ToList();
+        var children = StarterProcess.ChildrenOf(_starterPid).ToList();
         foreach (int pid in children.Where(pid => !_generationOf.ContainsKey(pid)))
         {
             if (Read(pid) is { } title)
@@ -66,21 +66,6 @@ internal sealed partial class PoolSampler : IDisposable
         catch (IOException)
         {
             return null;
-        }
-    }
-
-    private IEnumerable<int> Children()
-    {
-        try
-        {
-            return Directory.GetDirectories($"/proc/{_starterPid}/task")
-                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Select(int.Parse)
-                .ToList();
-        }
-        catch (IOException)
-        {
-            return [];
         }
     }
 

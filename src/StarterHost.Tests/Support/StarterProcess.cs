@@ -157,20 +157,35 @@ internal sealed class StarterProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The children /proc lists now, found by ancestry (a worker may rewrite its environment and argv).</summary>
+    /// <summary>
+    /// The children /proc lists now, found by ancestry (a worker may rewrite its environment and argv). Each is
+    /// listed by the thread that spawned it; the process's other threads come and go (an idle thread-pool thread
+    /// exits), and one gone between the listing and the read is skipped, not taken for "no children at all".
+    /// </summary>
     public static IEnumerable<int> ChildrenOf(int pid)
     {
+        string[] tasks;
         try
         {
-            return Directory.GetDirectories($"/proc/{pid}/task")
-                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Select(int.Parse)
-                .ToList();
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
         }
         catch (IOException)
         {
             return [];
         }
+        var children = new List<int>();
+        foreach (string task in tasks)
+        {
+            try
+            {
+                children.AddRange(File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse));
+            }
+            catch (IOException)
+            {
+                // That thread ended meanwhile.
+            }
+        }
+        return children;
     }
 
     public static IEnumerable<int> DescendantsOf(int pid) =>
