@@ -28,7 +28,7 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
     private readonly int _pid = Posix.CurrentPid;
 
     public void StartCheck(int attempt, StateSnapshot state, CarriedTimeline? timeline, CarriedDurations durations) =>
-        _check.Start(attempt, (Handoff(attempt, "", state, [], held()) with { Timeline = timeline, Durations = durations }).ToJson());
+        _check.Start(attempt, Handoff(attempt, "", state, [], held(), timeline, durations).ToJson());
 
     public void StopCheck(int attempt) => _check.Stop(attempt);
 
@@ -45,24 +45,16 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
         {
             return $"cannot quiet what StarterHost serves before the exec: {e.Message}";
         }
-        var descriptors = held();
+        int[] kept = [];
         int image = -1;
         int memfd = -1;
-        List<int> kept = [.. descriptors.Listeners.Select(l => l.Fd), .. descriptors.NotifySockets.Select(n => n.Fd)];
-        if (descriptors.PidFileFd is { } pidFd)
-            kept.Add(pidFd);
-        if (descriptors.MetricsSocket is { } metrics)
-            kept.Add(metrics.Fd);
         try
         {
+            var handoff = Handoff(attempt, version, state, signals, held(), timeline, durations);
+            kept = [.. handoff.Descriptors];
             image = Posix.OpenRunningImage();
             memfd = StateHandoff.Write(StateSnapshot.CurrentSchema,
-                (Handoff(attempt, version, state, signals, descriptors) with
-                {
-                    Timeline = timeline,
-                    Durations = durations,
-                    ExecAtMicroseconds = Posix.MonotonicMicroseconds,
-                }).ToJson());
+                (handoff with { ExecAtMicroseconds = Posix.MonotonicMicroseconds }).ToJson());
             string[] environment =
             [
                 .. UpgradeEnvironment.Without(location.Environment),
@@ -98,9 +90,10 @@ internal sealed class InPlaceUpgrade(ImageLocation location, Func<HeldDescriptor
             UpgradeResultFile.Write(resultFile, attempt, succeeded, text, _pid);
     }
 
-    private UpgradeHandoff Handoff(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals, HeldDescriptors descriptors) =>
+    private UpgradeHandoff Handoff(int attempt, string version, StateSnapshot state, IReadOnlyList<int> signals, HeldDescriptors descriptors,
+        CarriedTimeline? timeline, CarriedDurations durations) =>
         new(state, attempt, version, CarriedImage.Of(location),
             [.. state.State.Roster.LivePids.Select(pid => new CarriedWorker(pid, ProcessStartTime.Of(pid) ?? 0))],
             [.. signals], descriptors.PidFileFd, [.. descriptors.Listeners], descriptors.NotifyDirectory, [.. descriptors.NotifySockets],
-            imageStartedAt, MetricsSocket: descriptors.MetricsSocket);
+            imageStartedAt, timeline, durations, descriptors.MetricsSocket);
 }
